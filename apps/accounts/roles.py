@@ -1,0 +1,64 @@
+"""What each role may do everywhere (model permissions). Department and subject scoping is per object (guardian).
+
+Permissions of apps that are not installed yet are skipped, so later apps only add lines here.
+"""
+
+from apps.accounts.models import Role
+
+ROLE_PERMISSIONS: dict[str, list[str]] = {
+    Role.APPLICANT: [],
+    Role.CLERK: [
+        "subjects.view_subject",
+        "subjects.add_subject",
+        "subjects.view_negativerecord",
+        "subjects.file_on_behalf",
+    ],
+    Role.OFFICER: [
+        "subjects.view_subject",
+        "subjects.add_subject",
+        "subjects.add_negativerecord",
+    ],
+    Role.REVIEWER: [
+        "subjects.view_subject",
+    ],
+    Role.MONITOR: [
+        "subjects.view_subject",
+        "subjects.view_negativerecord",
+        "sla.view_deadline",
+    ],
+    Role.TRAINER: [
+        "subjects.view_subject",
+    ],
+    Role.ADMIN: [
+        "subjects.view_subject",
+        "subjects.add_subject",
+        "subjects.change_subject",
+        "subjects.view_negativerecord",
+        "subjects.add_negativerecord",
+        "subjects.change_negativerecord",
+        "sla.view_deadline",
+        "sla.change_calendaryear",
+        "sla.add_calendaryear",
+        "sla.change_calendarday",
+        "sla.add_calendarday",
+        "sla.delete_calendarday",
+        "rules.add_rule",
+        "rules.change_rule",
+        "rules.view_rule",
+        "accounts.add_department",
+        "accounts.change_department",
+        "accounts.view_department",
+        "accounts.add_user",
+        "accounts.change_user",
+        "accounts.view_user",
+    ],
+}
+
+# Object permissions a department's group gets on what belongs to it.
+DEPARTMENT_RECORD_PERMS = ["subjects.view_negativerecord", "subjects.change_negativerecord"]
+# Object permissions an applicant gets on a subject they may act for.
+REPRESENTATIVE_SUBJECT_PERMS = ["subjects.view_subject", "subjects.act_for_subject"]
+
+
+def role_group_name(role: str) -> str:
+    return f"role:{role}"

@@ -1,0 +1,88 @@
+"""The append-only, hash-chained case history shared by every domain app."""
+
+import hashlib
+import json
+from typing import Any
+
+from django.conf import settings
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+GENESIS_HASH = "0" * 64
+
+
+class TimeStampedModel(models.Model):
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
+
+    class Meta:
+        abstract = True
+
+
+def canonical_json(value: Any) -> str:
+    return json.dumps(value, cls=DjangoJSONEncoder, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+
+
+def normalise_data(value: Any) -> Any:
+    """What a JSON column gives back for `value`: dates become strings, tuples lists. Hash what is stored."""
+    return json.loads(canonical_json(value if value is not None else {}))
+
+
+class AuditHead(models.Model):
+    """One row: the last link of the chain. Locked for update while a link is appended, so the chain never forks."""
+
+    id = models.PositiveSmallIntegerField(primary_key=True, default=1)
+    seq = models.BigIntegerField(default=0)
+    hash = models.CharField(max_length=64, default=GENESIS_HASH)
+
+    class Meta:
+        verbose_name = _("审计链头")
+
+
+class CaseEvent(models.Model):
+    """A state change of a case or a record. Rows are never updated or deleted; each hashes the one before."""
+
+    seq = models.BigIntegerField(_("序号"), unique=True)
+    case_type = models.CharField(_("对象类型"), max_length=64)
+    case_id = models.BigIntegerField(_("对象编号"))
+    kind = models.CharField(_("事件"), max_length=64)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("操作人")
+    )
+    actor_label = models.CharField(_("操作人名称"), max_length=150, blank=True)
+    at = models.DateTimeField(_("时间"))
+    data = models.JSONField(_("内容"), default=dict, encoder=DjangoJSONEncoder)
+    prev_hash = models.CharField(max_length=64)
+    hash = models.CharField(max_length=64)
+
+    class Meta:
+        verbose_name = _("案件事件")
+        verbose_name_plural = _("案件事件")
+        ordering = ["seq"]
+        indexes = [models.Index(fields=["case_type", "case_id", "seq"], name="core_event_case_idx")]
+
+    def __str__(self) -> str:
+        return f"#{self.seq} {self.case_type}:{self.case_id} {self.kind}"
+
+    def compute_hash(self) -> str:
+        payload = {
+            "seq": self.seq,
+            "case_type": self.case_type,
+            "case_id": self.case_id,
+            "kind": self.kind,
+            "actor_id": self.actor_id,
+            "actor_label": self.actor_label,
+            "at": self.at.isoformat(timespec="microseconds"),
+            "data": self.data,
+            "prev_hash": self.prev_hash,
+        }
+        return hashlib.sha256(canonical_json(payload).encode()).hexdigest()
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if self.pk is not None:
+            raise RuntimeError("Case events are append-only.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any):
+        raise RuntimeError("Case events are append-only.")

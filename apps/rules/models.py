@@ -1,0 +1,60 @@
+"""Versioned rule rows: every legal number (publication periods, time limits, refusal rules) is data with a source."""
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class RuleCode(models.TextChoices):
+    PUBLICATION_MIN_MONTHS = "publication.min_months", _("最短公示期（月）")
+    PUBLICATION_MAX_MONTHS = "publication.max_months", _("最长公示期（月）")
+    REPAIR_PORTAL_ANSWER = "repair.portal_answer", _("信用网站答复时限（工作日）")
+    REPAIR_INTAKE = "repair.intake", _("受理审查时限（工作日）")
+    REPAIR_SUPPLEMENT_ANSWER = "repair.supplement_answer", _("补正答复期限（工作日）")
+    REPAIR_DEPARTMENT_DECISION = "repair.department_decision", _("认定部门决定时限（工作日）")
+    REPAIR_EXECUTION = "repair.execution", _("修复结果执行时限（工作日）")
+    REPAIR_MIN_INTERVAL_MONTHS = "repair.min_interval_months", _("两次修复最短间隔（月）")
+    REPAIR_MAX_IN_WINDOW = "repair.max_in_window", _("期间内最多修复次数")
+    REPAIR_WINDOW_YEARS = "repair.window_years", _("修复次数统计期间（年）")
+    REPAIR_NOT_REPAIRABLE = "repair.not_repairable", _("不可修复（1=不可修复）")
+    REPAIR_REQUIRES_TRAINING = "repair.requires_training", _("须参加信用修复培训（1=需要）")
+    REPAIR_REQUIRES_CREDIT_REPORT = "repair.requires_credit_report", _("须提交信用报告（1=需要）")
+    OBJECTION_MARK = "objection.mark", _("异议标注时限（工作日）")
+    OBJECTION_CLOSE = "objection.close", _("异议办结时限（工作日）")
+    DUE_SOON_WORKING_DAYS = "sla.due_soon", _("临期提醒提前量（工作日）")
+    DISCLOSURE_DOUBLE = "disclosure.double_publicity", _("双公示上网时限（工作日）")
+
+
+class Rule(models.Model):
+    """One number in force between two dates, optionally only for a record kind, severity, sector or region."""
+
+    code = models.CharField(_("规则"), max_length=64, choices=RuleCode.choices, db_index=True)
+    value = models.IntegerField(_("取值"))
+    record_kind = models.CharField(_("信息类别"), max_length=32, blank=True, help_text=_("空=所有类别"))
+    severity = models.CharField(_("失信程度"), max_length=16, blank=True, help_text=_("空=所有程度"))
+    sector = models.CharField(_("领域"), max_length=32, blank=True, help_text=_("空=所有领域"))
+    region_code = models.CharField(_("地区"), max_length=6, blank=True, help_text=_("行政区划代码前缀；空=全国"))
+    effective_from = models.DateField(_("生效日期"))
+    effective_to = models.DateField(_("失效日期"), null=True, blank=True, help_text=_("含当日；空=长期有效"))
+    source = models.CharField(_("依据"), max_length=300)
+    note = models.TextField(_("说明"), blank=True)
+
+    class Meta:
+        verbose_name = _("规则")
+        verbose_name_plural = _("规则")
+        ordering = ["code", "effective_from"]
+        indexes = [models.Index(fields=["code", "effective_from"], name="rules_code_from_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.code}={self.value} [{self.effective_from}..{self.effective_to or ''}] {self.source}"
+
+    def clean(self) -> None:
+        if self.effective_to and self.effective_to < self.effective_from:
+            raise ValidationError({"effective_to": _("失效日期不能早于生效日期。")})
+        if self.region_code and not self.region_code.isdigit():
+            raise ValidationError({"region_code": _("地区应为行政区划代码（数字）。")})
+
+    @property
+    def specificity(self) -> tuple[int, int]:
+        dims = sum(bool(x) for x in (self.record_kind, self.severity, self.sector))
+        return dims, len(self.region_code)

@@ -1,0 +1,11 @@
+from django.urls import include, path, re_path
+
+from apps.accounts.api import TokenObtainApi
+from apps.core.api import api_not_found
+
+urlpatterns = [
+    path("auth/token", TokenObtainApi.as_view(), name="api-token"),
+    path("", include("apps.sla.urls")),
+    path("", include("apps.subjects.urls")),
+    re_path(r"^.*$", api_not_found),
+]

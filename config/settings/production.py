@@ -1,0 +1,23 @@
+"""Production: PostgreSQL and Redis from the environment; refuses to start with unsafe settings."""
+
+from django.core.exceptions import ImproperlyConfigured
+
+from config.env import env_bool, env_int, env_str
+
+from .base import *  # noqa: F403
+from .base import DATABASES, DEMO_MODE, SECRET_KEY
+
+DEBUG = False
+if SECRET_KEY.startswith("insecure-") or len(SECRET_KEY) < 40:
+    raise ImproperlyConfigured("Set DJANGO_SECRET_KEY to a random value of at least 40 characters in production.")
+if DEMO_MODE:
+    raise ImproperlyConfigured("DEMO_MODE must be off in production: demo accounts have a published password.")
+if DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
+    raise ImproperlyConfigured("Production runs on PostgreSQL: set DATABASE_URL=postgres://...")
+CELERY_BROKER_URL = env_str("CELERY_BROKER_URL")
+CELERY_TASK_ALWAYS_EAGER = False
+SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", True)
+CSRF_COOKIE_SECURE = env_bool("CSRF_COOKIE_SECURE", True)
+SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 0)
+SECURE_CONTENT_TYPE_NOSNIFF = True
+X_FRAME_OPTIONS = "DENY"

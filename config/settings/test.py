@@ -1,0 +1,13 @@
+"""Tests: SQLite by default, PostgreSQL when DATABASE_URL says so (CI runs both)."""
+
+from config.env import env_str
+
+from .base import *  # noqa: F403
+from .base import VAR_DIR
+
+DEMO_MODE = True
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+PRIVATE_STORAGE_ROOT = VAR_DIR / "test-private"
+MEDIA_ROOT = PRIVATE_STORAGE_ROOT
+CELERY_TASK_ALWAYS_EAGER = env_str("CELERY_TASK_ALWAYS_EAGER", "1") == "1"
+LOGGING = {"version": 1, "disable_existing_loggers": False, "root": {"level": "WARNING"}}
