@@ -7,5 +7,8 @@ urlpatterns = [
     path("auth/token", TokenObtainApi.as_view(), name="api-token"),
     path("", include("apps.sla.urls")),
     path("", include("apps.subjects.urls")),
+    path("", include("apps.letters.urls")),
+    path("", include("apps.decisions.urls")),
+    path("", include("apps.reports.urls")),
     re_path(r"^.*$", api_not_found),
 ]

@@ -38,6 +38,9 @@ INSTALLED_APPS = [
     "apps.subjects",
     "apps.rules",
     "apps.sla",
+    "apps.letters",
+    "apps.decisions",
+    "apps.reports",
 ]
 
 MIDDLEWARE = [
