@@ -11,8 +11,12 @@ class AccountsConfig(AppConfig):
     def ready(self) -> None:
         from apps.accounts.services import role_groups_sync
 
-        def _sync(sender, **kwargs):
-            role_groups_sync(using=kwargs.get("using", "default"))
+        from django.apps import apps
 
-        # Permissions exist only after every app migrated; the role groups are rebuilt from code each time.
-        post_migrate.connect(_sync, sender=self, dispatch_uid="accounts.role_groups_sync", weak=False)
+        def _sync(sender, **kwargs):
+            # Permissions of an app are created by its own post_migrate; wait for the last app's signal.
+            with_models = [c for c in apps.get_app_configs() if c.models_module is not None]
+            if sender.label == with_models[-1].label:
+                role_groups_sync(using=kwargs.get("using", "default"))
+
+        post_migrate.connect(_sync, dispatch_uid="accounts.role_groups_sync", weak=False)

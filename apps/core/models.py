@@ -39,6 +39,9 @@ class AuditHead(models.Model):
     class Meta:
         verbose_name = _("审计链头")
 
+    def __str__(self) -> str:
+        return f"#{self.seq} {self.hash[:12]}"
+
 
 class CaseEvent(models.Model):
     """A state change of a case or a record. Rows are never updated or deleted; each hashes the one before."""
@@ -65,6 +68,14 @@ class CaseEvent(models.Model):
     def __str__(self) -> str:
         return f"#{self.seq} {self.case_type}:{self.case_id} {self.kind}"
 
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if self.pk is not None:
+            raise RuntimeError("Case events are append-only.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any):
+        raise RuntimeError("Case events are append-only.")
+
     def compute_hash(self) -> str:
         payload = {
             "seq": self.seq,
@@ -78,11 +89,3 @@ class CaseEvent(models.Model):
             "prev_hash": self.prev_hash,
         }
         return hashlib.sha256(canonical_json(payload).encode()).hexdigest()
-
-    def save(self, *args: Any, **kwargs: Any) -> None:
-        if self.pk is not None:
-            raise RuntimeError("Case events are append-only.")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args: Any, **kwargs: Any):
-        raise RuntimeError("Case events are append-only.")

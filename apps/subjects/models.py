@@ -76,6 +76,9 @@ class SubjectRepresentative(models.Model):
         verbose_name = _("主体经办人")
         constraints = [models.UniqueConstraint(fields=["subject", "user"], name="subjects_rep_unique")]
 
+    def __str__(self) -> str:
+        return f"{self.user} → {self.subject}"
+
 
 class RecordKind(models.TextChoices):
     SERIOUS_DISHONESTY_LIST = "serious_dishonesty_list", _("严重失信主体名单")

@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     "apps.letters",
     "apps.decisions",
     "apps.reports",
+    "apps.demo",
 ]
 
 MIDDLEWARE = [

@@ -10,8 +10,10 @@ FIXTURE = Path(__file__).resolve().parents[3] / "fixtures" / "rules.json"
 
 def seed(apps, schema_editor):
     Rule = apps.get_model("rules", "Rule")
+    keys = ("code", "record_kind", "severity", "sector", "region_code", "effective_from")
     for row in json.loads(FIXTURE.read_text(encoding="utf-8")):
-        Rule.objects.update_or_create(pk=row["pk"], defaults=row["fields"])
+        fields = row["fields"]  # matched on the natural key, so the database assigns ids (sequences stay right)
+        Rule.objects.update_or_create(**{k: fields[k] for k in keys}, defaults=fields)
 
 
 class Migration(migrations.Migration):

@@ -1,0 +1,44 @@
+# Two commands for a newcomer: `make run` (the product with demo data) and `make test` (the whole suite).
+# Only python3 and make are assumed; everything else is installed here.
+PYTHON ?= python3
+PORT ?= 8000
+TOOLS := .tools
+UV := $(TOOLS)/bin/uv
+VENV := .venv
+PY := $(VENV)/bin/python
+
+.PHONY: run test install system-deps lint bench worker clean
+
+$(UV):
+	$(PYTHON) -m venv $(TOOLS)
+	$(TOOLS)/bin/pip install --quiet --disable-pip-version-check "uv>=0.5,<1"
+
+$(VENV)/.synced: $(UV) pyproject.toml uv.lock
+	UV_PROJECT_ENVIRONMENT=$(VENV) $(UV) sync --frozen --python $(PYTHON)
+	touch $@
+
+install: system-deps $(VENV)/.synced
+
+# WeasyPrint needs Pango; the PDFs' Chinese font is bundled under static/fonts.
+system-deps:
+	@bash scripts/system-deps.sh
+
+run: install
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py seed_demo
+	@echo "Serving on http://127.0.0.1:$(PORT)  (demo users: applicant1 clerk1 officer1 reviewer1 monitor1 trainer1 admin / demo-pass-2026)"
+	$(PY) manage.py runserver 127.0.0.1:$(PORT)
+
+test: install
+	$(PY) scripts/runtests.py $(ARGS)
+
+lint: install
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check apps config tests bench
+	$(VENV)/bin/lint-imports
+
+bench: install
+	$(PY) bench/run_all.py
+
+clean:
+	rm -rf $(VENV) $(TOOLS) var

@@ -1,0 +1,23 @@
+"""Extension points so lower apps can show what higher apps hold without importing them.
+
+Domain apps (repairs, objections, …) register a provider in their AppConfig.ready(); subjects calls them.
+"""
+
+from collections.abc import Callable
+from typing import Any
+
+# provider(user, subject) -> list of {"type", "id", "status", "current_step", "due_date", "url"}
+SubjectCaseProvider = Callable[[Any, Any], list[dict[str, Any]]]
+_subject_case_providers: list[SubjectCaseProvider] = []
+
+
+def register_subject_case_provider(provider: SubjectCaseProvider) -> None:
+    if provider not in _subject_case_providers:
+        _subject_case_providers.append(provider)
+
+
+def subject_cases(*, user: Any, subject: Any) -> list[dict[str, Any]]:
+    cases: list[dict[str, Any]] = []
+    for provider in _subject_case_providers:
+        cases.extend(provider(user, subject))
+    return cases

@@ -1,0 +1,18 @@
+from django.core.management.base import BaseCommand, CommandError
+
+from apps.core.errors import ApplicationError
+from apps.demo.services import demo_seed
+
+
+class Command(BaseCommand):
+    help = "Load the demo world (DEMO_MODE only). Safe to run again: nothing is added twice."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--subjects", type=int, default=200)
+
+    def handle(self, *args, **options):
+        try:
+            added = demo_seed(subjects=options["subjects"])
+        except ApplicationError as exc:
+            raise CommandError(exc.detail) from exc
+        self.stdout.write("demo data: " + ", ".join(f"{k} +{v}" for k, v in added.items()))

@@ -1,0 +1,281 @@
+"""Subjects, negative records and the code check: thin views over the services and selectors."""
+
+from django.utils.translation import gettext as _
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import serializers, status
+from rest_framework.permissions import AllowAny
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from apps.accounts.models import Department
+from apps.core.api import Pagination
+from apps.core.errors import ApplicationError
+from apps.core.registry import subject_cases
+from apps.subjects.models import NegativeRecord, RecordKind, Severity, Subject
+from apps.subjects.selectors import (
+    access_record_by_id,
+    access_subject_by_uscc,
+    records_visible_to,
+    subject_list,
+    subject_on_serious_list,
+    subject_records,
+)
+from apps.subjects.services import record_create, subject_create
+from apps.subjects.uscc import validate_uscc
+
+
+class UsccField(serializers.CharField):
+    """A code field whose errors name the position and the expected check character."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("max_length", 32)
+        super().__init__(**kwargs)
+
+    def to_internal_value(self, data):
+        value = super().to_internal_value(data)
+        result = validate_uscc(value)
+        if not result.valid:
+            raise serializers.ValidationError([e.message for e in result.errors])
+        return result.code
+
+
+class UsccCheckApi(APIView):
+    """Check a unified social credit code (GB 32100-2015) and split it into its parts. Public."""
+
+    permission_classes = [AllowAny]
+
+    @extend_schema(responses={200: dict, 400: dict})
+    def get(self, request, code: str):
+        result = validate_uscc(code)
+        if not result.valid:
+            first = result.errors[0]
+            return Response(
+                {
+                    "valid": False,
+                    "error": "invalid_uscc",
+                    "detail": first.message,
+                    "fields": {"code": [e.message for e in result.errors]},
+                    "position": first.position,
+                    "character": first.character,
+                    "expected": first.expected,
+                    "errors": [e.as_dict() for e in result.errors],
+                },
+                status=status.HTTP_400_BAD_REQUEST,
+            )
+        return Response({"valid": True, "code": result.code, "parts": result.parts()})
+
+
+class SanctionOutputSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    department = serializers.CharField(source="department.name")
+    measure = serializers.CharField()
+    status = serializers.CharField()
+    lifted_at = serializers.DateTimeField(allow_null=True)
+
+
+class RecordOutputSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    subject = serializers.SerializerMethodField()
+    kind = serializers.CharField()
+    kind_display = serializers.CharField(source="get_kind_display")
+    severity = serializers.CharField()
+    severity_display = serializers.CharField(source="get_severity_display")
+    department = serializers.SerializerMethodField()
+    decision = serializers.SerializerMethodField()
+    publication = serializers.SerializerMethodField()
+    status = serializers.SerializerMethodField()
+    sanctions = SanctionOutputSerializer(many=True)
+
+    def get_subject(self, obj) -> dict:
+        return {"uscc": obj.subject.uscc, "name": obj.subject.name}
+
+    def get_department(self, obj) -> dict:
+        return {"code": obj.department.code, "name": obj.department.name}
+
+    def get_decision(self, obj) -> dict:
+        return {
+            "number": obj.decision_no,
+            "date": obj.decision_date,
+            "penalty_types": obj.penalty_types,
+            "facts": obj.facts,
+            "legal_basis": obj.legal_basis,
+            "fine_amount": str(obj.fine_amount) if obj.fine_amount is not None else None,
+        }
+
+    def get_publication(self, obj) -> dict:
+        return {
+            "from": obj.publish_from,
+            "repair_earliest": obj.repair_earliest,
+            "until": obj.publish_until,
+            "rule_source": obj.period_rule_source,
+        }
+
+    def get_status(self, obj) -> dict:
+        return {
+            "publication": obj.publication_status,
+            "publication_display": obj.get_publication_status_display(),
+            "sharing": obj.sharing_status,
+            "objection": obj.objection_status,
+            "objection_display": obj.get_objection_status_display(),
+            "under_objection": obj.objection_status == NegativeRecord.ObjectionStatus.UNDER_OBJECTION,
+            "objection_finding": obj.objection_finding,
+            "repair": obj.repair_status,
+            "on_serious_list": obj.on_serious_list,
+        }
+
+
+class SubjectOutputSerializer(serializers.Serializer):
+    uscc = serializers.CharField()
+    name = serializers.CharField()
+    type = serializers.CharField()
+    region_code = serializers.CharField()
+    operating_status = serializers.CharField()
+    public_records = serializers.IntegerField(required=False)
+    on_serious_list = serializers.SerializerMethodField()
+
+    def get_on_serious_list(self, obj) -> bool:
+        if hasattr(obj, "list_entries"):
+            return obj.list_entries > 0
+        return subject_on_serious_list(subject=obj)
+
+
+class SubjectListApi(APIView):
+    class FilterSerializer(serializers.Serializer):
+        search = serializers.CharField(required=False, max_length=100, default="")
+        region_code = serializers.RegexField(r"^\d{2,6}$", required=False, default="")
+        on_list = serializers.BooleanField(required=False, allow_null=True, default=None)
+
+    class InputSerializer(serializers.Serializer):
+        uscc = UsccField()
+        name = serializers.CharField(max_length=200)
+        type = serializers.ChoiceField(choices=Subject.Type.choices, default=Subject.Type.ENTERPRISE)
+        region_code = serializers.RegexField(r"^\d{6}$", required=False, default="")
+        operating_status = serializers.ChoiceField(
+            choices=Subject.OperatingStatus.choices, default=Subject.OperatingStatus.OPERATING
+        )
+        legal_representative = serializers.CharField(max_length=100, required=False, default="")
+        address = serializers.CharField(max_length=300, required=False, default="")
+        registered_on = serializers.DateField(required=False, allow_null=True, default=None)
+
+    @extend_schema(parameters=[FilterSerializer], responses=SubjectOutputSerializer(many=True))
+    def get(self, request):
+        filters = self.FilterSerializer(data=request.query_params)
+        filters.is_valid(raise_exception=True)
+        qs = subject_list(user=request.user, **filters.validated_data)
+        paginator = Pagination()
+        page = paginator.paginate_queryset(qs, request, view=self)
+        return paginator.get_paginated_response(SubjectOutputSerializer(page, many=True).data)
+
+    @extend_schema(request=InputSerializer, responses={201: SubjectOutputSerializer})
+    def post(self, request):
+        if not request.user.has_perm("subjects.add_subject"):
+            raise ApplicationError("forbidden", _("无权登记信用主体。"), status_code=403)
+        data = self.InputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        if Subject.objects.filter(uscc=data.validated_data["uscc"]).exists():
+            raise ApplicationError(
+                "duplicate", _("该统一社会信用代码已登记。"), fields={"uscc": [_("已存在。")]}, status_code=409
+            )
+        subject = subject_create(acting_user=request.user, **data.validated_data)
+        return Response(SubjectOutputSerializer(subject).data, status=status.HTTP_201_CREATED)
+
+
+class SubjectDetailApi(APIView):
+    @extend_schema(responses=dict)
+    def get(self, request, uscc: str):
+        subject = access_subject_by_uscc(user=request.user, uscc=uscc)
+        records = subject_records(user=request.user, subject=subject)
+        body = SubjectOutputSerializer(subject).data
+        body.update(
+            {
+                "legal_representative": subject.legal_representative,
+                "address": subject.address,
+                "registered_on": subject.registered_on,
+                "records": RecordOutputSerializer(records, many=True).data,
+                "list_status": {
+                    "on_serious_list": subject_on_serious_list(subject=subject),
+                    "entries": [r.pk for r in records if r.on_serious_list],
+                },
+                "cases": subject_cases(user=request.user, subject=subject),
+            }
+        )
+        return Response(body)
+
+
+class RecordsApi(APIView):
+    """List visible negative records; register one decided by the caller's department (officers) or any (admin)."""
+
+    class InputSerializer(serializers.Serializer):
+        uscc = UsccField()
+        kind = serializers.ChoiceField(choices=RecordKind.choices)
+        severity = serializers.ChoiceField(choices=Severity.choices)
+        department = serializers.SlugRelatedField(
+            slug_field="code", queryset=Department.objects.filter(is_active=True), required=False
+        )
+        decision_no = serializers.CharField(max_length=100)
+        decision_date = serializers.DateField()
+        penalty_types = serializers.ListField(child=serializers.CharField(max_length=50), required=False, default=list)
+        facts = serializers.CharField(max_length=5000, required=False, default="")
+        legal_basis = serializers.CharField(max_length=500, required=False, default="")
+        fine_amount = serializers.DecimalField(max_digits=14, decimal_places=2, required=False, allow_null=True, default=None)
+        sanctions = serializers.ListField(child=serializers.DictField(), required=False, default=list)
+
+    @extend_schema(request=InputSerializer, responses={201: RecordOutputSerializer})
+    def post(self, request):
+        user = request.user
+        if not user.has_perm("subjects.add_negativerecord"):
+            raise ApplicationError("forbidden", _("无权登记失信信息。"), status_code=403)
+        data = self.InputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        values = dict(data.validated_data)
+        department = values.pop("department", None) or user.department
+        if department is None or (user.department_id and department.pk != user.department_id and not user.is_superuser):
+            raise ApplicationError(
+                "invalid", _("只能登记本部门作出的决定。"), fields={"department": [_("不是本部门。")]}, status_code=400
+            )
+        subject = Subject.objects.filter(uscc=values.pop("uscc")).first()
+        if subject is None:
+            raise ApplicationError("invalid", _("主体未登记。"), fields={"uscc": [_("请先登记该主体。")]}, status_code=400)
+        sanctions = []
+        for i, item in enumerate(values.pop("sanctions")):
+            dept = Department.objects.filter(code=item.get("department", "")).first()
+            if dept is None or not str(item.get("measure", "")).strip():
+                raise ApplicationError(
+                    "invalid",
+                    _("第%(n)d项惩戒措施须有部门编码和措施内容。") % {"n": i + 1},
+                    fields={f"sanctions[{i}]": [_("须有 department（部门编码）与 measure。")]},
+                )
+            sanctions.append((dept, str(item["measure"])[:300]))
+        if NegativeRecord.objects.filter(department=department, decision_no=values["decision_no"], kind=values["kind"]).exists():
+            raise ApplicationError(
+                "duplicate", _("该决定已登记。"), fields={"decision_no": [_("已存在。")]}, status_code=409
+            )
+        record = record_create(subject=subject, department=department, sanctions=sanctions, acting_user=user, **values)
+        return Response(RecordOutputSerializer(record).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(
+        parameters=[OpenApiParameter("uscc", str), OpenApiParameter("kind", str)],
+        responses=RecordOutputSerializer(many=True),
+    )
+    def get(self, request):
+        qs = records_visible_to(user=request.user).select_related("subject", "department").prefetch_related(
+            "sanctions__department"
+        )
+        if kind := request.query_params.get("kind"):
+            if kind not in RecordKind.values:
+                raise ApplicationError("invalid", _("未知的信息类别。"), fields={"kind": [_("可选值：%s") % ", ".join(RecordKind.values)]})
+            qs = qs.filter(kind=kind)
+        if uscc := request.query_params.get("uscc"):
+            qs = qs.filter(subject__uscc=uscc.upper())
+        paginator = Pagination()
+        page = paginator.paginate_queryset(qs.order_by("-decision_date", "-id"), request, view=self)
+        return paginator.get_paginated_response(RecordOutputSerializer(page, many=True).data)
+
+
+class RecordDetailApi(APIView):
+    @extend_schema(responses=RecordOutputSerializer)
+    def get(self, request, record_id: int):
+        record = access_record_by_id(user=request.user, record_id=record_id)
+        return Response(RecordOutputSerializer(record).data)
+
+

@@ -1,0 +1,90 @@
+"""Reads of the subjects app and the access functions: the only way an interface obtains a subject or a record."""
+
+from django.db.models import Count, Q, QuerySet
+from guardian.shortcuts import get_objects_for_user
+
+from apps.accounts.models import User
+from apps.subjects.models import NegativeRecord, RecordKind, Subject
+
+
+def subjects_visible_to(*, user: User) -> QuerySet[Subject]:
+    if not user.is_authenticated:
+        return Subject.objects.none()
+    if user.has_perm("subjects.view_subject"):
+        return Subject.objects.all()
+    return get_objects_for_user(user, "subjects.view_subject", klass=Subject, accept_global_perms=False)
+
+
+def records_visible_to(*, user: User) -> QuerySet[NegativeRecord]:
+    """Global viewers see all; an officer their department's records; an applicant the records of their subjects."""
+    if not user.is_authenticated:
+        return NegativeRecord.objects.none()
+    if user.has_perm("subjects.view_negativerecord"):
+        return NegativeRecord.objects.all()
+    by_department = get_objects_for_user(
+        user, "subjects.view_negativerecord", klass=NegativeRecord, accept_global_perms=False, with_superuser=False
+    ).values("pk")
+    own_subjects = get_objects_for_user(
+        user, "subjects.view_subject", klass=Subject, accept_global_perms=False, with_superuser=False
+    ).values("pk")
+    return NegativeRecord.objects.filter(Q(pk__in=by_department) | Q(subject__in=own_subjects))
+
+
+def access_subject_by_uscc(*, user: User, uscc: str) -> Subject:
+    """Missing and forbidden are indistinguishable (both DoesNotExist, a 404)."""
+    subject = Subject.objects.filter(uscc=uscc.strip().upper()).first()
+    if subject is None or not (user.has_perm("subjects.view_subject") or user.has_perm("subjects.view_subject", subject)):
+        raise Subject.DoesNotExist
+    return subject
+
+
+def access_record_by_id(*, user: User, record_id: int, perm: str = "subjects.view_negativerecord") -> NegativeRecord:
+    record = NegativeRecord.objects.select_related("subject", "department").filter(pk=record_id).first()
+    if record is None:
+        raise NegativeRecord.DoesNotExist
+    allowed = (
+        user.has_perm(perm)
+        or user.has_perm(perm, record)
+        or (perm == "subjects.view_negativerecord" and user.has_perm("subjects.view_subject", record.subject))
+    )
+    if not allowed:
+        raise NegativeRecord.DoesNotExist
+    return record
+
+
+def subject_list(*, user: User, search: str = "", on_list: bool | None = None, region_code: str = "") -> QuerySet[Subject]:
+    qs = subjects_visible_to(user=user).annotate(
+        public_records=Count("records", filter=Q(records__publication_status=NegativeRecord.PublicationStatus.PUBLISHED)),
+        list_entries=Count(
+            "records",
+            filter=Q(
+                records__kind=RecordKind.SERIOUS_DISHONESTY_LIST,
+                records__publication_status=NegativeRecord.PublicationStatus.PUBLISHED,
+            ),
+        ),
+    )
+    if search:
+        qs = qs.filter(Q(name__icontains=search) | Q(uscc__startswith=search.upper()))
+    if region_code:
+        qs = qs.filter(region_code__startswith=region_code)
+    if on_list is True:
+        qs = qs.filter(list_entries__gt=0)
+    elif on_list is False:
+        qs = qs.filter(list_entries=0)
+    return qs.order_by("uscc")
+
+
+def subject_records(*, user: User, subject: Subject) -> QuerySet[NegativeRecord]:
+    return (
+        records_visible_to(user=user)
+        .filter(subject=subject)
+        .select_related("department")
+        .prefetch_related("sanctions__department")
+        .order_by("-decision_date", "-id")
+    )
+
+
+def subject_on_serious_list(*, subject: Subject) -> bool:
+    return subject.records.filter(
+        kind=RecordKind.SERIOUS_DISHONESTY_LIST, publication_status=NegativeRecord.PublicationStatus.PUBLISHED
+    ).exists()

@@ -1,0 +1,39 @@
+import pytest
+from django.core.management import call_command
+from django.test import override_settings
+
+from apps.accounts.models import User
+from apps.core.errors import ApplicationError
+from apps.core.selectors import audit_chain_breaks
+from apps.demo.services import demo_seed
+from apps.subjects.models import NegativeRecord, Subject
+from apps.subjects.uscc import validate_uscc
+
+pytestmark = pytest.mark.django_db
+
+
+def test_seed_demo_twice_adds_nothing_the_second_time():
+    first = demo_seed(subjects=25)
+    assert first["users"] == 10 and first["subjects"] == 25 and first["records"] > 10
+    counts = (User.objects.count(), Subject.objects.count(), NegativeRecord.objects.count())
+    second = demo_seed(subjects=25)
+    assert second == {"departments": 0, "users": 0, "subjects": 0, "records": 0}
+    assert counts == (User.objects.count(), Subject.objects.count(), NegativeRecord.objects.count())
+    assert all(validate_uscc(s.uscc).valid for s in Subject.objects.all())
+    assert list(audit_chain_breaks()) == []
+
+
+def test_demo_users_can_sign_in(api):
+    call_command("seed_demo", subjects=5)
+    for username in ["applicant1", "clerk1", "officer1", "reviewer1", "monitor1", "trainer1", "admin"]:
+        response = api().post("/api/v1/auth/token", {"username": username, "password": "demo-pass-2026"}, format="json")
+        assert response.status_code == 200, username
+    applicant = User.objects.get(username="applicant1")
+    assert applicant.represented_subjects.count() == 4
+
+
+@override_settings(DEMO_MODE=False)
+def test_no_demo_data_outside_demo_mode():
+    with pytest.raises(ApplicationError):
+        demo_seed(subjects=1)
+    assert not User.objects.filter(username="applicant1").exists()
