@@ -10,5 +10,9 @@ urlpatterns = [
     path("", include("apps.letters.urls")),
     path("", include("apps.decisions.urls")),
     path("", include("apps.reports.urls")),
+    path("", include("apps.casework.urls")),
+    path("", include("apps.commitments.urls")),
+    path("", include("apps.repairs.urls")),
+    path("", include("apps.objections.urls")),
     re_path(r"^.*$", api_not_found),
 ]
