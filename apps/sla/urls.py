@@ -1,1 +1,10 @@
-urlpatterns: list = []
+from django.urls import path
+
+from apps.sla import api
+
+urlpatterns = [
+    path("calendar/deadline", api.CalendarDeadlineApi.as_view(), name="api-calendar-deadline"),
+    path("calendar/days", api.CalendarDaysApi.as_view(), name="api-calendar-days"),
+    path("calendar/years/<int:year>", api.CalendarYearApi.as_view(), name="api-calendar-year"),
+    path("deadlines/<int:deadline_id>", api.DeadlineDetailApi.as_view(), name="api-deadline"),
+]

@@ -1,0 +1,187 @@
+"""The calendar and deadlines over HTTP: thin views over apps.sla.workdays, selectors and services."""
+
+import re
+from datetime import date, datetime
+
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
+from rest_framework import exceptions, serializers
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from apps.core.errors import ApplicationError
+from apps.sla.selectors import access_deadline_by_id, calendar_days, calendar_year_detail, deadline_explain
+from apps.sla.services import calendar_year_confirm
+from apps.sla.workdays import (
+    BUSINESS_TZ,
+    FIRST_DAY,
+    FIRST_YEAR,
+    LAST_DAY,
+    LAST_YEAR,
+    MAX_WORKING_DAYS,
+    explain_deadline,
+)
+
+MAX_DAYS_LISTED = 731
+_OFFSET_AS_SPACE = re.compile(r"^(.+T[\d:.]+) (\d\d:?\d\d)$")  # an unescaped "+" in a query string arrives as " "
+
+
+def _in_range(day: date) -> date:
+    if not FIRST_DAY <= day <= LAST_DAY:
+        raise serializers.ValidationError(
+            _("日期超出工作日历支持的范围（%(first)s 至 %(last)s）。") % {"first": FIRST_DAY, "last": LAST_DAY}
+        )
+    return day
+
+
+class StartField(serializers.Field):
+    """YYYY-MM-DD (an event during office hours that day) or an ISO 8601 datetime; without an offset the time is
+    Asia/Shanghai."""
+
+    default_error_messages = {
+        "invalid": gettext_lazy("应为日期（YYYY-MM-DD）或带时区的时间（如 2026-09-30T18:30:00+08:00）。"),
+    }
+
+    def to_internal_value(self, data):
+        if not isinstance(data, str) or len(data) > 64:
+            self.fail("invalid")
+        text = _OFFSET_AS_SPACE.sub(r"\1+\2", data.strip())
+        try:
+            if len(text) == 10:
+                return _in_range(date.fromisoformat(text))
+            moment = datetime.fromisoformat(text)
+        except ValueError:
+            self.fail("invalid")
+        if moment.tzinfo is None:
+            moment = moment.replace(tzinfo=BUSINESS_TZ)
+        _in_range(moment.astimezone(BUSINESS_TZ).date())
+        return moment
+
+    def to_representation(self, value):
+        return value.isoformat()
+
+
+class RangeDateField(serializers.DateField):
+    def to_internal_value(self, value):
+        return _in_range(super().to_internal_value(value))
+
+
+class SkippedDaySerializer(serializers.Serializer):
+    date = serializers.DateField()
+    reason = serializers.CharField()
+
+
+class DeadlineExplanationSerializer(serializers.Serializer):
+    start = serializers.CharField()
+    received_on = serializers.DateField()
+    working_days = serializers.IntegerField()
+    due_date = serializers.DateField()
+    provisional = serializers.BooleanField()
+    provisional_years = serializers.ListField(child=serializers.IntegerField())
+    skipped = SkippedDaySerializer(many=True)
+    makeup_workdays = SkippedDaySerializer(many=True)
+    explanation = serializers.CharField()
+
+
+class CalendarDeadlineApi(APIView):
+    """The due date of N working days from a start, with the days skipped and why (工作日期限计算)."""
+
+    class InputSerializer(serializers.Serializer):
+        start = StartField()
+        working_days = serializers.IntegerField(min_value=0, max_value=MAX_WORKING_DAYS)
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter(
+                "start", str, required=True, description="YYYY-MM-DD or ISO datetime, e.g. 2026-09-30T18:30:00+08:00"
+            ),
+            OpenApiParameter("working_days", int, required=True, description=f"0..{MAX_WORKING_DAYS}"),
+        ],
+        responses=DeadlineExplanationSerializer,
+    )
+    def get(self, request):
+        data = self.InputSerializer(data=request.query_params)
+        data.is_valid(raise_exception=True)
+        return Response(explain_deadline(data.validated_data["start"], data.validated_data["working_days"]))
+
+
+class CalendarDaysApi(APIView):
+    """Every day of a range (at most two years) with whether it is a working day and why not."""
+
+    InputSerializer = type(
+        "CalendarDaysInputSerializer",
+        (serializers.Serializer,),
+        {"from": RangeDateField(), "to": RangeDateField()},
+    )
+
+    @extend_schema(
+        parameters=[OpenApiParameter("from", date, required=True), OpenApiParameter("to", date, required=True)],
+        responses=inline_serializer(
+            "CalendarDay",
+            {
+                "date": serializers.DateField(),
+                "is_workday": serializers.BooleanField(),
+                "kind": serializers.CharField(),
+                "reason": serializers.CharField(),
+                "provisional": serializers.BooleanField(),
+            },
+            many=True,
+        ),
+    )
+    def get(self, request):
+        data = self.InputSerializer(data=request.query_params)
+        data.is_valid(raise_exception=True)
+        start, end = data.validated_data["from"], data.validated_data["to"]
+        if end < start or (end - start).days >= MAX_DAYS_LISTED:
+            message = _("to 应不早于 from，且相差不超过 %(n)s 天。") % {"n": MAX_DAYS_LISTED}
+            raise ApplicationError("invalid", message, fields={"to": [message]})
+        return Response(calendar_days(start=start, end=end))
+
+
+class CalendarYearApi(APIView):
+    """A year's holiday arrangement. GET: any signed-in user. POST: enter or replace it and mark it confirmed
+    (needs sla.change_calendaryear); open deadlines touching the year are recomputed at once."""
+
+    class InputSerializer(serializers.Serializer):
+        class DaySerializer(serializers.Serializer):
+            date = serializers.DateField()
+            is_workday = serializers.BooleanField(help_text="false: holiday; true: make-up working day (调休上班)")
+            name = serializers.CharField(max_length=100)
+
+        notice = serializers.CharField(max_length=300, help_text="e.g. 国办发明电〔2025〕7号")
+        days = DaySerializer(many=True, allow_empty=True)
+
+    @staticmethod
+    def _check_year(year: int) -> None:
+        if not FIRST_YEAR <= year <= LAST_YEAR:
+            message = _("年份应在 %(first)s 至 %(last)s 之间。") % {"first": FIRST_YEAR, "last": LAST_YEAR}
+            raise ApplicationError("invalid", message, fields={"year": [message]})
+
+    @extend_schema(responses=dict)
+    def get(self, request, year: int):
+        self._check_year(year)
+        return Response(calendar_year_detail(year=year))
+
+    @extend_schema(request=InputSerializer, responses=dict)
+    def post(self, request, year: int):
+        if not request.user.has_perm("sla.change_calendaryear"):
+            raise exceptions.PermissionDenied(_("只有系统管理员可以维护节假日安排。"))
+        self._check_year(year)
+        data = self.InputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        confirmed = calendar_year_confirm(
+            year=year,
+            days=[(d["date"], d["is_workday"], d["name"]) for d in data.validated_data["days"]],
+            notice=data.validated_data["notice"],
+            acting_user=request.user,
+        )
+        return Response({**calendar_year_detail(year=year), "deadlines_recomputed": confirmed.deadlines_recomputed})
+
+
+class DeadlineDetailApi(APIView):
+    """One deadline explained: dates, days skipped, make-up days counted, the ledger of pauses."""
+
+    @extend_schema(responses=dict)
+    def get(self, request, deadline_id: int):
+        return Response(deadline_explain(access_deadline_by_id(user=request.user, deadline_id=deadline_id)))
