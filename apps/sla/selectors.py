@@ -1,6 +1,6 @@
 """Reads of the sla app: deadlines and their explanations, the calendar by year and by day."""
 
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 from django.db.models import QuerySet
@@ -9,12 +9,17 @@ from django.utils.translation import gettext as _
 
 from apps.sla.models import CalendarYear, Deadline
 from apps.sla.workdays import (
+    BUSINESS_TZ,
     KIND_HOLIDAY,
     KIND_MAKEUP,
     SOURCE_ESTIMATED,
     business_date,
     current_calendar,
 )
+
+
+def _local(moment: datetime | None) -> str | None:
+    return moment.astimezone(BUSINESS_TZ).isoformat() if moment else None
 
 
 def access_deadline_by_id(*, user: Any, deadline_id: int, perm: str = "sla.view_deadline") -> Deadline:
@@ -65,9 +70,9 @@ def deadline_explain(deadline: Deadline) -> dict[str, Any]:
     pauses = [
         {
             "id": pause.pk,
-            "started_at": pause.started_at.isoformat(),
+            "started_at": _local(pause.started_at),
             "started_on": pause.started_on.isoformat(),
-            "ended_at": pause.ended_at.isoformat() if pause.ended_at else None,
+            "ended_at": _local(pause.ended_at),
             "ended_on": pause.ended_on.isoformat() if pause.ended_on else None,
             "reason": pause.reason,
             "working_days": pause.working_days,
@@ -110,7 +115,7 @@ def deadline_explain(deadline: Deadline) -> dict[str, Any]:
         "skipped": explained["skipped"],
         "makeup_workdays": explained["makeup_workdays"],
         "pauses": pauses,
-        "closed_at": deadline.closed_at.isoformat() if deadline.closed_at else None,
+        "closed_at": _local(deadline.closed_at),
         "closed_on_time": deadline.closed_on_time,
         "explanation": "".join(lines),
     }
@@ -139,7 +144,7 @@ def calendar_year_detail(*, year: int) -> dict[str, Any]:
         "notice": stored.notice if stored else "",
         "source": stored.source if stored else "",
         "entered_by": str(stored.entered_by) if stored and stored.entered_by else None,
-        "entered_at": stored.entered_at.isoformat() if stored else None,
+        "entered_at": _local(stored.entered_at) if stored else None,
         "estimated": estimated,
         "working_days": sum(1 for _d, is_work, _i in calendar.days(date(year, 1, 1), date(year, 12, 31)) if is_work),
         "days": days,
