@@ -1,0 +1,146 @@
+"""Reads of the objections app and the access function: the only way an interface obtains an Objection."""
+
+from typing import Any
+
+from django.db.models import Q, QuerySet
+from django.utils.translation import gettext as _
+from guardian.shortcuts import get_objects_for_user
+
+from apps.accounts.models import User
+from apps.core.models import CaseEvent
+from apps.core.services import case_label
+from apps.sla.selectors import deadline_explain
+from apps.sla.workdays import BUSINESS_TZ
+from apps.subjects.models import NegativeRecord, Subject
+
+from .models import Objection, ObjectionParty
+
+VIEW = "objections.view_objection"
+ANSWER = "objections.answer_objection"
+# What an applicant may do on the cases of the subjects they act for (and a clerk on the cases they entered).
+APPLICANT_PERMS = (VIEW, ANSWER)
+
+EVENT_LABELS = {
+    "objection_filed": "提交异议",
+    "objection_party_joined": "合并受理其他主体的异议",
+    "objection_marked": "信息标注为异议处理中",
+    "objection_material_requested": "要求补充材料（计时暂停）",
+    "objection_material_submitted": "补充材料（恢复计时）",
+    "objection_outcome_proposed": "提出核查结果",
+    "objection_review_approved": "审核通过",
+    "objection_review_returned": "审核退回",
+    "objection_outcome_applied": "执行核查结果",
+    "record_objection_corrected": "信息已更正",
+    "record_objection_deleted": "信息已删除（停止公示和共享）",
+    "record_objection_kept": "维持原信息，取消异议标注",
+    "record_objection_unconfirmed": "无法确认，核查情况与信息一并记载",
+    "objection_replied": "出具异议答复函",
+    "objection_closed": "办结",
+    "objection_due_soon": "临期提醒",
+    "objection_breached": "超期，已上报督办",
+    "deadline_opened": "开始计时",
+    "deadline_paused": "计时暂停",
+    "deadline_resumed": "恢复计时",
+    "deadline_extended": "延长时限",
+    "deadline_closed": "停止计时",
+    "deadline_recomputed": "节假日安排变化，截止日重算",
+}
+
+
+def _party_subject_ids(user: User) -> QuerySet:
+    return get_objects_for_user(
+        user, "subjects.act_for_subject", klass=Subject, accept_global_perms=False, with_superuser=False
+    ).values("pk")
+
+
+def objections_visible_to(*, user: User) -> QuerySet[Objection]:
+    """Global viewers (monitor, admin) see all; a department the cases routed to it; an applicant the cases of the
+    subjects they act for; a clerk the cases they entered."""
+    if not getattr(user, "is_authenticated", False):
+        return Objection.objects.none()
+    if user.has_perm(VIEW):
+        return Objection.objects.all()
+    by_department = get_objects_for_user(
+        user, VIEW, klass=Objection, accept_global_perms=False, with_superuser=False
+    ).values("pk")
+    by_party = ObjectionParty.objects.filter(subject__in=_party_subject_ids(user)).values("objection_id")
+    return Objection.objects.filter(Q(pk__in=by_department) | Q(pk__in=by_party) | Q(filed_by=user))
+
+
+def _acts_for_a_party(user: User, objection: Objection) -> bool:
+    if objection.filed_by_id == user.pk:
+        return True
+    return any(user.has_perm("subjects.act_for_subject", party.subject) for party in objection.parties.all())
+
+
+def objection_allows(*, user: User, objection: Objection, perm: str) -> bool:
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return False
+    if user.has_perm(perm) or user.has_perm(perm, objection):
+        return True
+    return perm in APPLICANT_PERMS and _acts_for_a_party(user, objection)
+
+
+def access_objection_by_id(*, user: User, objection_id: int, perm: str = VIEW) -> Objection:
+    """The only way an interface obtains an Objection. Missing and forbidden are indistinguishable (404)."""
+    objection = (
+        Objection.objects.select_related(
+            "record__subject", "record__department", "subject", "department", "deadline", "applicant", "filed_by"
+        )
+        .prefetch_related("parties__subject")
+        .filter(pk=objection_id)
+        .first()
+    )
+    if objection is None or not objection_allows(user=user, objection=objection, perm=perm):
+        raise Objection.DoesNotExist
+    return objection
+
+
+def objection_list(*, user: User, status: str = "", record_id: int | None = None) -> QuerySet[Objection]:
+    qs = objections_visible_to(user=user).select_related("record", "subject", "department", "deadline")
+    if status == "open":
+        qs = qs.filter(status__in=Objection.OPEN_STATUSES)
+    elif status:
+        qs = qs.filter(status=status)
+    if record_id:
+        qs = qs.filter(record_id=record_id)
+    return qs.order_by("-filed_at", "-id")
+
+
+def open_objection_for_record(*, record: NegativeRecord) -> Objection | None:
+    return Objection.objects.filter(record=record, status__in=Objection.OPEN_STATUSES).first()
+
+
+def _local(moment) -> str | None:
+    return moment.astimezone(BUSINESS_TZ).isoformat() if moment else None
+
+
+def objection_history(*, objection: Objection) -> list[dict[str, Any]]:
+    """Who did what, when: the case's own events (its clock's included) and what it did to the record."""
+    events = (
+        CaseEvent.objects.filter(
+            Q(case_type=case_label(objection), case_id=objection.pk)
+            | Q(case_type=case_label(objection.record), case_id=objection.record_id, data__objection=objection.pk)
+        )
+        .select_related("actor")
+        .order_by("seq")
+    )
+    return [
+        {
+            "seq": event.seq,
+            "at": _local(event.at),
+            "kind": event.kind,
+            "label": _(EVENT_LABELS.get(event.kind, event.kind)),
+            "actor": event.actor_label,
+            "actor_name": (event.actor.display_name or event.actor.username) if event.actor else _("系统"),
+            "data": event.data,
+        }
+        for event in events
+    ]
+
+
+def objection_clock(*, objection: Objection) -> dict[str, Any] | None:
+    """The case's deadline explained: due date, provisional flag, skipped days, pauses."""
+    if objection.deadline is None:
+        return None
+    return deadline_explain(objection.deadline)

@@ -1,0 +1,660 @@
+"""Writes of the objections app. Every state change of a case is one function here, with its audit event.
+
+The life of a case: objection_file (the record is marked 异议处理中 in the same transaction, the 5-working-day
+clock starts) → objection_material_request / objection_material_submit (once; the clock stops meanwhile) →
+objection_propose → objection_review (a different person) → objection_outcome_apply → objection_reply →
+objection_close. The Viewflow graph in apps.objections.flows calls them in that order.
+"""
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from apps.accounts.models import User
+from apps.core.errors import ApplicationError, ConflictError
+from apps.core.services import case_event_record, case_label
+from apps.rules.models import RuleCode
+from apps.rules.selectors import rule_in_force
+from apps.sla.services import deadline_close, deadline_open, deadline_pause, deadline_resume
+from apps.sla.workdays import business_date
+from apps.subjects.models import NegativeRecord, Severity, Subject
+from apps.subjects.services import publication_window
+
+from .models import Channel, Ground, Objection, ObjectionParty, Outcome
+
+OBJECTION_DUPLICATE = "objection_duplicate"
+OBJECTION_WRONG_STATE = "objection_wrong_state"
+MATERIAL_ALREADY_REQUESTED = "material_already_requested"
+SAME_PERSON = "same_person"
+
+# Fields of a record an objection may correct, and how a submitted value is read.
+CORRECTABLE_FIELDS = (
+    "decision_no",
+    "decision_date",
+    "penalty_types",
+    "facts",
+    "legal_basis",
+    "fine_amount",
+    "severity",
+)
+# Correcting these moves the publication window, which is recomputed from the rules in force on the decision date.
+WINDOW_FIELDS = ("decision_date", "severity")
+
+
+@dataclass(frozen=True)
+class Filing:
+    """What objection_file did: a new case, or the open case the subject was joined to as a party."""
+
+    objection: Objection
+    party: ObjectionParty
+    joined: bool
+
+
+def _invalid(field: str, message: str) -> ApplicationError:
+    return ApplicationError("invalid", f"{field}: {message}", fields={field: [message]})
+
+
+def _wrong_state(objection: Objection, action: str) -> ConflictError:
+    return ConflictError(
+        OBJECTION_WRONG_STATE,
+        _("案件当前状态为“%(status)s”，不能%(action)s。")
+        % {"status": objection.get_status_display(), "action": action},
+        extra={"status": objection.status},
+    )
+
+
+def _now(at: datetime | None) -> datetime:
+    moment = at or timezone.now()
+    if timezone.is_naive(moment):
+        raise _invalid("at", _("需要带时区的时间。"))
+    return moment
+
+
+def _lock(objection: Objection) -> Objection:
+    """Re-read the case under a row lock so two requests never move it from the same state twice."""
+    fresh = Objection.objects.select_for_update().get(pk=objection.pk)
+    for field in Objection._meta.concrete_fields:
+        setattr(objection, field.attname, getattr(fresh, field.attname))
+    return objection
+
+
+def objection_case_url(objection: Objection) -> str:
+    return f"/api/v1/objections/{objection.pk}"
+
+
+def can_file_for(*, user: User, subject: Subject, channel: str) -> bool:
+    """An applicant files online for a subject they act for; a counter clerk files for anyone (offline channel)."""
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return False
+    if channel == Channel.COUNTER:
+        return user.has_perm("subjects.file_on_behalf")
+    return user.has_perm("subjects.act_for_subject", subject)
+
+
+def close_rule(*, objection: Objection, on: date):
+    department = objection.department
+    return rule_in_force(
+        code=RuleCode.OBJECTION_CLOSE,
+        on=on,
+        record_kind=objection.record.kind,
+        sector=department.sector,
+        region_code=department.region_code,
+    )
+
+
+# -- filing -------------------------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def objection_file(
+    *,
+    record: NegativeRecord,
+    subject: Subject,
+    ground: str,
+    statement: str,
+    acting_user: User,
+    channel: str = Channel.ONLINE,
+    applicant: User | None = None,
+    claimed: dict[str, Any] | None = None,
+    contact_name: str = "",
+    contact_phone: str = "",
+    filed_at: datetime | None = None,
+) -> Filing:
+    """File an objection to `record` for `subject`, online by the applicant or at a counter by a clerk.
+
+    In the same transaction the record is marked 异议处理中 and the case's clock (rule objection.close, 5 working
+    days by default) starts. A second objection on a record that already has an open case is refused (409) when it
+    comes from a subject that is already a party, and joined to the open case as a party otherwise.
+    """
+    filed_at = _now(filed_at)
+    statement = (statement or "").strip()
+    if ground not in Ground.values:
+        raise _invalid("ground", _("请选择异议理由。"))
+    if not statement:
+        raise _invalid("statement", _("请填写异议陈述。"))
+    if len(statement) > 5000:
+        raise _invalid("statement", _("异议陈述不能超过5000字。"))
+    if channel not in Channel.values:
+        raise _invalid("channel", _("未知的提交渠道。"))
+    if not can_file_for(user=acting_user, subject=subject, channel=channel):
+        raise _invalid("subject", _("未找到该主体，或无权代表该主体提出异议。"))
+    # Serialise filings on one record: the open-case check and the mark must not interleave.
+    record = NegativeRecord.objects.select_for_update().select_related("department", "subject").get(pk=record.pk)
+    if record.publication_status == NegativeRecord.PublicationStatus.DELETED:
+        raise _invalid("record", _("该信息已删除，无需提出异议。"))
+    if record.subject_id != subject.pk and not record.is_public:
+        raise _invalid("record", _("未找到该信息。"))
+    if channel == Channel.ONLINE and applicant is None:
+        applicant = acting_user
+
+    open_case = Objection.objects.filter(record=record, status__in=Objection.OPEN_STATUSES).first()
+    if open_case is not None:
+        return _party_join(
+            objection=open_case,
+            subject=subject,
+            ground=ground,
+            statement=statement,
+            channel=channel,
+            applicant=applicant,
+            acting_user=acting_user,
+            at=filed_at,
+        )
+
+    objection = Objection(
+        record=record,
+        subject=subject,
+        department=record.department,
+        applicant=applicant,
+        filed_by=acting_user,
+        channel=channel,
+        contact_name=contact_name,
+        contact_phone=contact_phone,
+        ground=ground,
+        statement=statement,
+        claimed=claimed or {},
+        filed_at=filed_at,
+        status=Objection.Status.VERIFYING,
+    )
+    objection.full_clean(exclude=["deadline", "reference"])
+    objection.save()
+    party = ObjectionParty.objects.create(
+        objection=objection,
+        subject=subject,
+        role=ObjectionParty.Role.FILER,
+        applicant=applicant,
+        filed_by=acting_user,
+        channel=channel,
+        ground=ground,
+        statement=statement,
+        joined_at=filed_at,
+    )
+    rule = close_rule(objection=objection, on=business_date(filed_at))
+    deadline = deadline_open(
+        owner_type=case_label(objection),
+        owner_id=objection.pk,
+        started_at=filed_at,
+        working_days=rule.value,
+        purpose="close",
+        acting_user=acting_user,
+    )
+    objection.reference = f"YY-{business_date(filed_at).year}-{objection.pk:06d}"
+    objection.deadline = deadline
+    objection.due_date = deadline.due_date
+    objection.due_provisional = deadline.provisional
+    objection.limit_working_days = rule.value
+    objection.limit_rule_source = rule.source
+    objection.save(
+        update_fields=[
+            "reference",
+            "deadline",
+            "due_date",
+            "due_provisional",
+            "limit_working_days",
+            "limit_rule_source",
+            "updated_at",
+        ]
+    )
+    objection_grant_access(objection=objection)
+    case_event_record(
+        kind="objection_filed",
+        case=objection,
+        acting_user=acting_user,
+        at=filed_at,
+        data={
+            "reference": objection.reference,
+            "record": record.pk,
+            "subject": subject.uscc,
+            "channel": channel,
+            "ground": ground,
+            "department": record.department.code,
+            "due_date": deadline.due_date,
+            "working_days": rule.value,
+            "rule_source": rule.source,
+            "provisional": deadline.provisional,
+        },
+    )
+    _record_mark(record=record, objection=objection, acting_user=acting_user, at=filed_at)
+    return Filing(objection=objection, party=party, joined=False)
+
+
+def _record_mark(*, record: NegativeRecord, objection: Objection, acting_user: User, at: datetime) -> None:
+    """异议标注: the record shows 异议处理中 from the moment the filing commits (the rule allows up to 1 working day)."""
+    before = record.objection_status
+    record.objection_status = NegativeRecord.ObjectionStatus.UNDER_OBJECTION
+    record.save(update_fields=["objection_status", "updated_at"])
+    mark_rule = rule_in_force(
+        code=RuleCode.OBJECTION_MARK,
+        on=business_date(at),
+        sector=record.department.sector,
+        region_code=record.department.region_code,
+    )
+    case_event_record(
+        kind="objection_marked",
+        case=record,
+        acting_user=acting_user,
+        at=at,
+        data={
+            "objection": objection.pk,
+            "reference": objection.reference,
+            "before": before,
+            "after": record.objection_status,
+            "limit_working_days": mark_rule.value,
+            "rule_source": mark_rule.source,
+        },
+    )
+
+
+def _party_join(
+    *,
+    objection: Objection,
+    subject: Subject,
+    ground: str,
+    statement: str,
+    channel: str,
+    applicant: User | None,
+    acting_user: User,
+    at: datetime,
+) -> Filing:
+    existing = objection.parties.filter(subject=subject).first()
+    if existing is not None:
+        raise ConflictError(
+            OBJECTION_DUPLICATE,
+            _("该主体对此信息的异议正在处理中（案件 %(ref)s），请勿重复提交。") % {"ref": objection.reference},
+            fields={"record": [_("已有处理中的异议。")]},
+            extra={
+                "open_case": {
+                    "id": objection.pk,
+                    "reference": objection.reference,
+                    "url": objection_case_url(objection),
+                }
+            },
+        )
+    party = ObjectionParty.objects.create(
+        objection=objection,
+        subject=subject,
+        role=ObjectionParty.Role.JOINED,
+        applicant=applicant,
+        filed_by=acting_user,
+        channel=channel,
+        ground=ground,
+        statement=statement,
+        joined_at=at,
+    )
+    case_event_record(
+        kind="objection_party_joined",
+        case=objection,
+        acting_user=acting_user,
+        at=at,
+        data={"subject": subject.uscc, "channel": channel, "ground": ground, "party": party.pk},
+    )
+    return Filing(objection=objection, party=party, joined=True)
+
+
+def objection_grant_access(*, objection: Objection) -> None:
+    """The source department's group may see and work the case (guardian object permissions)."""
+    from guardian.shortcuts import assign_perm
+
+    group = objection.department.group
+    for perm in ("objections.view_objection", "objections.verify_objection", "objections.review_objection"):
+        assign_perm(perm, group, objection)
+
+
+# -- verification -------------------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def objection_material_request(
+    *, objection: Objection, request: str, acting_user: User, at: datetime | None = None
+) -> Objection:
+    """Ask the applicant for more material, once per case. The case's clock stops until the material arrives."""
+    at = _now(at)
+    request = (request or "").strip()
+    if not request:
+        raise _invalid("request", _("请写明需要补充的材料。"))
+    _lock(objection)
+    if objection.status != Objection.Status.VERIFYING:
+        raise _wrong_state(objection, _("要求补充材料"))
+    if objection.material_requested_at is not None:
+        raise ConflictError(MATERIAL_ALREADY_REQUESTED, _("每个异议案件只能要求补充材料一次。"))
+    deadline_pause(
+        deadline=objection.deadline,
+        at=at,
+        reason=_("等待申请人补充材料：%(r)s") % {"r": request},
+        acting_user=acting_user,
+    )
+    objection.material_request = request
+    objection.material_requested_at = at
+    objection.material_requested_by = acting_user
+    objection.status = Objection.Status.AWAITING_MATERIAL
+    objection.save(
+        update_fields=["material_request", "material_requested_at", "material_requested_by", "status", "updated_at"]
+    )
+    case_event_record(
+        kind="objection_material_requested", case=objection, acting_user=acting_user, at=at, data={"request": request}
+    )
+    return objection
+
+
+@transaction.atomic
+def objection_material_submit(
+    *, objection: Objection, answer: str, acting_user: User, at: datetime | None = None
+) -> Objection:
+    """The applicant's answer to the request for material: the clock runs again, the due date moves out by the
+    working days it stood still."""
+    at = _now(at)
+    answer = (answer or "").strip()
+    if not answer:
+        raise _invalid("answer", _("请填写补充说明。"))
+    _lock(objection)
+    if objection.status != Objection.Status.AWAITING_MATERIAL:
+        raise _wrong_state(objection, _("补充材料"))
+    deadline = deadline_resume(deadline=objection.deadline, at=at, acting_user=acting_user)
+    due_before = objection.due_date
+    objection.material_answer = answer
+    objection.material_answered_at = at
+    objection.status = Objection.Status.VERIFYING
+    objection.due_date = deadline.due_date
+    objection.due_provisional = deadline.provisional
+    objection.save(
+        update_fields=["material_answer", "material_answered_at", "status", "due_date", "due_provisional", "updated_at"]
+    )
+    case_event_record(
+        kind="objection_material_submitted",
+        case=objection,
+        acting_user=acting_user,
+        at=at,
+        data={"answer": answer, "due_before": due_before, "due_after": deadline.due_date},
+    )
+    return objection
+
+
+def _jsonable(values: dict[str, Any]) -> dict[str, Any]:
+    """Values as a JSON column keeps them: dates as ISO strings, decimals as strings."""
+    return {
+        key: value.isoformat() if isinstance(value, date) else str(value) if isinstance(value, Decimal) else value
+        for key, value in values.items()
+    }
+
+
+def _clean_corrections(record: NegativeRecord, corrections: Any) -> dict[str, Any]:
+    """Validate the corrected values field by field; return them as JSON-ready values. Unchanged values are refused."""
+    if not isinstance(corrections, dict) or not corrections:
+        raise _invalid("corrections", _("更正须写明要更正的字段和更正后的内容。"))
+    cleaned: dict[str, Any] = {}
+    errors: dict[str, list[str]] = {}
+    for name, value in corrections.items():
+        if name not in CORRECTABLE_FIELDS:
+            errors[f"corrections.{name}"] = [_("该字段不能通过异议更正。可更正：%s") % "、".join(CORRECTABLE_FIELDS)]
+            continue
+        field = NegativeRecord._meta.get_field(name)
+        try:
+            if name == "penalty_types":
+                if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
+                    raise ValidationError(_("应为处罚种类的列表。"))
+                python = [v.strip() for v in value]
+            elif name == "fine_amount":
+                python = None if value in (None, "") else Decimal(str(value))
+                if python is not None and (python < 0 or python.as_tuple().exponent < -2):
+                    raise ValidationError(_("金额应为不小于0、最多两位小数的数。"))
+            elif name == "severity":
+                if value not in Severity.values:
+                    raise ValidationError(_("可选值：%s") % "、".join(Severity.values))
+                python = value
+            else:
+                python = field.to_python(value)
+                field.run_validators(python)
+                if isinstance(python, str):
+                    python = python.strip()
+                    if not python and not field.blank:
+                        raise ValidationError(_("不能为空。"))
+                    if field.max_length and len(python) > field.max_length:
+                        raise ValidationError(_("不能超过%(n)s字。") % {"n": field.max_length})
+        except (ValidationError, InvalidOperation, TypeError, ValueError) as exc:
+            messages = exc.messages if isinstance(exc, ValidationError) else [_("格式不正确。")]
+            errors[f"corrections.{name}"] = messages
+            continue
+        if python == getattr(record, name):
+            errors[f"corrections.{name}"] = [_("与原内容相同，无需更正。")]
+            continue
+        cleaned[name] = python
+    if errors:
+        first = next(iter(errors))
+        raise ApplicationError("invalid", f"{first}: {errors[first][0]}", fields=errors)
+    return cleaned
+
+
+@transaction.atomic
+def objection_propose(
+    *,
+    objection: Objection,
+    outcome: str,
+    reasons: str,
+    acting_user: User,
+    corrections: dict[str, Any] | None = None,
+    finding: str = "",
+    at: datetime | None = None,
+) -> Objection:
+    """The verifying officer's proposed outcome, with reasons; it takes effect only after review by someone else."""
+    at = _now(at)
+    reasons = (reasons or "").strip()
+    finding = (finding or "").strip()
+    if outcome not in Outcome.values:
+        raise _invalid("outcome", _("请选择核查结果（更正、删除、维持、无法确认）。"))
+    if not reasons:
+        raise _invalid("reasons", _("请写明理由。"))
+    _lock(objection)
+    if objection.status != Objection.Status.VERIFYING:
+        raise _wrong_state(objection, _("提出核查结果"))
+    cleaned: dict[str, Any] = {}
+    if outcome == Outcome.CORRECTED:
+        cleaned = _clean_corrections(objection.record, corrections)
+    elif corrections:
+        raise _invalid("corrections", _("只有“更正”需要填写更正内容。"))
+    if outcome == Outcome.UNCONFIRMED and not finding:
+        raise _invalid("finding", _("无法确认的，须写明核查情况，该情况将与信息一并记载。"))
+    objection.outcome = outcome
+    objection.reasons = reasons
+    objection.corrections = _jsonable(cleaned)
+    objection.finding = finding if outcome == Outcome.UNCONFIRMED else ""
+    objection.proposed_by = acting_user
+    objection.proposed_at = at
+    objection.proposals += 1
+    objection.reviewed_by, objection.reviewed_at, objection.review_comment = None, None, ""
+    objection.status = Objection.Status.REVIEWING
+    objection.save(
+        update_fields=[
+            "outcome",
+            "reasons",
+            "corrections",
+            "finding",
+            "proposed_by",
+            "proposed_at",
+            "proposals",
+            "reviewed_by",
+            "reviewed_at",
+            "review_comment",
+            "status",
+            "updated_at",
+        ]
+    )
+    case_event_record(
+        kind="objection_outcome_proposed",
+        case=objection,
+        acting_user=acting_user,
+        at=at,
+        data={
+            "outcome": outcome,
+            "reasons": reasons,
+            "corrections": objection.corrections,
+            "finding": objection.finding,
+        },
+    )
+    return objection
+
+
+@transaction.atomic
+def objection_review(
+    *, objection: Objection, approve: bool, acting_user: User, comment: str = "", at: datetime | None = None
+) -> Objection:
+    """Second-person review of the proposed outcome. The proposer can never approve their own proposal (403).
+    Returning it sends the case back to verification with the reviewer's comment."""
+    at = _now(at)
+    comment = (comment or "").strip()
+    _lock(objection)
+    if objection.status != Objection.Status.REVIEWING:
+        raise _wrong_state(objection, _("审核"))
+    if objection.proposed_by_id == acting_user.pk:
+        raise ApplicationError(SAME_PERSON, _("核查结果须由提出人以外的人员审核。"), status_code=403)
+    if not approve and not comment:
+        raise _invalid("comment", _("退回时须写明审核意见。"))
+    objection.reviewed_by = acting_user
+    objection.reviewed_at = at
+    objection.review_comment = comment
+    objection.status = Objection.Status.APPLYING if approve else Objection.Status.VERIFYING
+    objection.save(update_fields=["reviewed_by", "reviewed_at", "review_comment", "status", "updated_at"])
+    case_event_record(
+        kind="objection_review_approved" if approve else "objection_review_returned",
+        case=objection,
+        acting_user=acting_user,
+        at=at,
+        data={"outcome": objection.outcome, "comment": comment, "proposed_by": objection.proposed_by_id},
+    )
+    return objection
+
+
+# -- outcome, reply, close ----------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def objection_outcome_apply(*, objection: Objection, acting_user: User | None, at: datetime | None = None) -> Objection:
+    """Carry the approved outcome out on the record, with before/after in the record's history:
+    更正 changes the fields; 删除 stops publication and sharing; 维持 removes the mark; 无法确认 records the finding."""
+    at = _now(at)
+    _lock(objection)
+    if objection.status != Objection.Status.APPLYING:
+        raise _wrong_state(objection, _("执行核查结果"))
+    record = NegativeRecord.objects.select_for_update().select_related("department").get(pk=objection.record_id)
+    fields = ["objection_status", "objection_finding", "updated_at"]
+    before: dict[str, Any] = {
+        "objection_status": record.objection_status,
+        "objection_finding": record.objection_finding,
+    }
+    after: dict[str, Any] = {}
+    if objection.outcome == Outcome.CORRECTED:
+        for name, value in objection.corrections.items():
+            field = NegativeRecord._meta.get_field(name)
+            before[name] = getattr(record, name)
+            new = Decimal(value) if name == "fine_amount" and value is not None else field.to_python(value)
+            setattr(record, name, new)
+            after[name] = new
+            fields.append(name)
+        if any(name in objection.corrections for name in WINDOW_FIELDS):
+            window = publication_window(
+                kind=record.kind,
+                severity=record.severity,
+                decision_date=record.decision_date,
+                sector=record.department.sector,
+                region_code=record.department.region_code,
+            )
+            if record.publication_status not in (
+                NegativeRecord.PublicationStatus.PUBLISHED,
+                NegativeRecord.PublicationStatus.NOT_PUBLISHED,
+            ):
+                window.pop("publication_status")
+            for name, value in window.items():
+                if getattr(record, name) != value:
+                    before[name], after[name] = getattr(record, name), value
+                    setattr(record, name, value)
+                    fields.append(name)
+        record.full_clean()
+    elif objection.outcome == Outcome.DELETED:
+        for name, value in (
+            ("publication_status", NegativeRecord.PublicationStatus.DELETED),
+            ("sharing_status", NegativeRecord.SharingStatus.STOPPED),
+            ("ended_at", record.ended_at or at),
+        ):
+            before[name], after[name] = getattr(record, name), value
+            setattr(record, name, value)
+            fields.append(name)
+    if objection.outcome == Outcome.UNCONFIRMED:
+        record.objection_status = NegativeRecord.ObjectionStatus.UNCONFIRMED
+        record.objection_finding = objection.finding
+    else:
+        record.objection_status = NegativeRecord.ObjectionStatus.NONE
+        record.objection_finding = ""
+    after["objection_status"], after["objection_finding"] = record.objection_status, record.objection_finding
+    record.save(update_fields=list(dict.fromkeys(fields)))
+    case_event_record(
+        kind=f"record_objection_{objection.outcome}",
+        case=record,
+        acting_user=acting_user,
+        at=at,
+        data={
+            "objection": objection.pk,
+            "reference": objection.reference,
+            "outcome": objection.outcome,
+            "reasons": objection.reasons,
+            "before": before,
+            "after": after,
+        },
+    )
+    objection.applied_at = at
+    objection.status = Objection.Status.REPLYING
+    objection.save(update_fields=["applied_at", "status", "updated_at"])
+    case_event_record(
+        kind="objection_outcome_applied",
+        case=objection,
+        acting_user=acting_user,
+        at=at,
+        data={"outcome": objection.outcome, "record": record.pk, "before": before, "after": after},
+    )
+    return objection
+
+
+@transaction.atomic
+def objection_close(*, objection: Objection, acting_user: User | None, at: datetime | None = None) -> Objection:
+    """End the case: its clock stops and says whether the case closed within its time limit."""
+    at = _now(at)
+    _lock(objection)
+    if objection.status != Objection.Status.REPLYING or objection.replied_at is None:
+        raise _wrong_state(objection, _("办结"))
+    deadline = deadline_close(deadline=objection.deadline, acting_user=acting_user, at=at)
+    objection.status = Objection.Status.CLOSED
+    objection.closed_at = at
+    objection.closed_on_time = deadline.closed_on_time
+    objection.due_date = deadline.due_date
+    objection.save(update_fields=["status", "closed_at", "closed_on_time", "due_date", "updated_at"])
+    case_event_record(
+        kind="objection_closed",
+        case=objection,
+        acting_user=acting_user,
+        at=at,
+        data={"outcome": objection.outcome, "due_date": deadline.due_date, "on_time": deadline.closed_on_time},
+    )
+    return objection
