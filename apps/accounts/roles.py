@@ -25,6 +25,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "subjects.view_subject",
         "subjects.view_negativerecord",
         "sla.view_deadline",
+        "objections.view_objection",
     ],
     Role.TRAINER: [
         "subjects.view_subject",
@@ -51,6 +52,8 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "accounts.add_user",
         "accounts.change_user",
         "accounts.view_user",
+        "objections.view_objection",
+        "objections.change_objection",
     ],
 }
 

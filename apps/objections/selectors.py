@@ -144,3 +144,155 @@ def objection_clock(*, objection: Objection) -> dict[str, Any] | None:
     if objection.deadline is None:
         return None
     return deadline_explain(objection.deadline)
+
+
+# -- what the API and the portal show ------------------------------------------------------------------------------
+
+STEP_LABELS = {
+    Objection.Status.VERIFYING: "认定部门核查",
+    Objection.Status.AWAITING_MATERIAL: "等待申请人补充材料",
+    Objection.Status.REVIEWING: "核查结果审核",
+    Objection.Status.APPLYING: "执行核查结果",
+    Objection.Status.REPLYING: "出具答复函",
+    Objection.Status.CLOSED: "已办结",
+}
+# The proposal is internal until a second person approved it.
+DECIDED_STATUSES = (Objection.Status.APPLYING, Objection.Status.REPLYING, Objection.Status.CLOSED)
+
+
+def objection_current_step(*, objection: Objection) -> dict[str, Any]:
+    return {"code": objection.status, "label": _(STEP_LABELS[objection.status])}
+
+
+def _user_label(user: User | None) -> dict[str, Any] | None:
+    if user is None:
+        return None
+    return {"username": user.username, "name": user.display_name or user.username}
+
+
+def objection_summary(objection: Objection) -> dict[str, Any]:
+    return {
+        "id": objection.pk,
+        "reference": objection.reference,
+        "url": f"/api/v1/objections/{objection.pk}",
+        "portal_url": f"/portal/objections/{objection.pk}/",
+        "status": objection.status,
+        "status_display": objection.get_status_display(),
+        "current_step": objection_current_step(objection=objection),
+        "record": objection.record_id,
+        "subject": {"uscc": objection.subject.uscc, "name": objection.subject.name},
+        "department": {"code": objection.department.code, "name": objection.department.name},
+        "ground": objection.ground,
+        "ground_display": objection.get_ground_display(),
+        "filed_at": _local(objection.filed_at),
+        "due_date": objection.due_date.isoformat() if objection.due_date else None,
+        "provisional": objection.due_provisional,
+        "outcome": objection.outcome if objection.status in DECIDED_STATUSES else "",
+    }
+
+
+def _is_staff_viewer(user: User, objection: Objection) -> bool:
+    return user.has_perm(VIEW) or user.has_perm(VIEW, objection)
+
+
+def objection_detail(objection: Objection, *, user: User) -> dict[str, Any]:
+    """Status, current step, due date, provisional flag, pauses, skipped days, history, documents, letters."""
+    staff = _is_staff_viewer(user, objection)
+    clock = objection_clock(objection=objection)
+    decided = objection.status in DECIDED_STATUSES
+    body = objection_summary(objection)
+    record = objection.record
+    body.update(
+        {
+            "record": {
+                "id": record.pk,
+                "url": f"/api/v1/records/{record.pk}",
+                "kind": record.kind,
+                "kind_display": record.get_kind_display(),
+                "decision_no": record.decision_no,
+                "decision_date": record.decision_date.isoformat(),
+                "subject": {"uscc": record.subject.uscc, "name": record.subject.name},
+                "department": {"code": record.department.code, "name": record.department.name},
+                "objection_status": record.objection_status,
+                "under_objection": record.objection_status == NegativeRecord.ObjectionStatus.UNDER_OBJECTION,
+            },
+            "channel": objection.channel,
+            "channel_display": objection.get_channel_display(),
+            "statement": objection.statement,
+            "claimed": objection.claimed,
+            "filed_by": _user_label(objection.filed_by),
+            "applicant": _user_label(objection.applicant),
+            "limit_working_days": objection.limit_working_days,
+            "limit_rule_source": objection.limit_rule_source,
+            "clock": clock,
+            "pauses": clock["pauses"] if clock else [],
+            "skipped": clock["skipped"] if clock else [],
+            "makeup_workdays": clock["makeup_workdays"] if clock else [],
+            "explanation": clock["explanation"] if clock else "",
+            "material": {
+                "request": objection.material_request,
+                "requested_at": _local(objection.material_requested_at),
+                "answer": objection.material_answer,
+                "answered_at": _local(objection.material_answered_at),
+                "can_request": objection.material_requested_at is None,
+            },
+            "outcome": (
+                {
+                    "code": objection.outcome,
+                    "display": objection.get_outcome_display(),
+                    "reasons": objection.reasons,
+                    "corrections": objection.corrections,
+                    "finding": objection.finding,
+                    "proposed_by": _user_label(objection.proposed_by) if staff else None,
+                    "proposed_at": _local(objection.proposed_at),
+                    "reviewed_by": _user_label(objection.reviewed_by) if staff else None,
+                    "reviewed_at": _local(objection.reviewed_at),
+                    "review_comment": objection.review_comment if staff else "",
+                }
+                if objection.outcome and (decided or staff)
+                else None
+            ),
+            "closed_at": _local(objection.closed_at),
+            "closed_on_time": objection.closed_on_time,
+            "parties": [
+                {
+                    "subject": {"uscc": party.subject.uscc, "name": party.subject.name},
+                    "role": party.role,
+                    "role_display": party.get_role_display(),
+                    "channel": party.channel,
+                    "ground": party.ground,
+                    "ground_display": party.get_ground_display(),
+                    "joined_at": _local(party.joined_at),
+                }
+                for party in objection.parties.all()
+            ],
+            "history": objection_history(objection=objection),
+        }
+    )
+    return body
+
+
+def subject_objection_cases(user: User, subject: Subject) -> list[dict[str, Any]]:
+    """apps.core.registry provider: the objection cases a subject is party to or that dispute its records."""
+    qs = (
+        objections_visible_to(user=user)
+        .filter(Q(parties__subject=subject) | Q(record__subject=subject))
+        .select_related("subject", "department")
+        .distinct()
+        .order_by("-filed_at", "-id")
+    )
+    return [
+        {
+            "type": "objection",
+            "id": o.pk,
+            "reference": o.reference,
+            "status": o.status,
+            "status_display": o.get_status_display(),
+            "current_step": objection_current_step(objection=o),
+            "due_date": o.due_date.isoformat() if o.due_date else None,
+            "provisional": o.due_provisional,
+            "record": o.record_id,
+            "url": f"/api/v1/objections/{o.pk}",
+        }
+        for o in qs
+    ]

@@ -194,7 +194,24 @@ def objection_file(
         statement=statement,
         joined_at=filed_at,
     )
+    objection.reference = f"YY-{business_date(filed_at).year}-{objection.pk:06d}"
     rule = close_rule(objection=objection, on=business_date(filed_at))
+    case_event_record(
+        kind="objection_filed",
+        case=objection,
+        acting_user=acting_user,
+        at=filed_at,
+        data={
+            "reference": objection.reference,
+            "record": record.pk,
+            "subject": subject.uscc,
+            "channel": channel,
+            "ground": ground,
+            "department": record.department.code,
+            "working_days": rule.value,
+            "rule_source": rule.source,
+        },
+    )
     deadline = deadline_open(
         owner_type=case_label(objection),
         owner_id=objection.pk,
@@ -203,7 +220,6 @@ def objection_file(
         purpose="close",
         acting_user=acting_user,
     )
-    objection.reference = f"YY-{business_date(filed_at).year}-{objection.pk:06d}"
     objection.deadline = deadline
     objection.due_date = deadline.due_date
     objection.due_provisional = deadline.provisional
@@ -221,24 +237,6 @@ def objection_file(
         ]
     )
     objection_grant_access(objection=objection)
-    case_event_record(
-        kind="objection_filed",
-        case=objection,
-        acting_user=acting_user,
-        at=filed_at,
-        data={
-            "reference": objection.reference,
-            "record": record.pk,
-            "subject": subject.uscc,
-            "channel": channel,
-            "ground": ground,
-            "department": record.department.code,
-            "due_date": deadline.due_date,
-            "working_days": rule.value,
-            "rule_source": rule.source,
-            "provisional": deadline.provisional,
-        },
-    )
     _record_mark(record=record, objection=objection, acting_user=acting_user, at=filed_at)
     return Filing(objection=objection, party=party, joined=False)
 
