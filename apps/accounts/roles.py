@@ -17,9 +17,11 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "subjects.view_subject",
         "subjects.add_subject",
         "subjects.add_negativerecord",
+        "objections.handle_objection",
     ],
     Role.REVIEWER: [
         "subjects.view_subject",
+        "objections.approve_objection",
     ],
     Role.MONITOR: [
         "subjects.view_subject",

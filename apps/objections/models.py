@@ -128,8 +128,12 @@ class Objection(TimeStampedModel):
         verbose_name_plural = _("异议案件")
         ordering = ["-filed_at", "-id"]
         permissions = [
-            ("verify_objection", _("核查异议")),
-            ("review_objection", _("审核异议核查结果")),
+            # object permission of the source department's group on each of its cases (guardian)
+            ("work_objection", _("办理本部门的异议案件")),
+            # role capabilities (model permissions of the officer and reviewer roles)
+            ("handle_objection", _("承办异议核查")),
+            ("approve_objection", _("审核异议核查结果")),
+            # what an applicant may do on a case of a subject they act for (checked by the access function)
             ("answer_objection", _("补充异议材料")),
         ]
         constraints = [

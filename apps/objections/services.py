@@ -319,7 +319,7 @@ def objection_grant_access(*, objection: Objection) -> None:
     from guardian.shortcuts import assign_perm
 
     group = objection.department.group
-    for perm in ("objections.view_objection", "objections.verify_objection", "objections.review_objection"):
+    for perm in ("objections.view_objection", "objections.work_objection"):
         assign_perm(perm, group, objection)
 
 
