@@ -410,6 +410,7 @@ class _Cache:
     lock = threading.Lock()
     calendar: WorkingCalendar | None = None
     checked_at = 0.0
+    recheck_seconds = 0.0  # read from settings at each version check, not on the hot path
 
 
 def _recheck_seconds() -> float:
@@ -440,9 +441,10 @@ def current_calendar(*, fresh: bool = False) -> WorkingCalendar:
     """The calendar of the database. `fresh=True` checks the version now (services that write use it)."""
     calendar = _Cache.calendar
     now = time.monotonic()
-    if calendar is not None and not fresh and now - _Cache.checked_at < _recheck_seconds():
+    if calendar is not None and not fresh and now - _Cache.checked_at < _Cache.recheck_seconds:
         return calendar
     with _Cache.lock:
+        _Cache.recheck_seconds = _recheck_seconds()
         version = _database_version()
         calendar = _Cache.calendar
         if calendar is None or calendar.version != version:
