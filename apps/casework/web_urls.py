@@ -1,1 +1,26 @@
-urlpatterns: list = []
+"""The staff workbench: the Viewflow material UI at /workflow/ (inbox, queue, archive, process detail) for every
+flow registered with apps.casework.registry.register_flow (apps register in AppConfig.ready, before URLs load)."""
+
+from django.contrib.auth.decorators import login_required
+from django.urls import path
+from django.utils.translation import gettext_lazy as _
+from viewflow.urls import Site
+from viewflow.workflow.flow import FlowAppViewset
+
+from apps.casework import web_views
+from apps.casework.registry import registered_flows
+
+
+class WorkbenchSite(Site):
+    title = _("信用修复与异议办理 · 工作台")
+    permission = "casework.use_workbench"
+
+
+site = WorkbenchSite(
+    viewsets=[FlowAppViewset(entry.flow_class, icon=entry.icon, title=entry.title) for entry in registered_flows()]
+)
+
+urlpatterns = [
+    path("workflow/", site.urls),
+    path("workbench/notices/", login_required(web_views.notices), name="casework-notices"),
+]

@@ -1,1 +1,9 @@
-urlpatterns: list = []
+from django.urls import path
+
+from apps.commitments import api
+
+urlpatterns = [
+    path("commitments/<int:commitment_id>", api.CommitmentDetailApi.as_view(), name="api-commitment"),
+    path("commitments/<int:commitment_id>/check", api.CommitmentCheckApi.as_view(), name="api-commitment-check"),
+    path("commitment-texts", api.CommitmentTextListApi.as_view(), name="api-commitment-texts"),
+]

@@ -1,0 +1,207 @@
+"""The task API (DESIGN.md section 4), document downloads and SLA notices: thin views over services and selectors."""
+
+from typing import Any
+
+from django.http import FileResponse
+from django.utils.translation import gettext as _
+from drf_spectacular.utils import extend_schema
+from rest_framework import serializers
+from rest_framework.response import Response
+from rest_framework.views import APIView
+from viewflow.workflow.status import STATUS
+
+from apps.casework.models import CaseTask, SlaNotice
+from apps.casework.registry import case_type_for, task_handler_for
+from apps.casework.selectors import (
+    QUEUES,
+    access_document_by_id,
+    access_notice_by_id,
+    access_task_by_id,
+    notices_visible_to,
+    task_actions,
+    task_cases,
+    tasks_for_user,
+)
+from apps.casework.services import sla_notice_acknowledge, task_claim, task_complete, task_release
+from apps.core.api import Pagination
+from apps.core.errors import ApplicationError
+
+
+def _list_actions(task: CaseTask, user: Any, queue: str) -> list[str]:
+    """Actions for a list row without a permission query per row: the queue already says what the user may do."""
+    node = task.flow_task
+    handler = task_handler_for(node) is not None
+    capable = node.has_capability(user) if hasattr(node, "has_capability") else True
+    if task.owner_id == user.pk:
+        return ["release", "complete"] if handler else ["release"]
+    if task.owner_id is None and capable and queue in ("available", "team"):
+        return ["claim", "complete"] if handler else ["claim"]
+    return []
+
+
+def task_body(task: CaseTask, *, case: Any, actions: list[str]) -> dict[str, Any]:
+    node = task.flow_task
+    registered = case_type_for(case._meta.label_lower) if case is not None else None
+    return {
+        "id": task.pk,
+        "process_id": task.process_id,
+        "flow": node.flow_class.instance.flow_label,
+        "step": node.name,
+        "title": str(node.task_title),
+        "status": task.status,
+        "owner": task.owner.get_username() if task.owner_id else None,
+        "created": task.created,
+        "assigned": task.assigned,
+        "case": registered.describe(case) if registered else None,
+        "actions": actions,
+    }
+
+
+def input_description(serializer_class: type) -> dict[str, Any]:
+    fields = {}
+    for name, field in serializer_class().fields.items():
+        item: dict[str, Any] = {"type": type(field).__name__, "required": field.required}
+        if getattr(field, "choices", None):
+            item["choices"] = list(field.choices)
+        if field.help_text:
+            item["help_text"] = str(field.help_text)
+        fields[name] = item
+    return fields
+
+
+class TaskListApi(APIView):
+    """Tasks of the case flows. queue=mine (claimed by me), available (free tasks I may claim: my department's
+    cases, my role), team (open tasks of my department's cases)."""
+
+    class FilterSerializer(serializers.Serializer):
+        queue = serializers.ChoiceField(choices=QUEUES, default="mine")
+
+    @extend_schema(parameters=[FilterSerializer], responses=dict)
+    def get(self, request):
+        filters = self.FilterSerializer(data=request.query_params)
+        filters.is_valid(raise_exception=True)
+        queue = filters.validated_data["queue"]
+        paginator = Pagination()
+        page = paginator.paginate_queryset(tasks_for_user(user=request.user, queue=queue), request, view=self)
+        cases = task_cases(page)
+        rows = [
+            task_body(task, case=cases.get(task.pk), actions=_list_actions(task, request.user, queue)) for task in page
+        ]
+        return paginator.get_paginated_response(rows)
+
+
+class TaskDetailApi(APIView):
+    """One task: its case, what the caller may do, and the fields `complete` expects."""
+
+    @extend_schema(responses=dict)
+    def get(self, request, task_id: int):
+        task = access_task_by_id(user=request.user, task_id=task_id)
+        case = task_cases([task]).get(task.pk)
+        body = task_body(task, case=case, actions=task_actions(task=task, user=request.user))
+        handler = task_handler_for(task.flow_task)
+        body["input"] = input_description(handler.input_serializer) if handler else {}
+        body["help_text"] = handler.help_text if handler else ""
+        return Response(body)
+
+
+class TaskClaimApi(APIView):
+    """Claim a free task. Two people claiming at once: one gets 200, the other 409 with who holds it."""
+
+    @extend_schema(request=None, responses=dict)
+    def post(self, request, task_id: int):
+        task = access_task_by_id(user=request.user, task_id=task_id)
+        task = task_claim(task=task, acting_user=request.user)
+        case = task_cases([task]).get(task.pk)
+        return Response(task_body(task, case=case, actions=task_actions(task=task, user=request.user)))
+
+
+class TaskReleaseApi(APIView):
+    """Give a claimed task back to the queue."""
+
+    @extend_schema(request=None, responses=dict)
+    def post(self, request, task_id: int):
+        task = access_task_by_id(user=request.user, task_id=task_id)
+        task = task_release(task=task, acting_user=request.user)
+        case = task_cases([task]).get(task.pk)
+        return Response(task_body(task, case=case, actions=task_actions(task=task, user=request.user)))
+
+
+class TaskCompleteApi(APIView):
+    """Complete a task with the JSON payload its step expects (see GET /tasks/{id} "input"). A free task is claimed
+    first. The step's service decides; when it refuses, nothing changes."""
+
+    @extend_schema(request=dict, responses=dict)
+    def post(self, request, task_id: int):
+        task = access_task_by_id(user=request.user, task_id=task_id)
+        handler = task_handler_for(task.flow_task)
+        if handler is None:
+            raise ApplicationError("task_not_completable", _("该任务不能通过接口办理。"))
+        if task.status not in (STATUS.NEW, STATUS.ASSIGNED):
+            raise ApplicationError("task_closed", _("该任务已办结或已取消。"), status_code=409)
+        data = handler.input_serializer(data=request.data, context={"request": request, "task": task})
+        data.is_valid(raise_exception=True)
+        task = task_complete(task=task, data=data.validated_data, acting_user=request.user)
+        task.refresh_from_db()
+        case = task_cases([task]).get(task.pk)
+        return Response(task_body(task, case=case, actions=[]))
+
+
+class DocumentDownloadApi(APIView):
+    """The file of a case document, to people who may see the case (404 for everyone else)."""
+
+    @extend_schema(responses={(200, "application/octet-stream"): bytes})
+    def get(self, request, document_id: int):
+        document = access_document_by_id(user=request.user, document_id=document_id)
+        response = FileResponse(
+            document.file.open("rb"),
+            as_attachment=True,
+            filename=document.original_name,
+            content_type=document.content_type,
+        )
+        response["X-Content-Type-Options"] = "nosniff"
+        response["X-Checksum-SHA256"] = document.sha256
+        return response
+
+
+class NoticeOutputSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    kind = serializers.CharField()
+    kind_display = serializers.CharField(source="get_kind_display")
+    case_type = serializers.CharField()
+    case_id = serializers.IntegerField()
+    deadline = serializers.IntegerField(source="deadline_id")
+    purpose = serializers.CharField(source="deadline.purpose")
+    due_date = serializers.DateField()
+    department = serializers.CharField(source="department.name", allow_null=True, default=None)
+    message = serializers.CharField()
+    created_at = serializers.DateTimeField()
+    acknowledged_at = serializers.DateTimeField(allow_null=True)
+
+
+class NoticeListApi(APIView):
+    """Due-soon notices and breach escalations: monitors see all, staff their department's."""
+
+    class FilterSerializer(serializers.Serializer):
+        kind = serializers.ChoiceField(choices=SlaNotice.Kind.choices, required=False)
+        open = serializers.BooleanField(required=False, allow_null=True, default=None)
+
+    @extend_schema(parameters=[FilterSerializer], responses=NoticeOutputSerializer(many=True))
+    def get(self, request):
+        filters = self.FilterSerializer(data=request.query_params)
+        filters.is_valid(raise_exception=True)
+        qs = notices_visible_to(user=request.user)
+        if kind := filters.validated_data.get("kind"):
+            qs = qs.filter(kind=kind)
+        if filters.validated_data.get("open") is not None:
+            qs = qs.filter(acknowledged_at__isnull=filters.validated_data["open"])
+        paginator = Pagination()
+        page = paginator.paginate_queryset(qs, request, view=self)
+        return paginator.get_paginated_response(NoticeOutputSerializer(page, many=True).data)
+
+
+class NoticeAcknowledgeApi(APIView):
+    @extend_schema(request=None, responses=NoticeOutputSerializer)
+    def post(self, request, notice_id: int):
+        notice = access_notice_by_id(user=request.user, notice_id=notice_id)
+        notice = sla_notice_acknowledge(notice=notice, acting_user=request.user)
+        return Response(NoticeOutputSerializer(notice).data)

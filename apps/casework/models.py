@@ -1,0 +1,154 @@
+"""Shared case machinery: documents (uploads), idempotent submissions, SLA notices, and the task model of flows.
+
+Every row points at its case by (case_type, case_id): the case model's label_lower and integer primary key, the
+same pair apps.core.models.CaseEvent uses.
+"""
+
+import uuid
+from pathlib import PurePosixPath
+
+from django.conf import settings
+from django.core.files.storage import FileSystemStorage
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from viewflow.workflow.managers import TaskQuerySet
+from viewflow.workflow.models import Task
+
+
+def private_storage() -> FileSystemStorage:
+    """Files live under settings.PRIVATE_STORAGE_ROOT, outside the web root, and have no URL: they are served only
+    by permission-checked views."""
+    return FileSystemStorage(location=settings.PRIVATE_STORAGE_ROOT, base_url=None)
+
+
+def document_path(instance: "Document", filename: str) -> str:
+    suffix = PurePosixPath(filename).suffix.lower()[:10]
+    return f"cases/{instance.case_type}/{instance.case_id}/{uuid.uuid4().hex}{suffix}"
+
+
+class Document(models.Model):
+    """A file attached to a case: evidence, a 补正 answer, a scanned commitment. Its SHA-256 is in the case history."""
+
+    class Kind(models.TextChoices):
+        PDF = "application/pdf", "PDF"
+        JPEG = "image/jpeg", "JPEG"
+        PNG = "image/png", "PNG"
+
+    id = models.BigAutoField(primary_key=True)
+    case_type = models.CharField(_("案件类型"), max_length=64)
+    case_id = models.BigIntegerField(_("案件编号"))
+    purpose = models.CharField(_("用途"), max_length=32, default="evidence")
+    title = models.CharField(_("材料名称"), max_length=200, blank=True)
+    original_name = models.CharField(_("原文件名"), max_length=255)
+    content_type = models.CharField(_("文件类型"), max_length=32, choices=Kind.choices)
+    size = models.PositiveIntegerField(_("大小（字节）"))
+    sha256 = models.CharField(_("SHA-256"), max_length=64)
+    file = models.FileField(_("文件"), storage=private_storage, upload_to=document_path, max_length=300)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("上传人"),
+    )
+    uploaded_at = models.DateTimeField(_("上传时间"))
+
+    class Meta:
+        verbose_name = _("案件材料")
+        verbose_name_plural = _("案件材料")
+        ordering = ["uploaded_at", "id"]
+        indexes = [models.Index(fields=["case_type", "case_id"], name="casework_doc_case_idx")]
+
+    def __str__(self) -> str:
+        return self.title or self.original_name
+
+
+class IdempotencyKey(models.Model):
+    """The first result of a submission sent with an Idempotency-Key header, per user and key."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    key = models.CharField(max_length=255)
+    scope = models.CharField(_("接口"), max_length=100)
+    fingerprint = models.CharField(max_length=64, help_text=_("请求内容的 SHA-256"))
+    status_code = models.PositiveSmallIntegerField()
+    body = models.JSONField(default=dict)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("幂等键")
+        verbose_name_plural = _("幂等键")
+        constraints = [models.UniqueConstraint(fields=["user", "key"], name="casework_idempotency_user_key")]
+
+    def __str__(self) -> str:
+        return f"{self.user_id}:{self.key}"
+
+
+class SlaNotice(models.Model):
+    """A due-soon reminder or a breach escalation of one deadline. The unique constraint on (deadline, kind, due date)
+    makes each appear exactly once per version of the due date, however often the sweep or a timer runs."""
+
+    class Kind(models.TextChoices):
+        DUE_SOON = "due_soon", _("临期提醒")
+        BREACH = "breach", _("超期督办")
+
+    id = models.BigAutoField(primary_key=True)
+    case_type = models.CharField(_("案件类型"), max_length=64)
+    case_id = models.BigIntegerField(_("案件编号"))
+    deadline = models.ForeignKey("sla.Deadline", on_delete=models.CASCADE, related_name="+", verbose_name=_("时限"))
+    kind = models.CharField(_("类型"), max_length=16, choices=Kind.choices)
+    due_date = models.DateField(_("截止日"), help_text=_("发出时的截止日；截止日顺延后可再次提醒"))
+    department = models.ForeignKey(
+        "accounts.Department",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("承办部门"),
+    )
+    message = models.CharField(_("内容"), max_length=300)
+    created_at = models.DateTimeField(_("发出时间"), auto_now_add=True)
+    acknowledged_at = models.DateTimeField(_("处理时间"), null=True, blank=True)
+    acknowledged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("时限提醒与督办")
+        verbose_name_plural = _("时限提醒与督办")
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["deadline", "kind", "due_date"], name="casework_notice_once_per_version")
+        ]
+        indexes = [
+            models.Index(fields=["case_type", "case_id"], name="casework_notice_case_idx"),
+            models.Index(fields=["department", "kind", "created_at"], name="casework_notice_dept_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.case_type}:{self.case_id} {self.due_date}"
+
+
+class CaseTaskQuerySet(TaskQuerySet):
+    def user_queue(self, user, flow_class=None):
+        """Viewflow's queue (guardian object permissions: the case's department) minus the steps of a role the
+        user does not hold (a review step is not in an officer's queue even inside the department)."""
+        from apps.casework.nodes import nodes_without_capability
+
+        queryset = super().user_queue(user, flow_class=flow_class)
+        excluded = nodes_without_capability(user)
+        if excluded:
+            queryset = queryset.exclude(flow_task__in=excluded)
+        return queryset
+
+
+class CaseTask(Task):
+    """The task model of every case flow (a proxy: same table as viewflow's Task)."""
+
+    objects = CaseTaskQuerySet.as_manager()
+
+    class Meta:
+        proxy = True
+        verbose_name = _("办理任务")
+        verbose_name_plural = _("办理任务")
+        permissions = [("use_workbench", _("使用办案工作台"))]

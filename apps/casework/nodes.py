@@ -1,0 +1,93 @@
+"""Building blocks for case flows: the human-step node and the flow mixin every case flow uses.
+
+class RepairFlow(CaseFlowMixin, flow.Flow):
+    lock_impl = lock.select_for_update_lock
+    intake = (
+        CaseView()
+        .Permission("repairs.work_repaircase", obj=case_of_process)   # guardian: the case's department
+        .Capability("repairs.handle_repair")                           # role: officers only
+        .Next(this.route_intake)
+    )
+"""
+
+from typing import Any
+
+from django.core.exceptions import ObjectDoesNotExist
+from viewflow.workflow import lock
+from viewflow.workflow.flow import View
+
+from apps.casework.models import CaseTask
+from apps.casework.registry import case_type_for, flow_classes
+
+
+def case_of_process(process: Any) -> Any:
+    """The domain case a process works on (process.artifact), for `.Permission(..., obj=case_of_process)`."""
+    return process.artifact if process is not None else None
+
+
+class CaseView(View):
+    """A human step. `.Permission(perm, obj=case_of_process)` limits it to the department holding the object
+    permission on the case; `.Capability(perm)` additionally to the role holding a model permission (officer vs
+    reviewer). Without a view the generic workbench form (apps.casework.views.CaseTaskView) is used; it renders the
+    node's registered input serializer and calls its handler, the same as the task API."""
+
+    _capability: str | None = None
+
+    def __init__(self, view: Any = None, **kwargs: Any) -> None:
+        if view is None:
+            from apps.casework.views import CaseTaskView
+
+            view = CaseTaskView.as_view()
+        super().__init__(view, **kwargs)
+
+    def Capability(self, permission: str) -> "CaseView":  # noqa: N802 - viewflow's fluent style
+        self._capability = permission
+        return self
+
+    @property
+    def capability(self) -> str | None:
+        return self._capability
+
+    def has_capability(self, user: Any) -> bool:
+        return self._capability is None or bool(user and user.has_perm(self._capability))
+
+    def can_assign(self, user: Any, task: Any) -> bool:
+        return super().can_assign(user, task) and self.has_capability(user)
+
+    def can_execute(self, user: Any, task: Any) -> bool:
+        return super().can_execute(user, task) and self.has_capability(user)
+
+
+def nodes_without_capability(user: Any) -> list[Any]:
+    """Human nodes of the registered flows whose role the user lacks."""
+    return [
+        node
+        for flow_class in flow_classes()
+        for node in flow_class.instance.nodes()
+        if isinstance(node, CaseView) and not node.has_capability(user)
+    ]
+
+
+class CaseFlowMixin:
+    """Put it before flow.Flow. Locks the process row while a task moves (select_for_update), uses the CaseTask
+    model, and lets a person see a process exactly when the case's access function lets them see the case."""
+
+    lock_impl = lock.select_for_update_lock
+    task_class = CaseTask
+
+    def has_view_permission(self, user: Any, obj: Any = None) -> bool:
+        if not user.is_authenticated:
+            return False
+        if obj is None:
+            return user.has_perm("casework.use_workbench")
+        case = case_of_process(obj)
+        if case is None:
+            return user.is_superuser
+        case_type = case_type_for(case._meta.label_lower)
+        if case_type is None:
+            return False
+        try:
+            case_type.access(user=user, case_id=case.pk)
+        except ObjectDoesNotExist:
+            return False
+        return True

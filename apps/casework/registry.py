@@ -1,0 +1,122 @@
+"""How domain apps plug their cases and flows into the shared case machinery.
+
+casework knows no domain app. A domain app (repairs, objections, …) registers in its AppConfig.ready():
+
+- its case model with `register_case_type(...)`: the access function (the only way casework obtains a case for a
+  user: uploads, tasks and timers all go through it), how to describe a case in a task list and which department
+  owns it;
+- its flows with `register_flow(...)`: they appear in the staff workbench (/workflow/) and the task API;
+- one handler per human node with `register_task_handler(...)`: the input serializer that validates the payload of
+  POST /api/v1/tasks/{id}/complete (and builds the form of the workbench page) and the function that calls the
+  domain service.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db import models
+
+
+@dataclass(frozen=True)
+class CaseType:
+    """A kind of case. `access(user=..., case_id=...)` returns the case or raises `model.DoesNotExist` (missing and
+    forbidden look the same); `describe(case)` gives a small JSON-able summary for task lists; `department_of(case)`
+    the department that owns it (SLA notices go there); `queryset()` the queryset task lists load cases from in
+    bulk (add select_related for what describe() reads)."""
+
+    model: type[models.Model]
+    access: Callable[..., models.Model]
+    describe: Callable[[models.Model], dict[str, Any]]
+    department_of: Callable[[models.Model], Any]
+    queryset: Callable[[], models.QuerySet] | None = None
+
+    @property
+    def label(self) -> str:
+        return self.model._meta.label_lower
+
+    def bulk(self, ids: list[int]) -> dict[int, models.Model]:
+        qs = self.queryset() if self.queryset else self.model._default_manager.all()
+        return qs.in_bulk(ids)
+
+
+@dataclass(frozen=True)
+class TaskHandler:
+    """What completing one human node means.
+
+    handle(*, activation, case, data, acting_user) calls the domain service (which validates, saves and records the
+    case event) and sets the routing flags on activation.process. casework starts the activation before and
+    executes it (creating the next tasks) after, in the same transaction under the flow lock: if the service raises,
+    nothing changes.
+    """
+
+    flow_class: type
+    node_name: str
+    input_serializer: type
+    handle: Callable[..., Any]
+    help_text: str = ""
+
+
+@dataclass
+class FlowEntry:
+    flow_class: type
+    title: str
+    icon: str = "assignment"
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+_case_types: dict[str, CaseType] = {}
+_flows: list[FlowEntry] = []
+_handlers: dict[tuple[type, str], TaskHandler] = {}
+
+
+def register_case_type(
+    *,
+    model: type[models.Model],
+    access: Callable[..., models.Model],
+    describe: Callable[[models.Model], dict[str, Any]],
+    department_of: Callable[[models.Model], Any],
+    queryset: Callable[[], models.QuerySet] | None = None,
+) -> CaseType:
+    case_type = CaseType(model=model, access=access, describe=describe, department_of=department_of, queryset=queryset)
+    _case_types[case_type.label] = case_type
+    return case_type
+
+
+def case_type_for(label: str) -> CaseType | None:
+    return _case_types.get(label)
+
+
+def case_types() -> list[CaseType]:
+    return list(_case_types.values())
+
+
+def register_flow(*, flow_class: type, title: str, icon: str = "assignment") -> None:
+    if not any(entry.flow_class is flow_class for entry in _flows):
+        _flows.append(FlowEntry(flow_class=flow_class, title=title, icon=icon))
+
+
+def registered_flows() -> list[FlowEntry]:
+    return list(_flows)
+
+
+def flow_classes() -> list[type]:
+    return [entry.flow_class for entry in _flows]
+
+
+def register_task_handler(
+    *, flow_class: type, node_name: str, input_serializer: type, handle: Callable[..., Any], help_text: str = ""
+) -> None:
+    _handlers[(flow_class, node_name)] = TaskHandler(
+        flow_class=flow_class,
+        node_name=node_name,
+        input_serializer=input_serializer,
+        handle=handle,
+        help_text=help_text,
+    )
+
+
+def task_handler_for(flow_task: Any) -> TaskHandler | None:
+    if flow_task is None:
+        return None
+    return _handlers.get((flow_task.flow_class, flow_task.name))

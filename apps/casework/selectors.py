@@ -1,0 +1,165 @@
+"""Reads of the shared case machinery and its access functions: tasks, documents, SLA notices."""
+
+from collections import defaultdict
+from typing import Any
+
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import ObjectDoesNotExist
+from django.db import models
+from django.db.models import Exists, OuterRef, Q, QuerySet
+from guardian.models import GroupObjectPermission
+from viewflow.workflow.status import STATUS
+
+from apps.casework.models import CaseTask, Document, SlaNotice
+from apps.casework.registry import case_type_for, flow_classes, task_handler_for
+from apps.core.services import case_label
+
+QUEUES = ("mine", "available", "team")
+OPEN_STATUSES = (STATUS.NEW, STATUS.ASSIGNED)
+
+
+def case_access(*, user: Any, case_type: str, case_id: int) -> models.Model:
+    """The case through its app's access function; an unknown type is as missing as a forbidden case."""
+    registered = case_type_for(case_type)
+    if registered is None:
+        raise ObjectDoesNotExist(case_type)
+    return registered.access(user=user, case_id=case_id)
+
+
+def _human_tasks() -> QuerySet[CaseTask]:
+    return CaseTask.objects.filter(flow_task_type="HUMAN", process__flow_class__in=flow_classes())
+
+
+def tasks_for_user(*, user: Any, queue: str) -> QuerySet[CaseTask]:
+    """mine: claimed by me and not done; available: free tasks I may claim (my department's cases, my role);
+    team: open tasks of my department's cases, claimed or not."""
+    if not user.is_authenticated:
+        return CaseTask.objects.none()
+    base = _human_tasks().select_related("process", "owner")
+    if queue == "mine":
+        qs = base.filter(owner=user, status=STATUS.ASSIGNED)
+    elif queue == "available":
+        qs = base.user_queue(user).filter(status=STATUS.NEW, owner__isnull=True)
+    elif queue == "team":
+        department = getattr(user, "department", None)
+        if department is None:
+            return CaseTask.objects.none()
+        of_department = GroupObjectPermission.objects.filter(
+            group_id=department.group_id,
+            content_type_id=OuterRef("owner_permission_content_type_id"),
+            object_pk=OuterRef("owner_permission_obj_pk"),
+        )
+        qs = base.filter(status__in=OPEN_STATUSES).filter(Exists(of_department))
+    else:
+        raise ValueError(queue)
+    return qs.order_by("created", "id")
+
+
+def task_cases(tasks: list[CaseTask]) -> dict[int, models.Model]:
+    """The case of each task (by task id), loaded with one query per case type."""
+    by_type: dict[int, list[int]] = defaultdict(list)
+    for task in tasks:
+        process = task.process
+        if process.artifact_content_type_id and process.artifact_object_id:
+            by_type[process.artifact_content_type_id].append(process.artifact_object_id)
+    loaded: dict[tuple[int, int], models.Model] = {}
+    for content_type_id, ids in by_type.items():
+        model = ContentType.objects.get_for_id(content_type_id).model_class()
+        registered = case_type_for(model._meta.label_lower) if model else None
+        if registered is None:
+            continue
+        for pk, case in registered.bulk(ids).items():
+            loaded[(content_type_id, pk)] = case
+    return {
+        task.pk: loaded[(task.process.artifact_content_type_id, task.process.artifact_object_id)]
+        for task in tasks
+        if (task.process.artifact_content_type_id, task.process.artifact_object_id) in loaded
+    }
+
+
+def access_task_by_id(*, user: Any, task_id: int) -> CaseTask:
+    """A human task of a registered flow whose case the user may see (or that the user holds). Tasks of another
+    department's case are as missing as tasks that do not exist."""
+    task = _human_tasks().select_related("process").filter(pk=task_id).first()
+    if task is None or not user.is_authenticated:
+        raise CaseTask.DoesNotExist
+    if task.owner_id == user.pk:
+        return task
+    process = task.process
+    content_type_id, object_id = process.artifact_content_type_id, process.artifact_object_id
+    if not content_type_id or not object_id:
+        raise CaseTask.DoesNotExist
+    model = ContentType.objects.get_for_id(content_type_id).model_class()
+    try:
+        case_access(user=user, case_type=model._meta.label_lower, case_id=object_id)
+    except ObjectDoesNotExist as exc:
+        raise CaseTask.DoesNotExist from exc
+    return task
+
+
+def task_actions(*, task: CaseTask, user: Any) -> list[str]:
+    node = task.flow_task
+    actions = []
+    if task.status == STATUS.NEW and task.owner_id is None and node.can_assign(user, task):
+        actions.append("claim")
+    if task.status == STATUS.ASSIGNED and node.can_unassign(user, task):
+        actions.append("release")
+    can_work = (task.status == STATUS.ASSIGNED and node.can_execute(user, task)) or "claim" in actions
+    if task_handler_for(node) is not None and can_work:
+        actions.append("complete")
+    return actions
+
+
+def case_open_tasks(*, case: models.Model) -> QuerySet[CaseTask]:
+    """Open human tasks of the case's processes (the current steps)."""
+    content_type = ContentType.objects.get_for_model(case)
+    return (
+        _human_tasks()
+        .filter(
+            process__artifact_content_type=content_type,
+            process__artifact_object_id=case.pk,
+            status__in=(*OPEN_STATUSES, STATUS.STARTED),
+        )
+        .select_related("owner")
+        .order_by("created", "id")
+    )
+
+
+def case_documents(*, case: models.Model) -> QuerySet[Document]:
+    return Document.objects.filter(case_type=case_label(case), case_id=case.pk).select_related("uploaded_by")
+
+
+def access_document_by_id(*, user: Any, document_id: int) -> Document:
+    """A document is visible to whoever may see its case."""
+    document = Document.objects.filter(pk=document_id).first()
+    if document is None:
+        raise Document.DoesNotExist
+    try:
+        case_access(user=user, case_type=document.case_type, case_id=document.case_id)
+    except ObjectDoesNotExist as exc:
+        raise Document.DoesNotExist from exc
+    return document
+
+
+def notices_visible_to(*, user: Any) -> QuerySet[SlaNotice]:
+    """Monitors (casework.view_slanotice) see every notice; others those of their department."""
+    if not user.is_authenticated:
+        return SlaNotice.objects.none()
+    qs = SlaNotice.objects.select_related("department", "deadline")
+    if user.has_perm("casework.view_slanotice"):
+        return qs
+    department_id = getattr(user, "department_id", None)
+    if department_id is None:
+        return SlaNotice.objects.none()
+    return qs.filter(Q(department_id=department_id))
+
+
+def case_notices(*, case: models.Model) -> QuerySet[SlaNotice]:
+    return SlaNotice.objects.filter(case_type=case_label(case), case_id=case.pk).order_by("created_at", "id")
+
+
+def access_notice_by_id(*, user: Any, notice_id: int) -> SlaNotice:
+    notice = notices_visible_to(user=user).filter(pk=notice_id).first()
+    if notice is None:
+        raise SlaNotice.DoesNotExist
+    return notice

@@ -1,0 +1,94 @@
+"""Commitments over HTTP: read one, check its fulfilment, list the texts in force."""
+
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from drf_spectacular.utils import extend_schema
+from rest_framework import serializers
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from apps.commitments.models import CommitmentType
+from apps.commitments.selectors import access_commitment_by_id, text_versions_in_force
+from apps.commitments.services import commitment_check_fulfilment
+from apps.core.errors import ApplicationError
+from apps.sla.workdays import business_date
+
+
+class TextVersionOutputSerializer(serializers.Serializer):
+    code = serializers.CharField()
+    type = serializers.CharField()
+    type_display = serializers.CharField(source="get_type_display")
+    domain = serializers.CharField()
+    scenario = serializers.CharField()
+    title = serializers.CharField()
+    body = serializers.CharField()
+    effective_from = serializers.DateField()
+    effective_to = serializers.DateField(allow_null=True)
+    source = serializers.CharField()
+
+
+class CommitmentOutputSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    type = serializers.CharField()
+    type_display = serializers.CharField(source="get_type_display")
+    domain = serializers.CharField()
+    domain_display = serializers.CharField(source="get_domain_display")
+    scenario = serializers.CharField()
+    scenario_display = serializers.CharField(source="get_scenario_display")
+    text_version = serializers.CharField(source="text_version.code")
+    text_title = serializers.CharField(source="text_version.title")
+    text_sha256 = serializers.CharField()
+    subject = serializers.CharField(source="subject.uscc")
+    signer_name = serializers.CharField()
+    signer_capacity = serializers.CharField()
+    signed_at = serializers.DateTimeField()
+    owner_type = serializers.CharField()
+    owner_id = serializers.IntegerField(allow_null=True)
+    fulfilment_status = serializers.CharField()
+    fulfilment_display = serializers.CharField(source="get_fulfilment_status_display")
+    checked_at = serializers.DateTimeField(allow_null=True)
+    checking_department = serializers.CharField(source="checking_department.name", allow_null=True, default=None)
+    check_finding = serializers.CharField()
+    violation_record = serializers.IntegerField(source="violation_record_id", allow_null=True)
+
+
+class CommitmentDetailApi(APIView):
+    @extend_schema(responses=CommitmentOutputSerializer)
+    def get(self, request, commitment_id: int):
+        commitment = access_commitment_by_id(user=request.user, commitment_id=commitment_id)
+        return Response(CommitmentOutputSerializer(commitment).data)
+
+
+class CommitmentCheckApi(APIView):
+    """Record whether the commitment was kept. A broken commitment becomes a new negative record of the checking
+    department."""
+
+    class InputSerializer(serializers.Serializer):
+        fulfilled = serializers.BooleanField()
+        finding = serializers.CharField(max_length=2000, required=False, allow_blank=True, default="")
+
+    @extend_schema(request=InputSerializer, responses=CommitmentOutputSerializer)
+    def post(self, request, commitment_id: int):
+        commitment = access_commitment_by_id(user=request.user, commitment_id=commitment_id)
+        if not request.user.has_perm("commitments.check_commitment"):
+            raise ApplicationError("forbidden", _("无权核查承诺履约情况。"), status_code=403)
+        data = self.InputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        commitment = commitment_check_fulfilment(commitment=commitment, acting_user=request.user, **data.validated_data)
+        return Response(CommitmentOutputSerializer(commitment).data)
+
+
+class CommitmentTextListApi(APIView):
+    """The commitment texts in force on a date (default today), e.g. the 信用修复承诺书 an applicant signs."""
+
+    class FilterSerializer(serializers.Serializer):
+        type = serializers.ChoiceField(choices=CommitmentType.choices, required=False)
+        on = serializers.DateField(required=False)
+
+    @extend_schema(parameters=[FilterSerializer], responses=TextVersionOutputSerializer(many=True))
+    def get(self, request):
+        filters = self.FilterSerializer(data=request.query_params)
+        filters.is_valid(raise_exception=True)
+        on = filters.validated_data.get("on") or business_date(timezone.now())
+        versions = text_versions_in_force(on=on, type=filters.validated_data.get("type"))
+        return Response(TextVersionOutputSerializer(versions, many=True).data)

@@ -1,0 +1,44 @@
+"""Reads of the commitments app and its access function."""
+
+from datetime import date
+from typing import Any
+
+from django.core.exceptions import ObjectDoesNotExist
+from django.db.models import Q, QuerySet
+
+from apps.casework.selectors import case_access
+from apps.commitments.models import Commitment, CommitmentTextVersion
+
+
+def access_commitment_by_id(*, user: Any, commitment_id: int, perm: str = "commitments.view_commitment") -> Commitment:
+    """Visible to global viewers, to the subject's representatives, and to whoever may see the owning case.
+    Missing and forbidden are indistinguishable."""
+    commitment = (
+        Commitment.objects.select_related("text_version", "subject", "checking_department", "violation_record")
+        .filter(pk=commitment_id)
+        .first()
+    )
+    if commitment is None or not user.is_authenticated:
+        raise Commitment.DoesNotExist
+    if user.has_perm(perm) or user.has_perm("subjects.act_for_subject", commitment.subject):
+        return commitment
+    if commitment.owner_type and commitment.owner_id:
+        try:
+            case_access(user=user, case_type=commitment.owner_type, case_id=commitment.owner_id)
+        except ObjectDoesNotExist as exc:
+            raise Commitment.DoesNotExist from exc
+        return commitment
+    raise Commitment.DoesNotExist
+
+
+def commitments_of_owner(*, owner_type: str, owner_id: int) -> QuerySet[Commitment]:
+    return Commitment.objects.filter(owner_type=owner_type, owner_id=owner_id).select_related("text_version")
+
+
+def text_versions_in_force(*, on: date, type: str | None = None) -> QuerySet[CommitmentTextVersion]:
+    qs = CommitmentTextVersion.objects.filter(effective_from__lte=on).filter(
+        Q(effective_to__isnull=True) | Q(effective_to__gte=on)
+    )
+    if type:
+        qs = qs.filter(type=type)
+    return qs.order_by("type", "-effective_from")
