@@ -149,6 +149,12 @@ class CalendarYearApi(APIView):
             is_workday = serializers.BooleanField(help_text="false: holiday; true: make-up working day (调休上班)")
             name = serializers.CharField(max_length=100)
 
+            class Meta:
+                ref_name = "CalendarYearDayInput"
+
+        class Meta:
+            ref_name = "CalendarYearInput"
+
         notice = serializers.CharField(max_length=300, help_text="e.g. 国办发明电〔2025〕7号")
         days = DaySerializer(many=True, allow_empty=True)
 

@@ -134,23 +134,44 @@ def calendar_year_confirm(
             "before": before,
         },
     )
-    calendar_year.deadlines_recomputed = calendar_changed(years=[year], acting_user=acting_user)
+    calendar_year.deadlines_recomputed = calendar_changed(years=[year], acting_user=acting_user, record_years=False)
     return calendar_year
 
 
 @transaction.atomic
-def calendar_changed(*, years: list[int], acting_user: Any) -> int:
+def calendar_changed(*, years: list[int], acting_user: Any, record_years: bool = True) -> int:
     """Call after any change of the stored calendar (calendar_year_confirm does; the admin site does after an edit).
 
-    Bumps the calendar version, rebuilds the working-day index from the first changed year on, recomputes in one
-    pass the open and paused deadlines whose window touches the changed years, records an audit event and sends
-    deadline_due_changed once. Returns the number of deadlines that changed.
+    Records what each changed year now holds (unless the caller already did), bumps the calendar version,
+    rebuilds the working-day index from the first changed year on, recomputes in one pass the open and paused
+    deadlines whose window touches the changed years, records an audit event and sends deadline_due_changed once.
+    Returns the number of deadlines that changed.
     """
+    years = sorted(set(years))
     if not years:
         return 0
     for year in years:
         _validate_year(year)
     state = _lock_calendar_exclusive()
+    if record_years:
+        for year in years:
+            stored = CalendarYear.objects.filter(year=year).first()
+            case_event_record(
+                kind="calendar_year_changed",
+                case_type=CalendarYear._meta.label_lower,
+                case_id=year,
+                acting_user=acting_user,
+                data={
+                    "status": stored.status if stored else None,
+                    "notice": stored.notice if stored else None,
+                    "days": [
+                        {"date": d, "is_workday": w, "name": n}
+                        for d, w, n in CalendarDay.objects.filter(year_id=year).values_list(
+                            "date", "is_workday", "name"
+                        )
+                    ],
+                },
+            )
     state.version += 1
     state.save(update_fields=["version"])
     invalidate_calendar()

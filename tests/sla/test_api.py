@@ -6,6 +6,7 @@ from zoneinfo import ZoneInfo
 import chinese_calendar
 import pytest
 
+from apps.core.models import CaseEvent
 from apps.sla.models import CalendarYear, Deadline
 from apps.sla.services import deadline_open
 
@@ -227,6 +228,9 @@ def test_admin_site_edit_recomputes(client, users):
     assert response.status_code == 302, response.content.decode()[:2000]
     deadline.refresh_from_db()
     assert deadline.due_date == date(2026, 11, 27)
+    event = CaseEvent.objects.filter(case_type="sla.calendaryear", case_id=2026, kind="calendar_year_changed").get()
+    assert {"date": "2026-11-25", "is_workday": False, "name": "测试假日"} in event.data["days"]
+    assert event.actor == users["admin"]
     response = client.post(
         "/admin/sla/calendarday/add/", {"year": 2026, "date": "2026-11-28", "kind": "holiday", "name": "周末"}
     )

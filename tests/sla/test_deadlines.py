@@ -11,7 +11,12 @@ from hypothesis import strategies as st
 from apps.core.errors import ApplicationError, ConflictError
 from apps.core.models import CaseEvent
 from apps.sla.models import CalendarDay, CalendarYear, Deadline, DeadlinePause, WorkingDayIndex
-from apps.sla.selectors import deadline_explain, deadline_remaining_working_days, deadlines_affected
+from apps.sla.selectors import (
+    deadline_explain,
+    deadline_remaining_working_days,
+    deadlines_affected,
+    deadlines_for_owner,
+)
 from apps.sla.services import (
     calendar_year_confirm,
     deadline_close,
@@ -326,3 +331,16 @@ def test_index_is_rebuilt_from_the_changed_year_on(users):
     )
     assert {row[0]: tuple(row) for row in stored} == sample
     assert WorkingDayIndex.objects.get(day=date(2027, 1, 4)).is_workday is False
+
+
+def test_remaining_working_days_and_owner_listing(db):
+    deadline = open_deadline(at(2026, 9, 30), 5)  # due 2026-10-13
+    other = open_deadline(at(2026, 9, 30), 5, owner_id=2)
+    assert deadline_remaining_working_days(deadline=deadline, on=date(2026, 9, 30)) == 5
+    assert deadline_remaining_working_days(deadline=deadline, on=date(2026, 10, 4)) == 5  # the holiday costs nothing
+    # from 10/9: 10/10 (make-up), 10/12, 10/13
+    assert deadline_remaining_working_days(deadline=deadline, on=date(2026, 10, 9)) == 3
+    assert deadline_remaining_working_days(deadline=deadline, on=date(2026, 10, 13)) == 0
+    assert deadline_remaining_working_days(deadline=deadline, on=date(2026, 10, 15)) == -2
+    assert list(deadlines_for_owner(owner_type=OWNER, owner_id=1)) == [deadline]
+    assert other not in deadlines_for_owner(owner_type=OWNER, owner_id=1)
