@@ -288,7 +288,7 @@ class WorkingCalendar:
                 makeup.append({"date": day.isoformat(), "reason": self.reason(day)})
         provisional_years = self.provisional_years_between(first, due)
         lines = self._explanation_lines(
-            start, start_day, first, received, working_days, due, skipped, makeup, provisional_years
+            start, start_day, first, received, working_days, extra_working_days, due, skipped, makeup, provisional_years
         )
         return {
             "start": start_text,
@@ -309,6 +309,7 @@ class WorkingCalendar:
         first: date,
         received: date,
         working_days: int,
+        extra_working_days: int,
         due: date,
         skipped: list[dict[str, str]],
         makeup: list[dict[str, str]],
@@ -338,12 +339,18 @@ class WorkingCalendar:
             )
         else:
             lines.append(_("收到日为 %(received)s（工作日）。") % {"received": received})
-        if working_days == 0:
+        total = working_days + extra_working_days
+        if total == 0:
             lines.append(_("期限为 0 个工作日，截止日即收到日 %(due)s。") % {"due": due})
         else:
+            if extra_working_days:
+                lines.append(
+                    _("时限 %(n)s 个工作日，因延长和暂停另加 %(extra)s 个工作日。")
+                    % {"n": working_days, "extra": extra_working_days}
+                )
             lines.append(
                 _("收到当日不计入，自次日起计算 %(n)s 个工作日，截止日为 %(due)s（%(weekday)s）。")
-                % {"n": working_days, "due": due, "weekday": WEEKDAY_NAMES[due.weekday()]}
+                % {"n": total, "due": due, "weekday": WEEKDAY_NAMES[due.weekday()]}
             )
         if skipped:
             runs = "；".join((a if a == b else f"{a} 至 {b}") + f" {r}" for a, b, r in _group_runs(skipped))
