@@ -6,3 +6,25 @@ class RepairsConfig(AppConfig):
     name = "apps.repairs"
     label = "repairs"
     verbose_name = _("信用修复")
+
+    def ready(self) -> None:
+        from apps.casework.registry import register_case_type, register_flow
+        from apps.core.registry import register_subject_case_provider
+        from apps.repairs import handlers
+        from apps.repairs.flows import RepairFlow
+        from apps.repairs.models import RepairCase
+        from apps.repairs.selectors import access_case_for_casework, case_summary, subject_repair_cases
+        from apps.repairs.signals import refresh_due_columns
+        from apps.sla.signals import deadline_due_changed
+
+        register_case_type(
+            model=RepairCase,
+            access=access_case_for_casework,
+            describe=case_summary,
+            department_of=lambda case: case.department,
+            queryset=lambda: RepairCase.objects.select_related("subject", "department"),
+        )
+        register_flow(flow_class=RepairFlow, title=_("信用修复"), icon="verified_user")
+        handlers.register(RepairFlow)
+        register_subject_case_provider(subject_repair_cases)
+        deadline_due_changed.connect(refresh_due_columns, dispatch_uid="repairs.refresh_due_columns")
