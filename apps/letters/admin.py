@@ -1,0 +1,39 @@
+from django.contrib import admin
+
+from apps.letters.models import Letter, LetterBatch, LetterTemplate
+
+
+@admin.register(LetterTemplate)
+class LetterTemplateAdmin(admin.ModelAdmin):
+    list_display = ["code", "version", "title", "effective_from", "is_active", "body_path"]
+    list_filter = ["code", "is_active"]
+
+
+@admin.register(Letter)
+class LetterAdmin(admin.ModelAdmin):
+    list_display = [
+        "id",
+        "code",
+        "title",
+        "recipient_name",
+        "recipient_uscc",
+        "status",
+        "verification_code",
+        "rendered_at",
+    ]
+    list_filter = ["code", "status"]
+    search_fields = ["verification_code", "recipient_uscc", "recipient_name"]
+    readonly_fields = [f.name for f in Letter._meta.fields]
+
+    def has_add_permission(self, request):  # letters are created by the services, never by hand
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(LetterBatch)
+class LetterBatchAdmin(admin.ModelAdmin):
+    list_display = ["id", "kind", "status", "total", "done", "failed", "created_at", "finished_at"]
+    list_filter = ["kind", "status"]
+    readonly_fields = [f.name for f in LetterBatch._meta.fields]

@@ -1,0 +1,355 @@
+"""Writes of the letters app: creating letters, rendering them (one or a batch), recording delivery, verifying.
+
+Other apps create letters with `letter_create` only; they never render or store files themselves.
+"""
+
+import hashlib
+import logging
+import os
+import uuid
+from collections.abc import Sequence
+from datetime import date
+from typing import Any
+
+from django.conf import settings
+from django.db import IntegrityError, models, transaction
+from django.db.models.functions import Mod
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from apps.accounts.models import Department, User
+from apps.core.errors import ApplicationError
+from apps.core.models import normalise_data
+from apps.core.services import case_event_record
+from apps.letters import documents, pdf
+from apps.letters.models import Letter, LetterBatch
+from apps.letters.selectors import letter_public_summary, letter_template_in_force, owner_key, storage_root
+
+logger = logging.getLogger(__name__)
+
+DEFAULT_CHUNK_SIZE = 25
+
+
+def render_chunk_size() -> int:
+    """Letters laid out per WeasyPrint call in a batch. Larger is faster; each split file embeds the font subset
+    of its whole chunk, so larger also means bigger files (25 keeps one-page notices near 70 KB)."""
+    return max(1, int(getattr(settings, "LETTERS_RENDER_CHUNK", DEFAULT_CHUNK_SIZE)))
+
+
+def _recipient_key(recipient: Any) -> tuple[str, str]:
+    """A Subject (anything with uscc and name), a dict with those keys, or None for letters to no subject."""
+    if recipient is None:
+        return "", ""
+    if isinstance(recipient, dict):
+        return recipient.get("uscc", "") or "", recipient.get("name", "") or ""
+    return recipient.uscc, recipient.name
+
+
+@transaction.atomic
+def letter_create(
+    *,
+    template_code: str,
+    owner: models.Model | tuple[str, int],
+    recipient: Any,
+    context: dict[str, Any],
+    acting_user: User | None,
+    department: Department | None = None,
+    batch: LetterBatch | None = None,
+    issue_no: int = 1,
+    on: date | None = None,
+) -> Letter:
+    """Create a letter from the template version in force `on` (default today) and queue its rendering.
+
+    Idempotent: the same (owner, template_code, issue_no) gives back the existing letter. A letter in a batch is
+    rendered by the batch's job (letter_batch_start); any other is rendered by its own task after commit.
+    """
+    owner_type, owner_id = owner_key(owner)
+    existing = Letter.objects.filter(
+        owner_type=owner_type, owner_id=owner_id, code=template_code, issue_no=issue_no
+    ).first()
+    if existing is not None:
+        return existing
+    template = letter_template_in_force(code=template_code, on=on or timezone.localdate())
+    uscc, name = _recipient_key(recipient)
+    letter = Letter(
+        template=template,
+        code=template.code,
+        template_version=template.version,
+        title=template.title,
+        owner_type=owner_type,
+        owner_id=owner_id,
+        issue_no=issue_no,
+        recipient_uscc=uscc,
+        recipient_name=name,
+        department=department,
+        context=normalise_data(context),
+        batch=batch,
+        created_by=acting_user if getattr(acting_user, "is_authenticated", False) else None,
+    )
+    letter.full_clean(exclude=["verification_code", "template", "batch", "department", "created_by"])
+    for _attempt in range(8):
+        letter.verification_code = documents.new_verification_code()
+        try:
+            with transaction.atomic():
+                letter.save()
+            break
+        except IntegrityError:
+            raced = Letter.objects.filter(
+                owner_type=owner_type, owner_id=owner_id, code=template_code, issue_no=issue_no
+            ).first()
+            if raced is not None:
+                return raced
+            letter.pk = None  # a verification code collision (1 in 10^15): draw again
+    else:
+        raise RuntimeError("could not draw a unique verification code")
+    case_event_record(
+        case=letter,
+        kind="letter_created",
+        acting_user=acting_user,
+        data={
+            "code": letter.code,
+            "version": letter.template_version,
+            "owner": f"{owner_type}:{owner_id}",
+            "recipient": uscc,
+            "verification_code": letter.verification_code,
+            "batch": batch.pk if batch else None,
+        },
+    )
+    if batch is None:
+        from apps.letters import tasks
+
+        transaction.on_commit(lambda: tasks.letter_render.delay(letter.pk))
+    return letter
+
+
+def _relative_path(letter: Letter) -> str:
+    created = timezone.localtime(letter.created_at)
+    return f"letters/{created:%Y}/{created:%m}/{letter.verification_code}.pdf"
+
+
+def _store(letter: Letter, result: pdf.RenderResult) -> bool:
+    """Write the file, then mark the letter rendered; only a queued or failed letter is ever (re)written, so a
+    redelivered job or a second worker cannot replace an issued document. Returns whether this call stored it."""
+    relative = _relative_path(letter)
+    target = storage_root() / relative
+    target.parent.mkdir(parents=True, exist_ok=True)
+    temporary = target.with_name(f".{target.name}.{uuid.uuid4().hex}.tmp")
+    temporary.write_bytes(result.pdf)
+    now = timezone.now()
+    try:
+        with transaction.atomic():
+            claimed = Letter.objects.filter(
+                pk=letter.pk, status__in=[Letter.Status.QUEUED, Letter.Status.FAILED]
+            ).update(
+                status=Letter.Status.RENDERED,
+                file_path=relative,
+                sha256=result.sha256,
+                size=len(result.pdf),
+                page_count=result.page_count,
+                rendered_at=now,
+                error="",
+                updated_at=now,
+            )
+            if not claimed:
+                temporary.unlink(missing_ok=True)
+                return False
+            # Replace inside the transaction: if the commit fails the letter stays queued and is rendered again.
+            os.replace(temporary, target)
+            case_event_record(
+                case_type="letters.letter",
+                case_id=letter.pk,
+                kind="letter_rendered",
+                data={"sha256": result.sha256, "size": len(result.pdf), "pages": result.page_count, "file": relative},
+                at=now,
+            )
+    except BaseException:
+        temporary.unlink(missing_ok=True)
+        raise
+    letter.status, letter.file_path, letter.sha256 = Letter.Status.RENDERED, relative, result.sha256
+    letter.size, letter.page_count, letter.rendered_at, letter.error = len(result.pdf), result.page_count, now, ""
+    return True
+
+
+@transaction.atomic
+def _fail(letter: Letter, error: Exception) -> None:
+    message = getattr(error, "detail", None) or str(error)
+    updated = Letter.objects.filter(pk=letter.pk, status__in=[Letter.Status.QUEUED, Letter.Status.FAILED]).update(
+        status=Letter.Status.FAILED, error=message, updated_at=timezone.now()
+    )
+    if updated:
+        case_event_record(
+            case_type="letters.letter",
+            case_id=letter.pk,
+            kind="letter_render_failed",
+            data={"error": message, "code": getattr(error, "code", type(error).__name__)},
+        )
+    letter.status, letter.error = Letter.Status.FAILED, message
+
+
+def letters_render_many(*, letters: Sequence[Letter]) -> tuple[int, int]:
+    """Render queued (or previously failed) letters in one WeasyPrint pass and store one PDF each.
+
+    Letters already rendered are skipped. A letter the fonts cannot draw fails alone, with the characters named.
+    Returns (rendered, failed).
+    """
+    todo = [letter for letter in letters if letter.status != Letter.Status.RENDERED]
+    if not todo:
+        return 0, 0
+    items, rendered, failed = [], 0, 0
+    for letter in todo:
+        try:
+            items.append(documents.render_item(letter))
+        except Exception as exc:  # a broken template or context fails its letter, not the whole chunk
+            logger.exception("letter %s: template failed", letter.pk)
+            _fail(letter, exc)
+            failed += 1
+    by_pk = {letter.pk: letter for letter in todo}
+    for result in pdf.render_items(items):
+        letter = by_pk[result.key]
+        if result.error is not None:
+            _fail(letter, result.error)
+            failed += 1
+        elif _store(letter, result):
+            rendered += 1
+    return rendered, failed
+
+
+def letter_render(*, letter: Letter) -> Letter:
+    """Render one letter now (the task calls this). Already rendered: nothing happens. Failure: status failed,
+    the reason in `error` (e.g. the characters no font can draw)."""
+    letter = Letter.objects.select_related("template", "department").get(pk=letter.pk)
+    letters_render_many(letters=[letter])
+    letter.refresh_from_db()
+    return letter
+
+
+@transaction.atomic
+def letter_delivery_record(
+    *, letter: Letter, method: str, delivered_on: date, receipt: str = "", acting_user: User | None
+) -> Letter:
+    """Record how and when the letter reached its recipient (service of documents: 送达)."""
+    if delivered_on > timezone.localdate():
+        raise ApplicationError(
+            "delivery_in_future", _("送达日期不能晚于今天。"), fields={"delivered_on": [_("送达日期不能晚于今天。")]}
+        )
+    letter.delivery_method, letter.delivered_on, letter.delivery_receipt = method, delivered_on, receipt
+    letter.save(update_fields=["delivery_method", "delivered_on", "delivery_receipt", "updated_at"])
+    case_event_record(
+        case=letter,
+        kind="letter_delivered",
+        acting_user=acting_user,
+        data={"method": method, "delivered_on": delivered_on, "receipt": receipt},
+    )
+    return letter
+
+
+def letter_verify(*, code: str, pdf_bytes: bytes | None = None) -> dict[str, Any]:
+    """What the public may know about an issued letter, and whether an uploaded file is exactly that letter.
+
+    Raises Letter.DoesNotExist for an unknown code or a letter not yet issued. Shows no personal details.
+    """
+    letter = (
+        Letter.objects.select_related("template", "department")
+        .filter(verification_code=documents.normalise_code(code), status=Letter.Status.RENDERED)
+        .first()
+    )
+    if letter is None:
+        raise Letter.DoesNotExist
+    result = letter_public_summary(letter=letter)
+    if pdf_bytes is not None:
+        uploaded = hashlib.sha256(pdf_bytes).hexdigest()
+        result.update({"uploaded_sha256": uploaded, "match": uploaded == letter.sha256})
+    return result
+
+
+# Batches ---------------------------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def letter_batch_create(
+    *, kind: str, acting_user: User | None, department: Department | None = None, description: str = ""
+) -> LetterBatch:
+    """An empty batch; pass it to letter_create(batch=...) for each letter, then call letter_batch_start."""
+    batch = LetterBatch(
+        kind=kind,
+        department=department,
+        description=description,
+        created_by=acting_user if getattr(acting_user, "is_authenticated", False) else None,
+    )
+    batch.full_clean(exclude=["department", "created_by"])
+    batch.save()
+    case_event_record(case=batch, kind="letter_batch_created", acting_user=acting_user, data={"kind": kind})
+    return batch
+
+
+@transaction.atomic
+def letter_batch_start(*, batch: LetterBatch, acting_user: User | None = None) -> LetterBatch:
+    """Count the batch's letters and queue its job (one Celery task for the whole batch) after commit."""
+    batch.total = batch.letters.count()
+    batch.save(update_fields=["total", "updated_at"])
+    case_event_record(case=batch, kind="letter_batch_started", acting_user=acting_user, data={"total": batch.total})
+    from apps.letters import tasks
+
+    transaction.on_commit(lambda: tasks.letter_batch_run.delay(batch.pk))
+    return batch
+
+
+@transaction.atomic
+def letter_batch_refresh(*, batch: LetterBatch) -> LetterBatch:
+    """Recount from the letters themselves: the numbers stay true across crashes and parallel workers.
+
+    Conditional updates rather than save(): two workers of one batch may refresh at the same moment, and only
+    one of them may record that the batch finished."""
+    counts = dict(Letter.objects.filter(batch=batch).values_list("status").annotate(n=models.Count("id")).order_by())
+    total, done, failed = (
+        sum(counts.values()),
+        counts.get(Letter.Status.RENDERED, 0),
+        counts.get(Letter.Status.FAILED, 0),
+    )
+    now = timezone.now()
+    LetterBatch.objects.filter(pk=batch.pk).update(total=total, done=done, failed=failed, updated_at=now)
+    if not counts.get(Letter.Status.QUEUED, 0):
+        finished = LetterBatch.objects.filter(
+            pk=batch.pk, status__in=[LetterBatch.Status.PENDING, LetterBatch.Status.RUNNING]
+        ).update(
+            status=LetterBatch.Status.DONE_WITH_ERRORS if failed else LetterBatch.Status.DONE,
+            finished_at=now,
+            updated_at=now,
+        )
+        if finished:
+            case_event_record(
+                case=batch, kind="letter_batch_finished", data={"total": total, "done": done, "failed": failed}
+            )
+    batch.refresh_from_db()
+    return batch
+
+
+def letter_batch_run(
+    *, batch: LetterBatch, shard: int = 0, shards: int = 1, chunk_size: int | None = None, retry_failed: bool = False
+) -> LetterBatch:
+    """Render every queued letter of the batch, chunk by chunk, updating the progress after each chunk.
+
+    Resumable: a job killed midway is simply run again; rendered letters are skipped and each letter has one row
+    (the (owner, code, issue_no) constraint) and one file (named by its verification code). `shard`/`shards` split
+    the letters between parallel workers (pk modulo shards).
+    """
+    chunk_size = chunk_size or render_chunk_size()
+    now = timezone.now()
+    LetterBatch.objects.filter(pk=batch.pk, status=LetterBatch.Status.PENDING).update(
+        status=LetterBatch.Status.RUNNING, started_at=now, updated_at=now
+    )
+    if retry_failed:
+        LetterBatch.objects.filter(pk=batch.pk).update(status=LetterBatch.Status.RUNNING, finished_at=None)
+        batch.letters.filter(status=Letter.Status.FAILED).update(status=Letter.Status.QUEUED, error="")
+    pending = Letter.objects.select_related("template", "department").filter(batch=batch, status=Letter.Status.QUEUED)
+    if shards > 1:
+        pending = pending.annotate(shard=Mod("id", shards)).filter(shard=shard)
+    last_pk = 0
+    while True:
+        chunk = list(pending.filter(pk__gt=last_pk).order_by("pk")[:chunk_size])
+        if not chunk:
+            break
+        last_pk = chunk[-1].pk
+        letters_render_many(letters=chunk)
+        letter_batch_refresh(batch=batch)
+    return letter_batch_refresh(batch=batch)

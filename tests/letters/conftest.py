@@ -1,0 +1,14 @@
+import pytest
+
+from tests.letters.support import grant_extra_role_permissions
+
+
+@pytest.fixture(autouse=True)
+def private_storage(settings, tmp_path):
+    settings.PRIVATE_STORAGE_ROOT = tmp_path / "private"
+    return settings.PRIVATE_STORAGE_ROOT
+
+
+@pytest.fixture
+def role_perms(db):
+    grant_extra_role_permissions()
