@@ -11,6 +11,7 @@ from rest_framework import serializers, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from apps.casework.services import idempotent_submit, upload_check
 from apps.core.api import Pagination
 from apps.core.errors import ApplicationError
 from apps.subjects.models import NegativeRecord, Subject
@@ -46,10 +47,32 @@ class ObjectionListApi(APIView):
         subject = UsccField(required=False, help_text=_("提出异议的主体；默认为该信息的主体"))
         ground = serializers.ChoiceField(choices=Ground.choices)
         statement = serializers.CharField(max_length=5000)
-        claimed = serializers.DictField(required=False, default=dict, help_text=_("申请人主张的正确内容"))
+        claimed = serializers.JSONField(
+            required=False, default=dict, binary=True, help_text=_("申请人主张的正确内容：字段名 → 内容（JSON 对象）")
+        )
         channel = serializers.ChoiceField(choices=Channel.choices, default=Channel.ONLINE)
         contact_name = serializers.CharField(max_length=100, required=False, default="")
         contact_phone = serializers.RegexField(r"^[0-9+\- ]{5,20}$", required=False, default="")
+        files = serializers.ListField(
+            child=serializers.FileField(),
+            required=False,
+            default=list,
+            max_length=20,
+            help_text=_("证明材料（PDF/JPEG/PNG）"),
+        )
+        commitment_accepted = serializers.BooleanField(help_text=_("已阅读并签署异议申诉信用承诺书"))
+        commitment_signer_name = serializers.CharField(max_length=100, help_text=_("承诺书签署人"))
+        commitment_signer_capacity = serializers.CharField(max_length=50, required=False, default="法定代表人")
+
+        def validate_commitment_accepted(self, value):
+            if value is not True:
+                raise serializers.ValidationError(_("须签署异议申诉信用承诺书。"))
+            return value
+
+        def validate_claimed(self, value):
+            if not isinstance(value, dict):
+                raise serializers.ValidationError(_("应为 JSON 对象（字段名 → 内容）。"))
+            return value
 
     @extend_schema(parameters=[FilterSerializer], responses=dict)
     def get(self, request):
@@ -62,11 +85,35 @@ class ObjectionListApi(APIView):
         page = paginator.paginate_queryset(qs, request, view=self)
         return paginator.get_paginated_response([objection_summary(o) for o in page])
 
-    @extend_schema(request=InputSerializer, responses={201: dict, 200: dict, 409: dict})
+    @extend_schema(
+        request=InputSerializer,
+        responses={201: dict, 200: dict, 409: dict},
+        parameters=[OpenApiParameter("Idempotency-Key", str, location="header", required=False)],
+    )
     def post(self, request):
+        """File an objection. 201: a new case; 200 with "joined": true: joined to the record's open case as a party;
+        409: this subject already has an open objection on the record (body names it). A retry with the same
+        Idempotency-Key returns the first answer."""
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        values = dict(data.validated_data)
+        evidence = [upload_check(f, field="files") for f in data.validated_data["files"]]
+
+        def submit() -> tuple[int, dict]:
+            return self._file(request, data.validated_data, evidence)
+
+        code, body, _replayed = idempotent_submit(
+            user=request.user,
+            key=request.headers.get("Idempotency-Key"),
+            scope="objections.file",
+            data=request.data,
+            submit=submit,
+        )
+        return Response(body, status=code)
+
+    def _file(self, request, validated, evidence) -> tuple[int, dict]:
+        values = dict(validated)
+        values.pop("files")
+        values.pop("commitment_accepted")
         record = NegativeRecord.objects.select_related("subject").filter(pk=values.pop("record")).first()
         if record is None:
             raise ApplicationError("invalid", _("record: 未找到该信息。"), fields={"record": [_("未找到该信息。")]})
@@ -76,10 +123,12 @@ class ObjectionListApi(APIView):
             message = _("未找到该主体，或无权代表该主体提出异议。")
             raise ApplicationError("invalid", f"subject: {message}", fields={"subject": [message]})
         with transaction.atomic():
-            filing = objection_file(record=record, subject=subject, acting_user=request.user, **values)
+            filing = objection_file(
+                record=record, subject=subject, acting_user=request.user, evidence=evidence, **values
+            )
         body = objection_detail(filing.objection, user=request.user)
         body["joined"] = filing.joined
-        return Response(body, status=status.HTTP_200_OK if filing.joined else status.HTTP_201_CREATED)
+        return (status.HTTP_200_OK if filing.joined else status.HTTP_201_CREATED), body
 
 
 class ObjectionDetailApi(APIView):
@@ -94,6 +143,7 @@ class ObjectionMaterialApi(APIView):
 
     class InputSerializer(serializers.Serializer):
         answer = serializers.CharField(max_length=5000)
+        files = serializers.ListField(child=serializers.FileField(), required=False, default=list, max_length=20)
 
     @extend_schema(
         request=InputSerializer, responses=dict, parameters=[OpenApiParameter("objection_id", int, location="path")]
@@ -102,5 +152,8 @@ class ObjectionMaterialApi(APIView):
         objection = access_objection_by_id(user=request.user, objection_id=objection_id, perm=ANSWER)
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        objection = objection_material_submit(objection=objection, acting_user=request.user, **data.validated_data)
+        files = [upload_check(f, field="files") for f in data.validated_data["files"]]
+        objection = objection_material_submit(
+            objection=objection, answer=data.validated_data["answer"], files=files, acting_user=request.user
+        )
         return Response(objection_detail(objection, user=request.user))

@@ -8,7 +8,48 @@ class ObjectionsConfig(AppConfig):
     verbose_name = _("异议处理")
 
     def ready(self) -> None:
+        from apps.casework.registry import register_case_type, register_flow, register_task_handler
         from apps.core.registry import register_subject_case_provider
-        from apps.objections.selectors import subject_objection_cases
+        from apps.sla.signals import deadline_due_changed
+
+        from . import handlers
+        from .flows import ObjectionFlow
+        from .models import Objection
+        from .selectors import access_objection_case, objection_case_brief, subject_objection_cases
 
         register_subject_case_provider(subject_objection_cases)
+        register_case_type(
+            model=Objection,
+            access=access_objection_case,
+            describe=objection_case_brief,
+            department_of=lambda objection: objection.department,
+            queryset=lambda: Objection.objects.select_related("subject", "record", "department"),
+        )
+        register_flow(flow_class=ObjectionFlow, title=str(_("异议处理")), icon="report_problem")
+        register_task_handler(
+            flow_class=ObjectionFlow,
+            node_name="verify",
+            input_serializer=handlers.VerifyInput,
+            handle=handlers.verify_handle,
+            help_text=str(
+                _("提出核查结果（更正、删除、维持、无法确认）并写明理由；或一次性要求申请人补充材料（计时暂停）。")
+            ),
+        )
+        register_task_handler(
+            flow_class=ObjectionFlow,
+            node_name="review",
+            input_serializer=handlers.ReviewInput,
+            handle=handlers.review_handle,
+            help_text=str(_("审核核查结果：通过后执行并出具答复函；退回须写明意见。提出人不能审核本人的核查结果。")),
+        )
+        deadline_due_changed.connect(_due_dates_follow, dispatch_uid="objections.due_dates_follow")
+
+
+def _due_dates_follow(sender, **kwargs) -> None:
+    from apps.sla.selectors import deadlines_affected
+
+    from .services import objection_due_dates_follow
+
+    ids = list(deadlines_affected(**kwargs).filter(owner_type="objections.objection").values_list("pk", flat=True))
+    if ids:
+        objection_due_dates_follow(deadline_ids=ids)

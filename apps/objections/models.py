@@ -119,9 +119,6 @@ class Objection(TimeStampedModel):
     replied_at = models.DateTimeField(_("答复时间"), null=True, blank=True)
     closed_at = models.DateTimeField(_("办结时间"), null=True, blank=True)
     closed_on_time = models.BooleanField(_("按期办结"), null=True, blank=True)
-    # Set by the casework SLA sweep; kept here so the list of breached cases is one query.
-    due_soon_notified_at = models.DateTimeField(_("临期提醒时间"), null=True, blank=True)
-    breached_at = models.DateTimeField(_("超期时间"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("异议案件")
@@ -172,6 +169,15 @@ class ObjectionParty(models.Model):
     ground = models.CharField(_("异议理由"), max_length=32, choices=Ground.choices)
     statement = models.TextField(_("异议陈述"))
     joined_at = models.DateTimeField(_("提交时间"))
+    # 异议申诉信用承诺书 signed with the filing (apps.commitments, type objection_appeal).
+    commitment = models.OneToOneField(
+        "commitments.Commitment",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("异议申诉承诺书"),
+    )
 
     class Meta:
         verbose_name = _("异议当事人")

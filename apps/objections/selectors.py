@@ -7,8 +7,10 @@ from django.utils.translation import gettext as _
 from guardian.shortcuts import get_objects_for_user
 
 from apps.accounts.models import User
+from apps.casework.selectors import case_documents, case_open_tasks
 from apps.core.models import CaseEvent
 from apps.core.services import case_label
+from apps.letters.selectors import can_view_letter, letters_for_owner
 from apps.sla.selectors import deadline_explain
 from apps.sla.workdays import BUSINESS_TZ
 from apps.subjects.models import NegativeRecord, Subject
@@ -87,7 +89,7 @@ def access_objection_by_id(*, user: User, objection_id: int, perm: str = VIEW) -
         Objection.objects.select_related(
             "record__subject", "record__department", "subject", "department", "deadline", "applicant", "filed_by"
         )
-        .prefetch_related("parties__subject")
+        .prefetch_related("parties__subject", "parties__commitment__text_version")
         .filter(pk=objection_id)
         .first()
     )
@@ -160,8 +162,58 @@ STEP_LABELS = {
 DECIDED_STATUSES = (Objection.Status.APPLYING, Objection.Status.REPLYING, Objection.Status.CLOSED)
 
 
-def objection_current_step(*, objection: Objection) -> dict[str, Any]:
-    return {"code": objection.status, "label": _(STEP_LABELS[objection.status])}
+def objection_current_step(*, objection: Objection, with_task: bool = False) -> dict[str, Any]:
+    """The step the case is at: its status, and (with_task) the open Viewflow task, who holds it."""
+    step: dict[str, Any] = {"code": objection.status, "label": _(STEP_LABELS[objection.status])}
+    if with_task:
+        task = case_open_tasks(case=objection).first()
+        step["task"] = (
+            {
+                "id": task.pk,
+                "step": task.flow_task.name,
+                "title": str(task.flow_task.task_title),
+                "status": task.status,
+                "owner": task.owner.get_username() if task.owner_id else None,
+                "url": f"/api/v1/tasks/{task.pk}",
+            }
+            if task is not None
+            else None
+        )
+    return step
+
+
+def objection_documents(*, objection: Objection) -> list[dict[str, Any]]:
+    return [
+        {
+            "id": document.pk,
+            "purpose": document.purpose,
+            "title": document.title or document.original_name,
+            "name": document.original_name,
+            "content_type": document.content_type,
+            "size": document.size,
+            "sha256": document.sha256,
+            "uploaded_by": document.uploaded_by.get_username() if document.uploaded_by else None,
+            "uploaded_at": _local(document.uploaded_at),
+            "url": f"/api/v1/documents/{document.pk}",
+        }
+        for document in case_documents(case=objection)
+    ]
+
+
+def objection_letters(*, objection: Objection, user: User) -> list[dict[str, Any]]:
+    return [
+        {
+            "id": letter.pk,
+            "title": letter.title,
+            "recipient": {"uscc": letter.recipient_uscc, "name": letter.recipient_name},
+            "status": letter.status,
+            "verification_code": letter.verification_code,
+            "created_at": _local(letter.created_at),
+            "url": f"/api/v1/letters/{letter.pk}.pdf",
+        }
+        for letter in letters_for_owner(owner=objection).select_related("department")
+        if can_view_letter(user=user, letter=letter)
+    ]
 
 
 def _user_label(user: User | None) -> dict[str, Any] | None:
@@ -263,12 +315,30 @@ def objection_detail(objection: Objection, *, user: User) -> dict[str, Any]:
                     "ground": party.ground,
                     "ground_display": party.get_ground_display(),
                     "joined_at": _local(party.joined_at),
+                    "commitment": (
+                        {
+                            "id": party.commitment.pk,
+                            "type": party.commitment.type,
+                            "type_display": party.commitment.get_type_display(),
+                            "text_version": party.commitment.text_version.code,
+                            "signer_name": party.commitment.signer_name,
+                            "signer_capacity": party.commitment.signer_capacity,
+                            "signed_at": _local(party.commitment.signed_at),
+                            "fulfilment_status": party.commitment.fulfilment_status,
+                            "url": f"/api/v1/commitments/{party.commitment.pk}",
+                        }
+                        if party.commitment
+                        else None
+                    ),
                 }
                 for party in objection.parties.all()
             ],
             "history": objection_history(objection=objection),
+            "documents": objection_documents(objection=objection),
+            "letters": objection_letters(objection=objection, user=user),
         }
     )
+    body["current_step"] = objection_current_step(objection=objection, with_task=staff)
     return body
 
 
@@ -296,3 +366,25 @@ def subject_objection_cases(user: User, subject: Subject) -> list[dict[str, Any]
         }
         for o in qs
     ]
+
+
+def access_objection_case(*, user: User, case_id: int) -> Objection:
+    """apps.casework's view of the access function (tasks, documents, timers go through it)."""
+    return access_objection_by_id(user=user, objection_id=case_id)
+
+
+def objection_case_brief(objection: Objection) -> dict[str, Any]:
+    return {
+        "label": objection.reference,
+        "type": "objection",
+        "id": objection.pk,
+        "reference": objection.reference,
+        "title": f"{objection.subject.name} 对 {objection.record.decision_no} 的异议",
+        "status": objection.status,
+        "status_display": objection.get_status_display(),
+        "due_date": objection.due_date.isoformat() if objection.due_date else None,
+        "provisional": objection.due_provisional,
+        "department": objection.department.code,
+        "url": f"/portal/objections/{objection.pk}/",
+        "api_url": f"/api/v1/objections/{objection.pk}",
+    }

@@ -6,6 +6,7 @@ objection_propose → objection_review (a different person) → objection_outcom
 objection_close. The Viewflow graph in apps.objections.flows calls them in that order.
 """
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
@@ -17,6 +18,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from apps.accounts.models import User
+from apps.casework.services import CheckedUpload, documents_attach, handle_task_run
+from apps.commitments.models import CommitmentType
+from apps.commitments.services import commitment_sign, text_version_in_force
 from apps.core.errors import ApplicationError, ConflictError
 from apps.core.services import case_event_record, case_label
 from apps.rules.models import RuleCode
@@ -84,6 +88,24 @@ def _lock(objection: Objection) -> Objection:
     return objection
 
 
+def _flow():
+    from .flows import ObjectionFlow  # the flow's nodes call these services
+
+    return ObjectionFlow
+
+
+def _process_id(objection: Objection) -> int | None:
+    from django.contrib.contenttypes.models import ContentType
+
+    process_class = _flow().process_class
+    content_type = ContentType.objects.get_for_model(Objection)
+    return (
+        process_class.objects.filter(artifact_content_type=content_type, artifact_object_id=objection.pk)
+        .values_list("pk", flat=True)
+        .first()
+    )
+
+
 def objection_case_url(objection: Objection) -> str:
     return f"/api/v1/objections/{objection.pk}"
 
@@ -124,6 +146,9 @@ def objection_file(
     claimed: dict[str, Any] | None = None,
     contact_name: str = "",
     contact_phone: str = "",
+    commitment_signer_name: str = "",
+    commitment_signer_capacity: str = "法定代表人",
+    evidence: Sequence[CheckedUpload] = (),
     filed_at: datetime | None = None,
 ) -> Filing:
     """File an objection to `record` for `subject`, online by the applicant or at a counter by a clerk.
@@ -142,6 +167,8 @@ def objection_file(
         raise _invalid("statement", _("异议陈述不能超过5000字。"))
     if channel not in Channel.values:
         raise _invalid("channel", _("未知的提交渠道。"))
+    if not (commitment_signer_name or "").strip():
+        raise _invalid("commitment_signer_name", _("请签署异议申诉信用承诺书（填写签署人）。"))
     if not can_file_for(user=acting_user, subject=subject, channel=channel):
         raise _invalid("subject", _("未找到该主体，或无权代表该主体提出异议。"))
     # Serialise filings on one record: the open-case check and the mark must not interleave.
@@ -155,7 +182,7 @@ def objection_file(
 
     open_case = Objection.objects.filter(record=record, status__in=Objection.OPEN_STATUSES).first()
     if open_case is not None:
-        return _party_join(
+        filing = _party_join(
             objection=open_case,
             subject=subject,
             ground=ground,
@@ -165,6 +192,9 @@ def objection_file(
             acting_user=acting_user,
             at=filed_at,
         )
+        _commitment_sign(filing, commitment_signer_name, commitment_signer_capacity, applicant, acting_user, filed_at)
+        documents_attach(case=open_case, uploads=evidence, acting_user=acting_user, purpose="evidence")
+        return filing
 
     objection = Objection(
         record=record,
@@ -238,7 +268,30 @@ def objection_file(
     )
     objection_grant_access(objection=objection)
     _record_mark(record=record, objection=objection, acting_user=acting_user, at=filed_at)
-    return Filing(objection=objection, party=party, joined=False)
+    filing = Filing(objection=objection, party=party, joined=False)
+    _commitment_sign(filing, commitment_signer_name, commitment_signer_capacity, applicant, acting_user, filed_at)
+    documents_attach(case=objection, uploads=evidence, acting_user=acting_user, purpose="evidence")
+    _flow().start.run(objection=objection)
+    return filing
+
+
+def _commitment_sign(
+    filing: Filing, signer_name: str, signer_capacity: str, applicant: User | None, acting_user: User, at: datetime
+) -> None:
+    """异议申诉信用承诺书: each party signs the text in force on the filing day; it belongs to the case."""
+    version = text_version_in_force(type=CommitmentType.OBJECTION_APPEAL, on=business_date(at))
+    commitment = commitment_sign(
+        subject=filing.party.subject,
+        text_version=version,
+        signer_name=signer_name,
+        signer_capacity=signer_capacity or "法定代表人",
+        signed_at=at,
+        signer_user=applicant,
+        acting_user=acting_user,
+        owner=filing.objection,
+    )
+    filing.party.commitment = commitment
+    filing.party.save(update_fields=["commitment"])
 
 
 def _record_mark(*, record: NegativeRecord, objection: Objection, acting_user: User, at: datetime) -> None:
@@ -359,12 +412,33 @@ def objection_material_request(
     return objection
 
 
-@transaction.atomic
 def objection_material_submit(
-    *, objection: Objection, answer: str, acting_user: User, at: datetime | None = None
+    *,
+    objection: Objection,
+    answer: str,
+    acting_user: User,
+    files: Sequence[CheckedUpload] = (),
+    at: datetime | None = None,
 ) -> Objection:
     """The applicant's answer to the request for material: the clock runs again, the due date moves out by the
-    working days it stood still."""
+    working days it stood still, and the case goes back to verification. Takes the flow lock first (as task
+    completion does), so it never waits on a step that waits on it."""
+    process_id = _process_id(objection)
+    if process_id is None:
+        raise _wrong_state(objection, _("补充材料"))
+    with _flow().lock(process_id):
+        return _material_submit(objection=objection, answer=answer, acting_user=acting_user, files=files, at=at)
+
+
+@transaction.atomic
+def _material_submit(
+    *,
+    objection: Objection,
+    answer: str,
+    acting_user: User,
+    files: Sequence[CheckedUpload] = (),
+    at: datetime | None = None,
+) -> Objection:
     at = _now(at)
     answer = (answer or "").strip()
     if not answer:
@@ -389,6 +463,9 @@ def objection_material_submit(
         at=at,
         data={"answer": answer, "due_before": due_before, "due_after": deadline.due_date},
     )
+    documents_attach(case=objection, uploads=files, acting_user=acting_user, purpose="material")
+    flow_class = _flow()
+    handle_task_run(flow_task=flow_class.await_material, process_id=_process_id(objection), acting_user=acting_user)
     return objection
 
 
@@ -656,3 +733,88 @@ def objection_close(*, objection: Objection, acting_user: User | None, at: datet
         data={"outcome": objection.outcome, "due_date": deadline.due_date, "on_time": deadline.closed_on_time},
     )
     return objection
+
+
+def _reply_reasons(objection: Objection) -> str:
+    text = objection.reasons
+    if objection.outcome == Outcome.CORRECTED and objection.corrections:
+        labels = {name: str(NegativeRecord._meta.get_field(name).verbose_name) for name in objection.corrections}
+        changes = "；".join(f"{labels[name]}更正为“{value}”" for name, value in objection.corrections.items())
+        text = f"{text}（{changes}）"
+    elif objection.outcome == Outcome.DELETED:
+        text = _("%(reasons)s（该信息已删除，停止公示和共享）") % {"reasons": text}
+    elif objection.outcome == Outcome.UNCONFIRMED:
+        text = _("%(reasons)s（核查情况：%(finding)s；已与该信息一并记载）") % {
+            "reasons": text,
+            "finding": objection.finding,
+        }
+    return text
+
+
+@transaction.atomic
+def objection_reply(*, objection: Objection, acting_user: User | None, at: datetime | None = None) -> Objection:
+    """异议处理答复函: one letter to every party, with the outcome and its reasons. Rendered after commit."""
+    from apps.letters.services import letter_create
+
+    at = _now(at)
+    _lock(objection)
+    if objection.status != Objection.Status.REPLYING:
+        raise _wrong_state(objection, _("出具答复函"))
+    record = objection.record
+    letters = []
+    for number, party in enumerate(objection.parties.select_related("subject").order_by("joined_at", "id"), start=1):
+        letter = letter_create(
+            template_code="objection_reply",
+            owner=objection,
+            recipient=party.subject,
+            department=objection.department,
+            issue_no=number,
+            acting_user=acting_user,
+            on=business_date(at),
+            context={
+                "subject_name": party.subject.name,
+                "subject_uscc": party.subject.uscc,
+                "case_no": objection.reference,
+                "received_on": business_date(party.joined_at),
+                "record_description": record.get_kind_display(),
+                "decision_no": record.decision_no,
+                "grounds_label": party.get_ground_display(),
+                "outcome": objection.outcome,
+                "outcome_label": objection.get_outcome_display(),
+                "reasons": _reply_reasons(objection),
+            },
+        )
+        letters.append({"letter": letter.pk, "recipient": party.subject.uscc, "code": letter.verification_code})
+    objection.replied_at = at
+    objection.save(update_fields=["replied_at", "updated_at"])
+    case_event_record(
+        kind="objection_replied", case=objection, acting_user=acting_user, at=at, data={"letters": letters}
+    )
+    return objection
+
+
+def objection_due_dates_follow(*, deadline_ids: list[int]) -> int:
+    """Copy due dates the sla app moved (a calendar change) onto the cases, whose due_date column queues filter on."""
+    from apps.sla.models import Deadline
+
+    changed = 0
+    for deadline in Deadline.objects.filter(pk__in=deadline_ids, owner_type=case_label_for_model()):
+        changed += (
+            Objection.objects.filter(deadline=deadline)
+            .exclude(due_date=deadline.due_date, due_provisional=deadline.provisional)
+            .update(due_date=deadline.due_date, due_provisional=deadline.provisional, updated_at=timezone.now())
+        )
+    return changed
+
+
+def case_label_for_model() -> str:
+    return Objection._meta.label_lower
+
+
+def objection_sla_notice(*, objection: Objection, kind: str) -> None:
+    """A due-soon reminder or breach escalation from the case's timers (apps.casework raises each once per due
+    date, to the case's department; monitors see all)."""
+    from apps.casework.services import sla_notice_raise
+
+    if objection.deadline is not None and objection.is_open:
+        sla_notice_raise(deadline=objection.deadline, kind=kind)

@@ -6,7 +6,12 @@ from apps.objections.models import Objection
 
 pytestmark = pytest.mark.django_db
 
-BODY = {"ground": "error", "statement": "罚款金额登记错误，应为5000元。"}
+BODY = {
+    "ground": "error",
+    "statement": "罚款金额登记错误，应为5000元。",
+    "commitment_accepted": True,
+    "commitment_signer_name": "张敏",
+}
 
 
 def post(api, user, record, **extra):
@@ -27,6 +32,9 @@ def test_filed_before_national_day_is_due_on_the_fifth_working_day_counting_the_
     assert [d["date"] for d in body["makeup_workdays"]] == ["2026-10-10"]
     assert body["current_step"]["code"] == "verifying"
     assert [h["kind"] for h in body["history"]][:1] == ["objection_filed"]
+    commitment = body["parties"][0]["commitment"]
+    assert commitment["type"] == "objection_appeal" and commitment["signer_name"] == "张敏"
+    assert commitment["text_version"] == "YYSS-2023"
 
 
 def test_the_mark_shows_in_the_same_request_and_on_the_record(api, world):
@@ -81,6 +89,8 @@ def test_another_subject_is_joined_to_the_open_case(api, world):
         ({"subject": "91350100M000100Y44"}, "subject"),
         ({"channel": "fax"}, "channel"),
         ({"claimed": "not a dict"}, "claimed"),
+        ({"commitment_accepted": False}, "commitment_accepted"),
+        ({"commitment_signer_name": ""}, "commitment_signer_name"),
     ],
 )
 def test_bad_input_is_400_naming_the_field(api, world, payload, field):

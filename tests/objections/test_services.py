@@ -24,7 +24,11 @@ pytestmark = pytest.mark.django_db
 
 
 def file(world, *, subject="a", user="applicant", when="2026-09-30 10:00", **kwargs):
-    values = {"ground": Ground.ERROR, "statement": "处罚决定书载明的罚款金额有误。"} | kwargs
+    values = {
+        "ground": Ground.ERROR,
+        "statement": "处罚决定书载明的罚款金额有误。",
+        "commitment_signer_name": "张敏",
+    } | kwargs
     return objection_file(
         record=world["record"], subject=world[subject], acting_user=world[user], filed_at=at(when), **values
     )

@@ -1,0 +1,66 @@
+"""What completing each human step of ObjectionFlow means: the payload it takes and the service it calls.
+
+Registered with apps.casework in ObjectionsConfig.ready(); POST /api/v1/tasks/{id}/complete and the workbench form
+both use them.
+"""
+
+from typing import Any
+
+from django.utils.translation import gettext_lazy as _
+from rest_framework import serializers
+
+from .models import Outcome
+from .services import objection_material_request, objection_propose, objection_review
+
+
+class VerifyInput(serializers.Serializer):
+    action = serializers.ChoiceField(
+        choices=[("propose", _("提出核查结果")), ("request_material", _("要求补充材料（仅一次，计时暂停）"))],
+        default="propose",
+    )
+    outcome = serializers.ChoiceField(
+        choices=Outcome.choices, required=False, help_text=_("更正、删除、维持、无法确认")
+    )
+    reasons = serializers.CharField(max_length=2000, required=False, allow_blank=True, default="")
+    corrections = serializers.DictField(
+        required=False, default=dict, help_text=_('更正时：字段名 → 更正后的内容，如 {"fine_amount": "5000.00"}')
+    )
+    finding = serializers.CharField(
+        max_length=2000, required=False, allow_blank=True, default="", help_text=_("无法确认时：核查情况")
+    )
+    request = serializers.CharField(
+        max_length=2000, required=False, allow_blank=True, default="", help_text=_("要求补充的材料")
+    )
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        if attrs["action"] == "propose":
+            if not attrs.get("outcome"):
+                raise serializers.ValidationError({"outcome": [_("请选择核查结果。")]})
+            if not attrs["reasons"].strip():
+                raise serializers.ValidationError({"reasons": [_("请写明理由。")]})
+        elif not attrs["request"].strip():
+            raise serializers.ValidationError({"request": [_("请写明需要补充的材料。")]})
+        return attrs
+
+
+def verify_handle(*, activation, case, data: dict[str, Any], acting_user) -> None:
+    if data["action"] == "request_material":
+        objection_material_request(objection=case, request=data["request"], acting_user=acting_user)
+        return
+    objection_propose(
+        objection=case,
+        outcome=data["outcome"],
+        reasons=data["reasons"],
+        corrections=data["corrections"] or None,
+        finding=data["finding"],
+        acting_user=acting_user,
+    )
+
+
+class ReviewInput(serializers.Serializer):
+    approve = serializers.BooleanField(help_text=_("true 通过；false 退回重新核查"))
+    comment = serializers.CharField(max_length=2000, required=False, allow_blank=True, default="")
+
+
+def review_handle(*, activation, case, data: dict[str, Any], acting_user) -> None:
+    objection_review(objection=case, approve=data["approve"], comment=data["comment"], acting_user=acting_user)
