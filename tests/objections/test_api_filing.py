@@ -77,6 +77,8 @@ def test_another_subject_is_joined_to_the_open_case(api, world):
     assert Objection.objects.count() == 1
     # the joined subject's applicant now follows the case
     assert api(world["applicant2"]).get(f"/api/v1/objections/{first['id']}").status_code == 200
+    cases = api(world["applicant2"]).get(f"/api/v1/subjects/{world['b'].uscc}").json()["cases"]
+    assert [(c["type"], c["id"]) for c in cases] == [("objection", first["id"])]
 
 
 @pytest.mark.parametrize(

@@ -8,6 +8,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from apps.accounts.models import User
 from apps.core.selectors import audit_chain_breaks
 from apps.subjects.models import NegativeRecord
+from tests.subjects.factories import a_record
 
 pytestmark = pytest.mark.django_db
 
@@ -248,3 +249,28 @@ def test_upload_that_is_not_a_pdf_is_400(api, world):
     )
     assert response.status_code == 400 and "files" in response.json()["fields"]
     assert NegativeRecord.objects.get(pk=world["record"].pk).objection_status == "none"
+
+
+def test_the_reply_letter_is_rendered_for_the_applicant_only(api, world, django_capture_on_commit_callbacks):
+    case = file_objection(api, world)
+    task = task_of(api, world["officer"], case["id"])
+    complete(api, world["officer"], task["id"], {"outcome": "kept", "reasons": "经核查，信息准确，予以维持。"})
+    review = task_of(api, world["reviewer"], case["id"])
+    with django_capture_on_commit_callbacks(execute=True):
+        assert complete(api, world["reviewer"], review["id"], {"approve": True}).status_code == 200
+    letter = detail(api, world["applicant"], case["id"])["letters"][0]
+    pdf = api(world["applicant"]).get(letter["url"])
+    assert pdf.status_code == 200 and b"".join(pdf.streaming_content if pdf.streaming else [pdf.content]).startswith(
+        b"%PDF"
+    )
+    assert api(world["officer_tax"]).get(letter["url"]).status_code == 404
+    assert api(world["applicant2"]).get(letter["url"]).status_code == 404
+
+
+def test_list_endpoint_query_budget(api, world, django_assert_max_num_queries):
+    for _ in range(3):
+        file_objection(api, world)
+        world["record"] = a_record(world["a"], world["departments"]["market"])
+    with django_assert_max_num_queries(12):
+        body = api(world["officer"]).get("/api/v1/objections").json()
+    assert body["count"] == 3
