@@ -1,0 +1,166 @@
+"""The applicant portal for repair cases (plain Django templates) and the departments' sanction-lift page."""
+
+import uuid
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ObjectDoesNotExist, PermissionDenied
+from django.db.models import Q
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+from guardian.shortcuts import get_objects_for_user
+from rest_framework.exceptions import ValidationError as DrfValidationError
+
+from apps.casework.services import idempotent_submit, upload_check
+from apps.commitments.models import CommitmentType
+from apps.commitments.selectors import text_versions_in_force
+from apps.core.errors import ApplicationError
+from apps.repairs.api import file_repair_from_request, repair_detail
+from apps.repairs.models import RepairCase, RepairKind, SanctionLift
+from apps.repairs.selectors import (
+    access_repaircase_by_id,
+    access_sanctionlift_by_id,
+    lifts_visible_to,
+    repairs_visible_to,
+)
+from apps.repairs.services import repair_supplement_answer, sanction_lift_confirm
+from apps.sla.workdays import business_date
+from apps.subjects.models import NegativeRecord, Subject
+from apps.subjects.selectors import records_visible_to
+
+
+def _error_text(exc: Exception) -> str:
+    if isinstance(exc, ApplicationError):
+        text = exc.detail
+        fields = "；".join(
+            f"{k}: {'、'.join(map(str, v)) if isinstance(v, list) else v}" for k, v in exc.fields.items()
+        )
+        return f"{text}（{fields}）" if fields else text
+    if isinstance(exc, DrfValidationError):
+        detail = exc.detail
+        if isinstance(detail, dict):
+            return "；".join(f"{k}: {'、'.join(map(str, v)) if isinstance(v, list) else v}" for k, v in detail.items())
+        return "；".join(map(str, detail))
+    return str(exc)
+
+
+def _case_or_404(request: HttpRequest, case_id: int) -> RepairCase:
+    try:
+        return access_repaircase_by_id(user=request.user, case_id=case_id)
+    except ObjectDoesNotExist as exc:
+        raise Http404 from exc
+
+
+@login_required
+def portal_index(request: HttpRequest) -> HttpResponse:
+    cases = repairs_visible_to(user=request.user).order_by("-filed_at")[:200]
+    return render(request, "repairs/portal_index.html", {"cases": cases})
+
+
+def _candidate_records(request: HttpRequest, uscc: str):
+    """Published records the user may apply for: of the subjects they represent, or (a counter clerk) of the
+    subject whose code they entered."""
+    user = request.user
+    visible = records_visible_to(user=user).filter(publication_status=NegativeRecord.PublicationStatus.PUBLISHED)
+    own = get_objects_for_user(
+        user, "subjects.act_for_subject", klass=Subject, accept_global_perms=False, with_superuser=False
+    )
+    condition = Q(subject__in=own.values("pk"))
+    if uscc and user.has_perm("subjects.file_on_behalf"):
+        condition |= Q(subject__uscc=uscc.strip().upper())
+    return visible.filter(condition).select_related("subject", "department").order_by("subject__name", "-decision_date")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def portal_new(request: HttpRequest) -> HttpResponse:
+    uscc = request.GET.get("uscc", "") or request.POST.get("uscc", "")
+    today = business_date(timezone.now())
+    context = {
+        "records": _candidate_records(request, uscc),
+        "uscc": uscc,
+        "kinds": RepairKind.choices,
+        "texts": text_versions_in_force(on=today, type=CommitmentType.CREDIT_REPAIR),
+        "submission_key": request.POST.get("submission_key") or uuid.uuid4().hex,
+        "is_clerk": request.user.has_perm("subjects.file_on_behalf"),
+        "posted": request.POST,
+    }
+    if request.method == "POST":
+        data = request.POST.copy()
+        for name in request.FILES:
+            data.setlist(name, request.FILES.getlist(name))
+
+        def submit() -> tuple[int, dict]:
+            case = file_repair_from_request(user=request.user, data=data)
+            return 201, {"id": case.pk, "reference": case.reference}
+
+        try:
+            _status, body, _replayed = idempotent_submit(
+                user=request.user,
+                key=context["submission_key"],
+                scope="repairs.portal_file",
+                data=data,
+                submit=submit,
+            )
+        except (ApplicationError, DrfValidationError) as exc:
+            context["error"] = _error_text(exc)
+            context["earliest_filing_date"] = getattr(exc, "extra", {}).get("earliest_filing_date")
+            return render(request, "repairs/portal_new.html", context, status=400)
+        messages.success(request, _("申请已提交，案件编号 %(ref)s。") % {"ref": body["reference"]})
+        return redirect("repairs-portal-detail", case_id=body["id"])
+    return render(request, "repairs/portal_new.html", context)
+
+
+@login_required
+def portal_detail(request: HttpRequest, case_id: int) -> HttpResponse:
+    case = _case_or_404(request, case_id)
+    detail = repair_detail(case, user=request.user)
+    can_answer = case.status == RepairCase.Status.SUPPLEMENT and (
+        request.user.has_perm("subjects.act_for_subject", case.subject)
+        or request.user.has_perm("subjects.file_on_behalf")
+    )
+    return render(request, "repairs/portal_detail.html", {"case": case, "detail": detail, "can_answer": can_answer})
+
+
+@login_required
+@require_POST
+def portal_supplement(request: HttpRequest, case_id: int) -> HttpResponse:
+    case = _case_or_404(request, case_id)
+    try:
+        uploads = [upload_check(f, field="files") for f in request.FILES.getlist("files")]
+        repair_supplement_answer(
+            case=case, uploads=uploads, note=request.POST.get("note", ""), acting_user=request.user
+        )
+    except ApplicationError as exc:
+        messages.error(request, _error_text(exc))
+    else:
+        messages.success(request, _("补正材料已提交，办理时限自即日起恢复计算。"))
+    return redirect("repairs-portal-detail", case_id=case.pk)
+
+
+@login_required
+def lifts_page(request: HttpRequest) -> HttpResponse:
+    """Departments confirm here that they lifted their sanctions (the per-department execution tasks)."""
+    if not request.user.has_perm("casework.use_workbench"):
+        raise PermissionDenied
+    lifts = lifts_visible_to(user=request.user).order_by("status", "due_date", "id")[:200]
+    return render(request, "repairs/lifts.html", {"lifts": lifts, "pending": SanctionLift.Status.PENDING})
+
+
+@login_required
+@require_POST
+def lift_confirm(request: HttpRequest, lift_id: int) -> HttpResponse:
+    try:
+        lift = access_sanctionlift_by_id(user=request.user, lift_id=lift_id)
+    except ObjectDoesNotExist as exc:
+        raise Http404 from exc
+    try:
+        sanction_lift_confirm(lift=lift, acting_user=request.user, note=request.POST.get("note", ""))
+    except ApplicationError as exc:
+        messages.error(request, _error_text(exc))
+    else:
+        messages.success(request, _("已确认解除惩戒措施。"))
+    return redirect("repairs-lifts")
