@@ -37,6 +37,9 @@ class UsccField(serializers.CharField):
 
 class ObjectionListApi(APIView):
     class FilterSerializer(serializers.Serializer):
+        class Meta:
+            ref_name = "ObjectionListFilter"
+
         status = serializers.ChoiceField(
             choices=[("open", _("处理中")), *Objection.Status.choices], required=False, default=""
         )
@@ -64,6 +67,9 @@ class ObjectionListApi(APIView):
         commitment_signer_name = serializers.CharField(max_length=100, help_text=_("承诺书签署人"))
         commitment_signer_capacity = serializers.CharField(max_length=50, required=False, default="法定代表人")
 
+        class Meta:
+            ref_name = "ObjectionFileInput"
+
         def validate_commitment_accepted(self, value):
             if value is not True:
                 raise serializers.ValidationError(_("须签署异议申诉信用承诺书。"))
@@ -74,7 +80,7 @@ class ObjectionListApi(APIView):
                 raise serializers.ValidationError(_("应为 JSON 对象（字段名 → 内容）。"))
             return value
 
-    @extend_schema(parameters=[FilterSerializer], responses=dict)
+    @extend_schema(operation_id="objections_list", parameters=[FilterSerializer], responses=dict)
     def get(self, request):
         filters = self.FilterSerializer(data=request.query_params)
         filters.is_valid(raise_exception=True)
@@ -86,6 +92,7 @@ class ObjectionListApi(APIView):
         return paginator.get_paginated_response([objection_summary(o) for o in page])
 
     @extend_schema(
+        operation_id="objections_file",
         request=InputSerializer,
         responses={201: dict, 200: dict, 409: dict},
         parameters=[OpenApiParameter("Idempotency-Key", str, location="header", required=False)],
@@ -132,7 +139,7 @@ class ObjectionListApi(APIView):
 
 
 class ObjectionDetailApi(APIView):
-    @extend_schema(responses=dict)
+    @extend_schema(operation_id="objections_detail", responses=dict)
     def get(self, request, objection_id: int):
         objection = access_objection_by_id(user=request.user, objection_id=objection_id)
         return Response(objection_detail(objection, user=request.user))
@@ -144,6 +151,9 @@ class ObjectionMaterialApi(APIView):
     class InputSerializer(serializers.Serializer):
         answer = serializers.CharField(max_length=5000)
         files = serializers.ListField(child=serializers.FileField(), required=False, default=list, max_length=20)
+
+        class Meta:
+            ref_name = "ObjectionMaterialInput"
 
     @extend_schema(
         request=InputSerializer, responses=dict, parameters=[OpenApiParameter("objection_id", int, location="path")]

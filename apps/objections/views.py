@@ -95,7 +95,9 @@ def objection_file_page(request):
         )
     except (ObjectDoesNotExist, ValueError) as exc:
         raise Http404 from exc
-    subjects = _subjects_for(request.user)
+    counter = request.user.has_perm("subjects.file_on_behalf")
+    # a counter clerk enters the walk-in subject's objection (offline channel); an applicant files for their subjects
+    subjects = [record.subject] if counter else _subjects_for(request.user)
     open_case = open_objection_for_record(record=record)
     commitment_text = text_version_in_force(type=CommitmentType.OBJECTION_APPEAL, on=business_date(timezone.now()))
     form = ObjectionFileForm(
@@ -119,7 +121,7 @@ def objection_file_page(request):
                     contact_phone=data["contact_phone"],
                     commitment_signer_name=data["commitment_signer_name"],
                     commitment_signer_capacity=data["commitment_signer_capacity"],
-                    channel=Channel.ONLINE,
+                    channel=Channel.COUNTER if counter else Channel.ONLINE,
                     evidence=evidence,
                     acting_user=request.user,
                 )

@@ -89,3 +89,20 @@ def test_other_people_get_404_on_the_portal(api, world):
     assert browser(world["officer_tax"]).get(f"/portal/objections/{case['id']}/").status_code == 404
     assert browser(world["officer"]).get(f"/portal/objections/{case['id']}/").status_code == 200
     assert browser(world["applicant2"]).get(f"/portal/objections/{case['id']}/material/").status_code == 404
+
+
+def test_a_clerk_enters_a_counter_filing_on_the_portal(world):
+    client = browser(world["clerk"])
+    body = {
+        "record": world["record"].pk,
+        "subject": world["a"].uscc,
+        "ground": "omission",
+        "statement": "窗口代办。",
+        **SIGNED,
+    }
+    body.update(commitment_signer_capacity="委托代理人", contact_name="王伟", contact_phone="0717-6221234")
+    response = client.post("/portal/objections/new/", body)
+    assert response.status_code == 302, response.context["form"].errors if response.context else response
+    objection = Objection.objects.get()
+    assert objection.channel == "counter" and objection.filed_by == world["clerk"] and objection.applicant is None
+    assert client.get(response["Location"]).status_code == 200
