@@ -4,6 +4,7 @@ from typing import Any
 
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _l
 from guardian.shortcuts import get_objects_for_user
 
 from apps.accounts.models import User
@@ -23,29 +24,35 @@ ANSWER = "objections.answer_objection"
 APPLICANT_PERMS = (VIEW, ANSWER)
 
 EVENT_LABELS = {
-    "objection_filed": "提交异议",
-    "objection_party_joined": "合并受理其他主体的异议",
-    "objection_marked": "信息标注为异议处理中",
-    "objection_material_requested": "要求补充材料（计时暂停）",
-    "objection_material_submitted": "补充材料（恢复计时）",
-    "objection_outcome_proposed": "提出核查结果",
-    "objection_review_approved": "审核通过",
-    "objection_review_returned": "审核退回",
-    "objection_outcome_applied": "执行核查结果",
-    "record_objection_corrected": "信息已更正",
-    "record_objection_deleted": "信息已删除（停止公示和共享）",
-    "record_objection_kept": "维持原信息，取消异议标注",
-    "record_objection_unconfirmed": "无法确认，核查情况与信息一并记载",
-    "objection_replied": "出具异议答复函",
-    "objection_closed": "办结",
-    "objection_due_soon": "临期提醒",
-    "objection_breached": "超期，已上报督办",
-    "deadline_opened": "开始计时",
-    "deadline_paused": "计时暂停",
-    "deadline_resumed": "恢复计时",
-    "deadline_extended": "延长时限",
-    "deadline_closed": "停止计时",
-    "deadline_recomputed": "节假日安排变化，截止日重算",
+    "objection_filed": _l("提交异议"),
+    "objection_party_joined": _l("合并受理其他主体的异议"),
+    "objection_marked": _l("信息标注为异议处理中"),
+    "commitment_signed": _l("签署异议申诉信用承诺书"),
+    "document_attached": _l("上传材料"),
+    "objection_material_requested": _l("要求补充材料（计时暂停）"),
+    "objection_material_submitted": _l("补充材料（恢复计时）"),
+    "objection_outcome_proposed": _l("提出核查结果"),
+    "objection_review_approved": _l("审核通过"),
+    "objection_review_returned": _l("审核退回"),
+    "objection_outcome_applied": _l("执行核查结果"),
+    "record_objection_corrected": _l("信息已更正"),
+    "record_objection_deleted": _l("信息已删除（停止公示和共享）"),
+    "record_objection_kept": _l("维持原信息，取消异议标注"),
+    "record_objection_unconfirmed": _l("无法确认，核查情况与信息一并记载"),
+    "objection_replied": _l("出具异议答复函"),
+    "objection_closed": _l("办结"),
+    "task_claimed": _l("领取任务"),
+    "task_released": _l("退回任务"),
+    "task_completed": _l("完成任务"),
+    "sla_due_soon": _l("临期提醒"),
+    "sla_breach": _l("超期督办"),
+    "sla_notice_acknowledged": _l("督办已处理"),
+    "deadline_opened": _l("开始计时"),
+    "deadline_paused": _l("计时暂停"),
+    "deadline_resumed": _l("恢复计时"),
+    "deadline_extended": _l("延长时限"),
+    "deadline_closed": _l("停止计时"),
+    "deadline_recomputed": _l("节假日安排变化，截止日重算"),
 }
 
 
@@ -132,7 +139,7 @@ def objection_history(*, objection: Objection) -> list[dict[str, Any]]:
             "seq": event.seq,
             "at": _local(event.at),
             "kind": event.kind,
-            "label": _(EVENT_LABELS.get(event.kind, event.kind)),
+            "label": str(EVENT_LABELS.get(event.kind, event.kind)),
             "actor": event.actor_label,
             "actor_name": (event.actor.display_name or event.actor.username) if event.actor else _("系统"),
             "data": event.data,
@@ -151,12 +158,12 @@ def objection_clock(*, objection: Objection) -> dict[str, Any] | None:
 # -- what the API and the portal show ------------------------------------------------------------------------------
 
 STEP_LABELS = {
-    Objection.Status.VERIFYING: "认定部门核查",
-    Objection.Status.AWAITING_MATERIAL: "等待申请人补充材料",
-    Objection.Status.REVIEWING: "核查结果审核",
-    Objection.Status.APPLYING: "执行核查结果",
-    Objection.Status.REPLYING: "出具答复函",
-    Objection.Status.CLOSED: "已办结",
+    Objection.Status.VERIFYING: _l("认定部门核查"),
+    Objection.Status.AWAITING_MATERIAL: _l("等待申请人补充材料"),
+    Objection.Status.REVIEWING: _l("核查结果审核"),
+    Objection.Status.APPLYING: _l("执行核查结果"),
+    Objection.Status.REPLYING: _l("出具答复函"),
+    Objection.Status.CLOSED: _l("已办结"),
 }
 # The proposal is internal until a second person approved it.
 DECIDED_STATUSES = (Objection.Status.APPLYING, Objection.Status.REPLYING, Objection.Status.CLOSED)
@@ -164,7 +171,7 @@ DECIDED_STATUSES = (Objection.Status.APPLYING, Objection.Status.REPLYING, Object
 
 def objection_current_step(*, objection: Objection, with_task: bool = False) -> dict[str, Any]:
     """The step the case is at: its status, and (with_task) the open Viewflow task, who holds it."""
-    step: dict[str, Any] = {"code": objection.status, "label": _(STEP_LABELS[objection.status])}
+    step: dict[str, Any] = {"code": objection.status, "label": str(STEP_LABELS[objection.status])}
     if with_task:
         task = case_open_tasks(case=objection).first()
         step["task"] = (

@@ -739,8 +739,11 @@ def _reply_reasons(objection: Objection) -> str:
     text = objection.reasons
     if objection.outcome == Outcome.CORRECTED and objection.corrections:
         labels = {name: str(NegativeRecord._meta.get_field(name).verbose_name) for name in objection.corrections}
-        changes = "；".join(f"{labels[name]}更正为“{value}”" for name, value in objection.corrections.items())
-        text = f"{text}（{changes}）"
+        changes = "；".join(
+            _("%(field)s更正为“%(value)s”") % {"field": labels[name], "value": value}
+            for name, value in objection.corrections.items()
+        )
+        text = _("%(reasons)s（%(changes)s）") % {"reasons": text, "changes": changes}
     elif objection.outcome == Outcome.DELETED:
         text = _("%(reasons)s（该信息已删除，停止公示和共享）") % {"reasons": text}
     elif objection.outcome == Outcome.UNCONFIRMED:
