@@ -124,3 +124,10 @@ def test_officer_of_another_department_cannot_see_the_case(api, world):
 
 def test_anonymous_is_refused(api, world):
     assert api().get("/api/v1/objections").status_code in (401, 403)
+
+
+def test_a_due_date_in_a_year_without_an_arrangement_is_provisional(api, world, clock):
+    clock.set("2026-12-29 10:00")
+    body = post(api, world["applicant"], world["record"]).json()
+    assert body["provisional"] is True and body["clock"]["provisional_years"] == [2027]
+    assert body["due_date"] == "2027-01-06"  # 2027-01-01 counted as the fixed 元旦 holiday, then the weekend
