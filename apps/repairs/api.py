@@ -4,6 +4,7 @@ from typing import Any
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
 from rest_framework.response import Response
@@ -45,6 +46,40 @@ def _files(data: Any, name: str) -> list:
     if hasattr(data, "getlist"):
         return [f for f in data.getlist(name) if hasattr(f, "read")]
     return []
+
+
+EVENT_LABELS = {
+    "repair_filed": gettext_lazy("提交申请"),
+    "commitment_signed": gettext_lazy("签署信用修复承诺书"),
+    "document_attached": gettext_lazy("上传材料"),
+    "deadline_opened": gettext_lazy("开始计时"),
+    "deadline_paused": gettext_lazy("暂停计时"),
+    "deadline_resumed": gettext_lazy("恢复计时"),
+    "deadline_extended": gettext_lazy("延长时限"),
+    "deadline_closed": gettext_lazy("结束计时"),
+    "task_claimed": gettext_lazy("领取任务"),
+    "task_released": gettext_lazy("退回任务"),
+    "task_completed": gettext_lazy("办理完成"),
+    "repair_accepted": gettext_lazy("受理"),
+    "repair_supplement_requested": gettext_lazy("一次性告知补正"),
+    "repair_supplement_answered": gettext_lazy("提交补正材料"),
+    "repair_withdrawn": gettext_lazy("视为撤回"),
+    "repair_refused": gettext_lazy("不予修复"),
+    "repair_verified": gettext_lazy("核查"),
+    "repair_proposed": gettext_lazy("拟办意见"),
+    "repair_review_returned": gettext_lazy("审核退回"),
+    "repair_review_approved": gettext_lazy("审核同意"),
+    "repair_decided": gettext_lazy("作出修复决定"),
+    "sanction_lift_requested": gettext_lazy("通知解除惩戒"),
+    "sanction_lift_confirmed": gettext_lazy("确认解除惩戒"),
+    "repair_publication_stopped": gettext_lazy("停止公示"),
+    "repair_sharing_stopped": gettext_lazy("停止共享"),
+    "repair_closed": gettext_lazy("办结：修复完成"),
+    "repair_revoked": gettext_lazy("撤销修复"),
+    "commitment_checked": gettext_lazy("核查承诺履约"),
+    "sla_due_soon": gettext_lazy("临期提醒"),
+    "sla_breach": gettext_lazy("超期督办"),
+}
 
 
 def repair_detail(case: RepairCase, *, user: Any) -> dict[str, Any]:
@@ -194,6 +229,7 @@ def repair_detail(case: RepairCase, *, user: Any) -> dict[str, Any]:
                 "id": lift.pk,
                 "department": {"code": lift.department.code, "name": lift.department.name},
                 "status": lift.status,
+                "status_display": lift.get_status_display(),
                 "due_date": lift.due_date,
                 "confirmed_at": lift.confirmed_at,
                 "confirmed_by": lift.confirmed_by.get_username() if lift.confirmed_by_id else None,
@@ -233,7 +269,14 @@ def repair_detail(case: RepairCase, *, user: Any) -> dict[str, Any]:
             for n in case_notices(case=case)
         ],
         "history": [
-            {"seq": e.seq, "at": e.at, "kind": e.kind, "actor": e.actor_label, "data": e.data}
+            {
+                "seq": e.seq,
+                "at": e.at,
+                "kind": e.kind,
+                "label": str(EVENT_LABELS.get(e.kind, e.kind)),
+                "actor": e.actor_label,
+                "data": e.data,
+            }
             for e in case_history(case=case)
         ],
     }
