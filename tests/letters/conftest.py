@@ -1,6 +1,13 @@
 import pytest
+from django.core.cache import cache
 
 from tests.letters.support import grant_extra_role_permissions
+
+
+@pytest.fixture(autouse=True)
+def fresh_throttle_counts():
+    """Public verification is rate-limited per address through the cache; each test starts with clean counts."""
+    cache.clear()
 
 
 @pytest.fixture(autouse=True)
