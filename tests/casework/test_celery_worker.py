@@ -2,6 +2,7 @@
 
 import os
 import time
+import uuid
 
 import pytest
 from celery.result import EagerResult
@@ -15,6 +16,13 @@ from tests.repairs.helpers import complete
 from tests.support.services import ensure_server
 
 
+def _forget_connections(app):
+    """The app caches its broker pool, result backend and queue routing: rebuild them from the changed conf."""
+    app._pool = None
+    app._local.__dict__.pop("backend", None)
+    app.__dict__.pop("amqp", None)
+
+
 @pytest.fixture
 def real_celery():
     """The project's Celery app pointed at Redis, eager mode off, with a worker running in this process."""
@@ -24,11 +32,13 @@ def real_celery():
     from config.celery import app
 
     url = os.environ.get("CELERY_TEST_BROKER_URL", "redis://127.0.0.1:6379/15")
-    keys = ("broker_url", "result_backend", "task_always_eager")
+    keys = ("broker_url", "result_backend", "task_always_eager", "task_default_queue")
     saved = {key: app.conf.get(key) for key in keys}
-    app.conf.update(broker_url=url, result_backend=url, task_always_eager=False)
-    app._pool = None
-    app._local.__dict__.pop("backend", None)
+    # a queue of our own: another test run's worker on the same Redis database must not take our messages
+    queue = f"casework-test-{uuid.uuid4().hex[:12]}"
+    app.conf.update(broker_url=url, result_backend=url, task_always_eager=False, task_default_queue=queue)
+    _forget_connections(app)
+    assert app.amqp.default_queue.name == queue
     import apps.casework.tasks  # noqa: F401  (register the task with this app)
 
     try:
@@ -39,8 +49,7 @@ def real_celery():
             yield app
     finally:
         app.conf.update(**saved)
-        app._pool = None
-        app._local.__dict__.pop("backend", None)
+        _forget_connections(app)
 
 
 @pytest.mark.redis

@@ -68,7 +68,10 @@ def test_a_violated_commitment_becomes_a_negative_record_of_the_checking_departm
     )
     # the applicant represents the subject: sees it, but may not check it
     assert api(users["applicant"]).get(f"/api/v1/commitments/{commitment.pk}").status_code == 200
-    assert api(users["applicant"]).post(f"/api/v1/commitments/{commitment.pk}/check", {"fulfilled": True}).status_code == 403
+    assert (
+        api(users["applicant"]).post(f"/api/v1/commitments/{commitment.pk}/check", {"fulfilled": True}).status_code
+        == 403
+    )
     # another applicant does not even see it
     assert api(users["applicant2"]).get(f"/api/v1/commitments/{commitment.pk}").status_code == 404
 
