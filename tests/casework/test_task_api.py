@@ -103,6 +103,9 @@ def test_the_workbench_shows_a_department_its_tasks_and_runs_the_step_form(clock
     tax.force_login(users["officer_tax"])
     assert f"#{process_id}/{task_id}" not in tax.get("/workflow/repair/queue/").content.decode()
     assert tax.get(f"/workflow/repair/{process_id}/").status_code in (403, 404)
+    reference = RepairCase.objects.get(pk=case_id).reference
+    process_page = web.get(f"/workflow/repair/{process_id}/").content.decode()
+    assert reference in process_page and world["subject"].name in process_page
 
     assert web.post(f"/workflow/repair/{process_id}/intake/{task_id}/assign/").status_code == 302
     form = web.get(f"/workflow/repair/{process_id}/intake/{task_id}/execute/")
