@@ -10,8 +10,9 @@ from apps.casework.services import sla_sweep
 from apps.core.models import CaseEvent
 from apps.core.selectors import audit_chain_breaks
 from apps.repairs.models import RepairCase
-from apps.sla.models import CalendarDay, CalendarYear
+from apps.sla.models import CalendarDay, CalendarYear, Deadline
 from apps.sla.services import calendar_changed, deadline_extend
+from apps.sla.signals import deadline_due_changed
 from tests.repairs.conftest import at, filing
 from tests.repairs.helpers import task_of
 
@@ -85,3 +86,24 @@ def test_a_calendar_change_moves_the_pending_timers(clock, users, world, api):
     case.refresh_from_db()
     assert case.step_due_date.isoformat() == "2026-05-14"
     assert _timer_days(intake) == ["05-13 00:00", "05-15 00:00"]
+
+
+def test_a_deadline_moved_into_the_past_fires_its_timers_on_the_next_sweep_once(clock, users, world, api):
+    clock.set(at(2026, 5, 11, 10))
+    case = _file(api, users, world)
+    intake = task_of(api(users["officer"]), case.pk, "intake")
+    # the due date moves into the past (as a calendar correction would) and sla tells who listens
+    Deadline.objects.filter(pk=case.intake_deadline_id).update(due_date=at(2026, 5, 6).date())
+    deadline_due_changed.send(
+        sender=Deadline, deadline_ids=[case.intake_deadline_id], calendar_version=None, years=None
+    )
+    assert _timer_days(intake) == ["04-30 00:00", "05-07 00:00"]  # 1-5 May: Labour Day
+    case.refresh_from_db()
+    assert case.step_due_date.isoformat() == "2026-05-06"
+    for _run in range(2):
+        sla_sweep()
+    kinds = list(SlaNotice.objects.filter(deadline_id=case.intake_deadline_id).values_list("kind", flat=True))
+    assert sorted(kinds) == [SlaNotice.Kind.BREACH, SlaNotice.Kind.DUE_SOON]
+    assert (
+        CaseEvent.objects.filter(case_id=case.pk, case_type="repairs.repaircase", kind__startswith="sla_").count() == 2
+    )
