@@ -36,7 +36,10 @@ def verify_url(code: str) -> str:
 
 
 def qr_data_uri(url: str) -> str:
-    return segno.make(url, error="m", micro=False).svg_data_uri(border=0, omitsize=True)
+    """A PNG with one pixel per module, scaled up without smoothing by the stylesheet (image-rendering: pixelated):
+    sharp when printed, a few hundred bytes, and much cheaper to draw than the equivalent SVG path."""
+    # A fixed mask skips the evaluation of all eight (4 ms -> 1 ms per letter); any mask scans.
+    return segno.make_qr(url, error="m", mask=0).png_data_uri(border=0, scale=1)
 
 
 @functools.lru_cache(maxsize=64)

@@ -127,47 +127,60 @@ def _relative_path(letter: Letter) -> str:
     return f"letters/{created:%Y}/{created:%m}/{letter.verification_code}.pdf"
 
 
-def _store(letter: Letter, result: pdf.RenderResult) -> bool:
-    """Write the file, then mark the letter rendered; only a queued or failed letter is ever (re)written, so a
-    redelivered job or a second worker cannot replace an issued document. Returns whether this call stored it."""
-    relative = _relative_path(letter)
-    target = storage_root() / relative
-    target.parent.mkdir(parents=True, exist_ok=True)
-    temporary = target.with_name(f".{target.name}.{uuid.uuid4().hex}.tmp")
-    temporary.write_bytes(result.pdf)
-    now = timezone.now()
+def _store(pairs: Sequence[tuple[Letter, pdf.RenderResult]]) -> int:
+    """Write the files, then mark the letters rendered, in one transaction for the whole chunk (one write lock per
+    chunk, not per letter: parallel workers then rarely wait on each other). Only a queued or failed letter is
+    ever (re)written, so a redelivered job or a second worker cannot replace an issued document. Returns how many
+    this call stored."""
+    staged = []
     try:
+        for letter, result in pairs:
+            relative = _relative_path(letter)
+            target = storage_root() / relative
+            target.parent.mkdir(parents=True, exist_ok=True)
+            temporary = target.with_name(f".{target.name}.{uuid.uuid4().hex}.tmp")
+            temporary.write_bytes(result.pdf)
+            staged.append((letter, result, relative, target, temporary))
+        now = timezone.now()
+        stored = []
         with transaction.atomic():
-            claimed = Letter.objects.filter(
-                pk=letter.pk, status__in=[Letter.Status.QUEUED, Letter.Status.FAILED]
-            ).update(
-                status=Letter.Status.RENDERED,
-                file_path=relative,
-                sha256=result.sha256,
-                size=len(result.pdf),
-                page_count=result.page_count,
-                rendered_at=now,
-                error="",
-                updated_at=now,
-            )
-            if not claimed:
-                temporary.unlink(missing_ok=True)
-                return False
-            # Replace inside the transaction: if the commit fails the letter stays queued and is rendered again.
-            os.replace(temporary, target)
-            case_event_record(
-                case_type="letters.letter",
-                case_id=letter.pk,
-                kind="letter_rendered",
-                data={"sha256": result.sha256, "size": len(result.pdf), "pages": result.page_count, "file": relative},
-                at=now,
-            )
-    except BaseException:
-        temporary.unlink(missing_ok=True)
-        raise
-    letter.status, letter.file_path, letter.sha256 = Letter.Status.RENDERED, relative, result.sha256
-    letter.size, letter.page_count, letter.rendered_at, letter.error = len(result.pdf), result.page_count, now, ""
-    return True
+            for letter, result, relative, target, temporary in staged:
+                claimed = Letter.objects.filter(
+                    pk=letter.pk, status__in=[Letter.Status.QUEUED, Letter.Status.FAILED]
+                ).update(
+                    status=Letter.Status.RENDERED,
+                    file_path=relative,
+                    sha256=result.sha256,
+                    size=len(result.pdf),
+                    page_count=result.page_count,
+                    rendered_at=now,
+                    error="",
+                    updated_at=now,
+                )
+                if not claimed:
+                    continue
+                # Replaced inside the transaction: if the commit fails the letter stays queued and is rendered again.
+                os.replace(temporary, target)
+                case_event_record(
+                    case_type="letters.letter",
+                    case_id=letter.pk,
+                    kind="letter_rendered",
+                    data={
+                        "sha256": result.sha256,
+                        "size": len(result.pdf),
+                        "pages": result.page_count,
+                        "file": relative,
+                    },
+                    at=now,
+                )
+                stored.append((letter, result, relative))
+    finally:
+        for *_rest, temporary in staged:
+            temporary.unlink(missing_ok=True)
+    for letter, result, relative in stored:
+        letter.status, letter.file_path, letter.sha256 = Letter.Status.RENDERED, relative, result.sha256
+        letter.size, letter.page_count, letter.rendered_at, letter.error = len(result.pdf), result.page_count, now, ""
+    return len(stored)
 
 
 @transaction.atomic
@@ -204,13 +217,14 @@ def letters_render_many(*, letters: Sequence[Letter]) -> tuple[int, int]:
             _fail(letter, exc)
             failed += 1
     by_pk = {letter.pk: letter for letter in todo}
+    done = []
     for result in pdf.render_items(items):
-        letter = by_pk[result.key]
         if result.error is not None:
-            _fail(letter, result.error)
+            _fail(by_pk[result.key], result.error)
             failed += 1
-        elif _store(letter, result):
-            rendered += 1
+        else:
+            done.append((by_pk[result.key], result))
+    rendered += _store(done) if done else 0
     return rendered, failed
 
 

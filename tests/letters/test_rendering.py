@@ -138,3 +138,29 @@ def test_verification_codes_are_unambiguous():
     assert len(codes) == 2000
     assert all(len(c) == 10 and not set(c) & set("ILOU") for c in codes)
     assert documents.normalise_code(" ab-cd o1il ") == "ABCD0111"
+
+
+@pytest.mark.django_db
+def test_multi_page_report_has_the_verification_code_on_every_page(departments):
+    import io
+
+    import pypdf
+
+    sample = next(r for r in CATALOGUE if r["code"] == "credit_report")["sample_context"]
+    records = [{**sample["records"][0], "decision_no": f"宜市监处罚〔2026〕{n}号"} for n in range(60)]
+    letter = letter_create(
+        template_code="credit_report",
+        owner=("tests.sample", 5),
+        recipient=None,
+        context={**sample, "records": records},
+        acting_user=None,
+        department=departments["credit"],
+    )
+    letter = letter_render(letter=letter)
+    reader = pypdf.PdfReader(io.BytesIO(stored(letter)))
+    assert len(reader.pages) >= 2 and letter.page_count == len(reader.pages)
+    for page in reader.pages:
+        text = compact(page.extract_text())
+        assert (
+            f"文书验证码：{letter.verification_code}" in text and documents.verify_url(letter.verification_code) in text
+        )
