@@ -18,6 +18,8 @@ from apps.subjects.services import record_create, subject_create, subject_repres
 from apps.subjects.uscc import ALPHABET, make_uscc
 
 DEMO_PASSWORD = "demo-pass-2026"
+# The demo world is dated: records and cases are placed relative to this day, so a re-run adds nothing twice.
+DEMO_TODAY = date(2026, 11, 20)
 CITY = "420500"
 COUNTIES = ["420502", "420503", "420504", "420505", "420506", "420525", "420526", "420527", "420528", "420529"]
 DEPARTMENTS = [
@@ -64,7 +66,7 @@ def demo_seed(*, subjects: int = 200, today: date | None = None) -> dict[str, in
     """Create what is missing of the demo world and report how many rows of each kind were added."""
     if not settings.DEMO_MODE:
         raise ApplicationError("demo_mode_off", "Demo data can only be loaded with DEMO_MODE on.")
-    today = today or date(2026, 11, 20)
+    today = today or DEMO_TODAY
     rng = random.Random(20260401)  # noqa: S311  demo data, not security
     added = {"departments": 0, "users": 0, "subjects": 0, "records": 0}
 
