@@ -28,11 +28,18 @@ def pytest_report_header(config):
 @pytest.fixture
 def departments(db):
     return {
-        "credit": department_create(code="YC-XYB", name="宜昌市信用办", region_code="420500", sector=Department.Sector.CREDIT_OFFICE),
-        "market": department_create(
-            code="YC-SCJG", name="宜昌市市场监督管理局", region_code="420500", sector=Department.Sector.MARKET_REGULATION
+        "credit": department_create(
+            code="YC-XYB", name="宜昌市信用办", region_code="420500", sector=Department.Sector.CREDIT_OFFICE
         ),
-        "tax": department_create(code="YC-SW", name="国家税务总局宜昌市税务局", region_code="420500", sector=Department.Sector.TAX),
+        "market": department_create(
+            code="YC-SCJG",
+            name="宜昌市市场监督管理局",
+            region_code="420500",
+            sector=Department.Sector.MARKET_REGULATION,
+        ),
+        "tax": department_create(
+            code="YC-SW", name="国家税务总局宜昌市税务局", region_code="420500", sector=Department.Sector.TAX
+        ),
     }
 
 

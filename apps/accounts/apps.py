@@ -9,9 +9,9 @@ class AccountsConfig(AppConfig):
     verbose_name = _("用户与部门")
 
     def ready(self) -> None:
-        from apps.accounts.services import role_groups_sync
-
         from django.apps import apps
+
+        from apps.accounts.services import role_groups_sync
 
         def _sync(sender, **kwargs):
             # Permissions of an app are created by its own post_migrate; wait for the last app's signal.

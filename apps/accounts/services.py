@@ -22,12 +22,16 @@ def role_groups_sync(*, using: str = "default") -> None:
 
 
 @transaction.atomic
-def department_create(*, code: str, name: str, region_code: str, sector: str, acting_user: User | None = None) -> Department:
+def department_create(
+    *, code: str, name: str, region_code: str, sector: str, acting_user: User | None = None
+) -> Department:
     group = Group.objects.create(name=f"dept:{code}")
     department = Department(code=code, name=name, region_code=region_code, sector=sector, group=group)
     department.full_clean()
     department.save()
-    case_event_record(case=department, kind="department_created", acting_user=acting_user, data={"code": code, "name": name})
+    case_event_record(
+        case=department, kind="department_created", acting_user=acting_user, data={"code": code, "name": name}
+    )
     return department
 
 
@@ -53,7 +57,9 @@ def user_create(
     user.full_clean()
     user.save()
     _user_groups_sync(user)
-    case_event_record(case=user, kind="user_created", acting_user=acting_user, data={"username": username, "role": role})
+    case_event_record(
+        case=user, kind="user_created", acting_user=acting_user, data={"username": username, "role": role}
+    )
     return user
 
 
@@ -66,7 +72,10 @@ def user_set_role(*, user: User, role: str, department: Department | None, actin
     user.save(update_fields=["role", "department", "is_staff", "is_superuser"])
     _user_groups_sync(user)
     case_event_record(
-        case=user, kind="user_role_changed", acting_user=acting_user, data={"before": before, "after": {"role": role, "department": user.department_id}}
+        case=user,
+        kind="user_role_changed",
+        acting_user=acting_user,
+        data={"before": before, "after": {"role": role, "department": user.department_id}},
     )
     return user
 

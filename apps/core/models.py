@@ -51,7 +51,12 @@ class CaseEvent(models.Model):
     case_id = models.BigIntegerField(_("对象编号"))
     kind = models.CharField(_("事件"), max_length=64)
     actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("操作人")
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("操作人"),
     )
     actor_label = models.CharField(_("操作人名称"), max_length=150, blank=True)
     at = models.DateTimeField(_("时间"))

@@ -26,10 +26,14 @@ def audit_chain_breaks(*, chunk_size: int = 5000) -> Iterator[AuditBreak]:
         if event.seq != expected_seq:
             yield AuditBreak(expected_seq, f"event #{expected_seq} is missing (next present is #{event.seq})")
         if event.prev_hash != prev_hash:
-            yield AuditBreak(event.seq, "prev_hash does not match the previous event: a row before it was changed or removed")
+            yield AuditBreak(
+                event.seq, "prev_hash does not match the previous event: a row before it was changed or removed"
+            )
         if event.compute_hash() != event.hash:
             yield AuditBreak(event.seq, "content does not match its hash: the row was edited")
         expected_seq, prev_hash = event.seq + 1, event.hash
     head = AuditHead.objects.filter(pk=1).first()
     if head is not None and (head.seq != expected_seq - 1 or head.hash != prev_hash):
-        yield AuditBreak(expected_seq, f"the chain ends at #{expected_seq - 1} but its head says #{head.seq}: events were removed")
+        yield AuditBreak(
+            expected_seq, f"the chain ends at #{expected_seq - 1} but its head says #{head.seq}: events were removed"
+        )

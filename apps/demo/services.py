@@ -42,9 +42,58 @@ USERS = [
     ("reviewer2", Role.REVIEWER, "YC-SW", "黄丽"),
     ("officer3", Role.OFFICER, "YC-STHJ", "周杰"),
 ]
-NAME_HEADS = ["三峡", "夷陵", "西陵", "长江", "清江", "楚天", "宜都", "当阳", "枝江", "远安", "兴山", "秭归", "长阳", "五峰", "猇亭", "点军"]
-NAME_MIDS = ["鑫源", "恒达", "华信", "宏泰", "金穗", "博远", "瑞丰", "盛世", "汇通", "嘉禾", "锦程", "天成", "联创", "永兴", "润泽", "新阳"]
-INDUSTRIES = ["建筑工程", "商贸", "物流", "食品", "化工", "电子科技", "餐饮管理", "房地产开发", "建材", "环保科技", "医药", "农业开发", "运输", "装饰工程"]
+NAME_HEADS = [
+    "三峡",
+    "夷陵",
+    "西陵",
+    "长江",
+    "清江",
+    "楚天",
+    "宜都",
+    "当阳",
+    "枝江",
+    "远安",
+    "兴山",
+    "秭归",
+    "长阳",
+    "五峰",
+    "猇亭",
+    "点军",
+]
+NAME_MIDS = [
+    "鑫源",
+    "恒达",
+    "华信",
+    "宏泰",
+    "金穗",
+    "博远",
+    "瑞丰",
+    "盛世",
+    "汇通",
+    "嘉禾",
+    "锦程",
+    "天成",
+    "联创",
+    "永兴",
+    "润泽",
+    "新阳",
+]
+INDUSTRIES = [
+    "建筑工程",
+    "商贸",
+    "物流",
+    "食品",
+    "化工",
+    "电子科技",
+    "餐饮管理",
+    "房地产开发",
+    "建材",
+    "环保科技",
+    "医药",
+    "农业开发",
+    "运输",
+    "装饰工程",
+]
 FORMS = ["有限公司", "有限责任公司", "股份有限公司"]
 FACTS = {
     Department.Sector.MARKET_REGULATION: ("未按规定公示年度报告", "销售不符合食品安全标准的食品", "虚假宣传"),
@@ -53,7 +102,14 @@ FACTS = {
     Department.Sector.HOUSING: ("未取得施工许可证擅自施工", "违法分包", "拖欠农民工工资"),
     Department.Sector.HUMAN_RESOURCES: ("拖欠劳动报酬", "未依法缴纳社会保险费"),
 }
-SANCTIONS = ["限制参加政府采购", "限制取得政府供应土地", "限制申请财政性资金项目", "不得评为文明单位", "从严审核行政许可", "限制发行债券"]
+SANCTIONS = [
+    "限制参加政府采购",
+    "限制取得政府供应土地",
+    "限制申请财政性资金项目",
+    "不得评为文明单位",
+    "从严审核行政许可",
+    "限制发行债券",
+]
 
 
 def _org_body(rng: random.Random) -> str:
@@ -81,7 +137,11 @@ def demo_seed(*, subjects: int = 200, today: date | None = None) -> dict[str, in
     for username, role, dept_code, display in USERS:
         if not User.objects.filter(username=username).exists():
             user_create(
-                username=username, password=DEMO_PASSWORD, role=role, department=depts.get(dept_code or ""), display_name=display
+                username=username,
+                password=DEMO_PASSWORD,
+                role=role,
+                department=depts.get(dept_code or ""),
+                display_name=display,
             )
             added["users"] += 1
     applicant = User.objects.get(username="applicant1")
@@ -94,14 +154,21 @@ def demo_seed(*, subjects: int = 200, today: date | None = None) -> dict[str, in
         subject_type = Subject.Type.ENTERPRISE
         operating = Subject.OperatingStatus.OPERATING if rng.random() > 0.08 else Subject.OperatingStatus.REVOKED
         registered = date(2005, 1, 1) + timedelta(days=rng.randrange(0, 6500))
-        representative = rng.choice("王李张刘陈杨黄赵周吴") + rng.choice(["伟", "芳", "军", "敏", "静", "磊", "洋", "勇"])
+        representative = rng.choice("王李张刘陈杨黄赵周吴") + rng.choice(
+            ["伟", "芳", "军", "敏", "静", "磊", "洋", "勇"]
+        )
         address = f"湖北省宜昌市{rng.choice(['西陵区', '伍家岗区', '点军区', '猇亭区', '夷陵区'])}{rng.choice(NAME_HEADS)}路{rng.randrange(1, 300)}号"
         n_records = rng.choice([0, 1, 1, 1, 2, 2, 3])
         record_plan = []
         for j in range(n_records):
             dept = rng.choice(deciding)
             kind = rng.choices(
-                [RecordKind.ADMINISTRATIVE_PENALTY, RecordKind.SERIOUS_DISHONESTY_LIST, RecordKind.ABNORMAL_OPERATION, RecordKind.OTHER],
+                [
+                    RecordKind.ADMINISTRATIVE_PENALTY,
+                    RecordKind.SERIOUS_DISHONESTY_LIST,
+                    RecordKind.ABNORMAL_OPERATION,
+                    RecordKind.OTHER,
+                ],
                 weights=[60, 12, 20, 8],
             )[0]
             severity = Severity.SERIOUS if kind == RecordKind.SERIOUS_DISHONESTY_LIST else rng.choice(list(Severity))

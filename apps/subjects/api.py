@@ -217,7 +217,9 @@ class RecordsApi(APIView):
         penalty_types = serializers.ListField(child=serializers.CharField(max_length=50), required=False, default=list)
         facts = serializers.CharField(max_length=5000, required=False, default="")
         legal_basis = serializers.CharField(max_length=500, required=False, default="")
-        fine_amount = serializers.DecimalField(max_digits=14, decimal_places=2, required=False, allow_null=True, default=None)
+        fine_amount = serializers.DecimalField(
+            max_digits=14, decimal_places=2, required=False, allow_null=True, default=None
+        )
         sanctions = serializers.ListField(child=serializers.DictField(), required=False, default=list)
 
     @extend_schema(request=InputSerializer, responses={201: RecordOutputSerializer})
@@ -235,7 +237,9 @@ class RecordsApi(APIView):
             )
         subject = Subject.objects.filter(uscc=values.pop("uscc")).first()
         if subject is None:
-            raise ApplicationError("invalid", _("主体未登记。"), fields={"uscc": [_("请先登记该主体。")]}, status_code=400)
+            raise ApplicationError(
+                "invalid", _("主体未登记。"), fields={"uscc": [_("请先登记该主体。")]}, status_code=400
+            )
         sanctions = []
         for i, item in enumerate(values.pop("sanctions")):
             dept = Department.objects.filter(code=item.get("department", "")).first()
@@ -246,7 +250,9 @@ class RecordsApi(APIView):
                     fields={f"sanctions[{i}]": [_("须有 department（部门编码）与 measure。")]},
                 )
             sanctions.append((dept, str(item["measure"])[:300]))
-        if NegativeRecord.objects.filter(department=department, decision_no=values["decision_no"], kind=values["kind"]).exists():
+        if NegativeRecord.objects.filter(
+            department=department, decision_no=values["decision_no"], kind=values["kind"]
+        ).exists():
             raise ApplicationError(
                 "duplicate", _("该决定已登记。"), fields={"decision_no": [_("已存在。")]}, status_code=409
             )
@@ -258,12 +264,16 @@ class RecordsApi(APIView):
         responses=RecordOutputSerializer(many=True),
     )
     def get(self, request):
-        qs = records_visible_to(user=request.user).select_related("subject", "department").prefetch_related(
-            "sanctions__department"
+        qs = (
+            records_visible_to(user=request.user)
+            .select_related("subject", "department")
+            .prefetch_related("sanctions__department")
         )
         if kind := request.query_params.get("kind"):
             if kind not in RecordKind.values:
-                raise ApplicationError("invalid", _("未知的信息类别。"), fields={"kind": [_("可选值：%s") % ", ".join(RecordKind.values)]})
+                raise ApplicationError(
+                    "invalid", _("未知的信息类别。"), fields={"kind": [_("可选值：%s") % ", ".join(RecordKind.values)]}
+                )
             qs = qs.filter(kind=kind)
         if uscc := request.query_params.get("uscc"):
             qs = qs.filter(subject__uscc=uscc.upper())
@@ -277,5 +287,3 @@ class RecordDetailApi(APIView):
     def get(self, request, record_id: int):
         record = access_record_by_id(user=request.user, record_id=record_id)
         return Response(RecordOutputSerializer(record).data)
-
-

@@ -137,7 +137,11 @@ class NegativeRecord(TimeStampedModel):
     publish_until = models.DateField(_("公示截止日"), null=True, blank=True, db_index=True)
     period_rule_source = models.CharField(_("公示期依据"), max_length=300, blank=True)
     publication_status = models.CharField(
-        _("公示状态"), max_length=16, choices=PublicationStatus.choices, default=PublicationStatus.PUBLISHED, db_index=True
+        _("公示状态"),
+        max_length=16,
+        choices=PublicationStatus.choices,
+        default=PublicationStatus.PUBLISHED,
+        db_index=True,
     )
     sharing_status = models.CharField(
         _("共享状态"), max_length=16, choices=SharingStatus.choices, default=SharingStatus.SHARING
@@ -156,7 +160,9 @@ class NegativeRecord(TimeStampedModel):
         verbose_name_plural = _("失信信息")
         ordering = ["-decision_date", "-id"]
         constraints = [
-            models.UniqueConstraint(fields=["department", "decision_no", "kind"], name="subjects_record_decision_unique")
+            models.UniqueConstraint(
+                fields=["department", "decision_no", "kind"], name="subjects_record_decision_unique"
+            )
         ]
         indexes = [models.Index(fields=["kind", "publication_status"], name="subjects_rec_kind_pub_idx")]
 
@@ -181,7 +187,9 @@ class Sanction(TimeStampedModel):
 
     id = models.BigAutoField(primary_key=True)
     record = models.ForeignKey(NegativeRecord, on_delete=models.CASCADE, related_name="sanctions")
-    department = models.ForeignKey(Department, on_delete=models.PROTECT, related_name="sanctions", verbose_name=_("实施部门"))
+    department = models.ForeignKey(
+        Department, on_delete=models.PROTECT, related_name="sanctions", verbose_name=_("实施部门")
+    )
     measure = models.CharField(_("惩戒措施"), max_length=300)
     status = models.CharField(_("状态"), max_length=8, choices=Status.choices, default=Status.ACTIVE, db_index=True)
     imposed_on = models.DateField(_("实施日期"), null=True, blank=True)

@@ -33,7 +33,9 @@ def records_visible_to(*, user: User) -> QuerySet[NegativeRecord]:
 def access_subject_by_uscc(*, user: User, uscc: str) -> Subject:
     """Missing and forbidden are indistinguishable (both DoesNotExist, a 404)."""
     subject = Subject.objects.filter(uscc=uscc.strip().upper()).first()
-    if subject is None or not (user.has_perm("subjects.view_subject") or user.has_perm("subjects.view_subject", subject)):
+    if subject is None or not (
+        user.has_perm("subjects.view_subject") or user.has_perm("subjects.view_subject", subject)
+    ):
         raise Subject.DoesNotExist
     return subject
 
@@ -52,9 +54,13 @@ def access_record_by_id(*, user: User, record_id: int, perm: str = "subjects.vie
     return record
 
 
-def subject_list(*, user: User, search: str = "", on_list: bool | None = None, region_code: str = "") -> QuerySet[Subject]:
+def subject_list(
+    *, user: User, search: str = "", on_list: bool | None = None, region_code: str = ""
+) -> QuerySet[Subject]:
     qs = subjects_visible_to(user=user).annotate(
-        public_records=Count("records", filter=Q(records__publication_status=NegativeRecord.PublicationStatus.PUBLISHED)),
+        public_records=Count(
+            "records", filter=Q(records__publication_status=NegativeRecord.PublicationStatus.PUBLISHED)
+        ),
         list_entries=Count(
             "records",
             filter=Q(

@@ -57,19 +57,32 @@ def subject_create(
 
 
 @transaction.atomic
-def subject_representative_add(*, subject: Subject, user: User, capacity: str = "经办人", acting_user: User | None = None) -> None:
+def subject_representative_add(
+    *, subject: Subject, user: User, capacity: str = "经办人", acting_user: User | None = None
+) -> None:
     """Let an applicant account act for a subject: it then sees the subject, its records and its cases."""
     SubjectRepresentative.objects.get_or_create(subject=subject, user=user, defaults={"capacity": capacity})
     for perm in REPRESENTATIVE_SUBJECT_PERMS:
         assign_perm(perm, user, subject)
     case_event_record(
-        case=subject, kind="representative_added", acting_user=acting_user, data={"user": user.username, "capacity": capacity}
+        case=subject,
+        kind="representative_added",
+        acting_user=acting_user,
+        data={"user": user.username, "capacity": capacity},
     )
 
 
-def publication_window(*, kind: str, severity: str, decision_date: date, sector: str, region_code: str) -> dict[str, Any]:
+def publication_window(
+    *, kind: str, severity: str, decision_date: date, sector: str, region_code: str
+) -> dict[str, Any]:
     """The window from the rules in force on the decision date: earliest repair date and automatic end."""
-    scope = {"on": decision_date, "record_kind": kind, "severity": severity, "sector": sector, "region_code": region_code}
+    scope = {
+        "on": decision_date,
+        "record_kind": kind,
+        "severity": severity,
+        "sector": sector,
+        "region_code": region_code,
+    }
     min_rule = rule_in_force(code=RuleCode.PUBLICATION_MIN_MONTHS, **scope)
     max_rule = rule_in_force(code=RuleCode.PUBLICATION_MAX_MONTHS, **scope)
     published = max_rule.value > 0
@@ -80,7 +93,9 @@ def publication_window(*, kind: str, severity: str, decision_date: date, sector:
         "publication_status": NegativeRecord.PublicationStatus.PUBLISHED
         if published
         else NegativeRecord.PublicationStatus.NOT_PUBLISHED,
-        "period_rule_source": max_rule.source if min_rule.source == max_rule.source else f"{min_rule.source}；{max_rule.source}",
+        "period_rule_source": max_rule.source
+        if min_rule.source == max_rule.source
+        else f"{min_rule.source}；{max_rule.source}",
     }
 
 
@@ -102,7 +117,11 @@ def record_create(
 ) -> NegativeRecord:
     """Register a negative record; its publication window comes from the rule rows in force on the decision date."""
     window = publication_window(
-        kind=kind, severity=severity, decision_date=decision_date, sector=department.sector, region_code=department.region_code
+        kind=kind,
+        severity=severity,
+        decision_date=decision_date,
+        sector=department.sector,
+        region_code=department.region_code,
     )
     record = NegativeRecord(
         subject=subject,
@@ -133,12 +152,17 @@ def record_create(
 
 
 @transaction.atomic
-def sanction_impose(*, record: NegativeRecord, department: Department, measure: str, acting_user: User | None = None) -> Sanction:
+def sanction_impose(
+    *, record: NegativeRecord, department: Department, measure: str, acting_user: User | None = None
+) -> Sanction:
     sanction = Sanction(record=record, department=department, measure=measure, imposed_on=timezone.localdate())
     sanction.full_clean()
     sanction.save()
     case_event_record(
-        case=record, kind="sanction_imposed", acting_user=acting_user, data={"sanction": sanction.pk, "department": department.code, "measure": measure}
+        case=record,
+        kind="sanction_imposed",
+        acting_user=acting_user,
+        data={"sanction": sanction.pk, "department": department.code, "measure": measure},
     )
     return sanction
 
@@ -157,5 +181,7 @@ def records_expire_publication(*, today: date | None = None) -> int:
         NegativeRecord.objects.filter(pk=pk).update(
             publication_status=NegativeRecord.PublicationStatus.ENDED_EXPIRED, ended_at=now, updated_at=now
         )
-        case_event_record(case_type="subjects.negativerecord", case_id=pk, kind="publication_expired", data={"on": today})
+        case_event_record(
+            case_type="subjects.negativerecord", case_id=pk, kind="publication_expired", data={"on": today}
+        )
     return len(due)

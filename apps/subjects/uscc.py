@@ -88,7 +88,11 @@ def validate_uscc(raw: str) -> UsccResult:
     result = UsccResult(code=code)
     if len(code) != 18:
         result.errors.append(
-            UsccError("length", _("统一社会信用代码应为18位，实际为%(n)d位。") % {"n": len(code)}, position=min(len(code) + 1, 19))
+            UsccError(
+                "length",
+                _("统一社会信用代码应为18位，实际为%(n)d位。") % {"n": len(code)},
+                position=min(len(code) + 1, 19),
+            )
         )
         return result
     for pos, ch in enumerate(code, start=1):
@@ -104,7 +108,13 @@ def validate_uscc(raw: str) -> UsccResult:
             )
             return result
     if not code[2:8].isdigit():
-        result.errors.append(UsccError("region", _("第3-8位行政区划码应为6位数字。"), position=3 + next(i for i, c in enumerate(code[2:8]) if not c.isdigit())))
+        result.errors.append(
+            UsccError(
+                "region",
+                _("第3-8位行政区划码应为6位数字。"),
+                position=3 + next(i for i, c in enumerate(code[2:8]) if not c.isdigit()),
+            )
+        )
         return result
     expected = check_character(code[:17])
     if code[17] != expected:
@@ -123,7 +133,8 @@ def validate_uscc(raw: str) -> UsccResult:
         result.errors.append(
             UsccError(
                 "organisation_check",
-                _("第17位（组织机构代码校验码）应为“%(exp)s”，实际为“%(got)s”。") % {"exp": org_expected or "?", "got": code[16]},
+                _("第17位（组织机构代码校验码）应为“%(exp)s”，实际为“%(got)s”。")
+                % {"exp": org_expected or "?", "got": code[16]},
                 position=17,
                 character=code[16],
                 expected=org_expected,

@@ -25,7 +25,12 @@ def test_production_refuses_the_default_secret_key():
 
 def test_production_refuses_demo_mode():
     result = _production(
-        {"DJANGO_SECRET_KEY": "k" * 50, "DEMO_MODE": "1", "DATABASE_URL": "postgres://x@127.0.0.1/x", "CELERY_BROKER_URL": "redis://h"}
+        {
+            "DJANGO_SECRET_KEY": "k" * 50,
+            "DEMO_MODE": "1",
+            "DATABASE_URL": "postgres://x@127.0.0.1/x",
+            "CELERY_BROKER_URL": "redis://h",
+        }
     )
     assert result.returncode != 0 and "DEMO_MODE" in result.stderr
 

@@ -12,7 +12,9 @@ from apps.core.services import case_event_record
 def chain(users):
     admin = users["admin"]
     return [
-        case_event_record(case_type="test.case", case_id=7, kind=f"step{i}", acting_user=admin, data={"i": i, "note": "说明"})
+        case_event_record(
+            case_type="test.case", case_id=7, kind=f"step{i}", acting_user=admin, data={"i": i, "note": "说明"}
+        )
         for i in range(5)
     ]
 

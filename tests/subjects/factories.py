@@ -14,7 +14,14 @@ def a_subject(name: str | None = None, region: str = "420502", **kwargs):
     return subject_create(uscc=uscc, name=name or f"宜昌测试企业{n}有限公司", region_code=region, **kwargs)
 
 
-def a_record(subject, department, kind=RecordKind.ADMINISTRATIVE_PENALTY, severity=Severity.GENERAL, decided=date(2026, 5, 10), **kwargs):
+def a_record(
+    subject,
+    department,
+    kind=RecordKind.ADMINISTRATIVE_PENALTY,
+    severity=Severity.GENERAL,
+    decided=date(2026, 5, 10),
+    **kwargs,
+):
     n = next(_counter)
     return record_create(
         subject=subject,
