@@ -1,6 +1,6 @@
 """Benchmark: render and store many one-page 信用修复告知书 (not a test).
 
-    .venv/bin/python bench/bench_notices.py [--count 10000] [--workers 2] [--chunk 25]
+    .venv/bin/python bench/bench_notices.py [--count 10000] [--workers 2] [--chunk 10]
                                             [--database-url postgres://postgres@127.0.0.1:5432/postgres]
 
 It builds a throwaway database (SQLite in a temporary directory by default; with --database-url, a new PostgreSQL
@@ -44,7 +44,7 @@ def parse_args() -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--count", type=int, default=10_000)
     parser.add_argument("--workers", type=int, default=2)
-    parser.add_argument("--chunk", type=int, default=25, help="notices per WeasyPrint call")
+    parser.add_argument("--chunk", type=int, default=10, help="notices per WeasyPrint call")
     parser.add_argument("--baseline-sample", type=int, default=5)
     parser.add_argument("--check-sample", type=int, default=50)
     parser.add_argument("--database-url", default="", help="a PostgreSQL server to create the throwaway database on")

@@ -14,7 +14,7 @@ from typing import Any
 import pypdf
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -367,6 +367,10 @@ def decisions_import(
                 continue
             except (ApplicationError, ValidationError) as exc:
                 errors = _errors_of(exc)
+            except IntegrityError:  # registered by a concurrent import between our check and our insert
+                errors = [
+                    importing.FieldError("decision_no", "conflict", _("该决定正在被另一导入同时登记，请稍后重试。"))
+                ]
         if errors:
             job.error_count += 1
             job.errors.extend({"line": line, "field": e.field, "code": e.code, "message": e.message} for e in errors)

@@ -23,6 +23,7 @@ from pathlib import Path
 from urllib.parse import unquote, urlparse
 from urllib.request import url2pathname
 
+import pikepdf
 import pypdf
 from django.conf import settings
 from weasyprint import CSS, HTML
@@ -197,17 +198,19 @@ def _render_ok(items: Sequence[RenderItem]) -> list[RenderResult]:
             if anchor.startswith("letter-") and anchor not in starts:
                 starts[anchor] = index
     bounds = [starts[f"letter-{item.key}"] for item in items] + [len(document.pages)]
-    reader = pypdf.PdfReader(io.BytesIO(pdf))
+    # Split with qpdf (pikepdf): copying the shared font and image objects into each file is C++ work, about five
+    # times faster than doing it in Python.
     results = []
-    for position, item in enumerate(items):
-        first, last = bounds[position], bounds[position + 1]
-        writer = pypdf.PdfWriter()
-        for number in range(first, last):
-            writer.add_page(reader.pages[number])
-        writer.add_metadata({"/Title": item.title, "/Producer": PRODUCER})
-        buffer = io.BytesIO()
-        writer.write(buffer)
-        results.append(RenderResult(key=item.key, pdf=buffer.getvalue(), page_count=last - first))
+    with pikepdf.open(io.BytesIO(pdf)) as source:
+        for position, item in enumerate(items):
+            first, last = bounds[position], bounds[position + 1]
+            with pikepdf.new() as target:
+                target.pages.extend(source.pages[first:last])
+                target.docinfo["/Title"] = item.title
+                target.docinfo["/Producer"] = PRODUCER
+                buffer = io.BytesIO()
+                target.save(buffer)
+            results.append(RenderResult(key=item.key, pdf=buffer.getvalue(), page_count=last - first))
     return results
 
 
@@ -218,11 +221,18 @@ def pdf_text(pdf: bytes) -> str:
 
 
 def merge_pdfs(parts: Sequence[bytes], *, title: str = "") -> bytes:
-    writer = pypdf.PdfWriter()
-    for part in parts:
-        writer.append(pypdf.PdfReader(io.BytesIO(part)))
-    if title:
-        writer.add_metadata({"/Title": title, "/Producer": PRODUCER})
-    buffer = io.BytesIO()
-    writer.write(buffer)
-    return buffer.getvalue()
+    """One PDF with the pages of each part in order (the 两书同达 bundle)."""
+    sources = [pikepdf.open(io.BytesIO(part)) for part in parts]
+    try:
+        with pikepdf.new() as target:
+            for source in sources:
+                target.pages.extend(source.pages)
+            if title:
+                target.docinfo["/Title"] = title
+            target.docinfo["/Producer"] = PRODUCER
+            buffer = io.BytesIO()
+            target.save(buffer)
+            return buffer.getvalue()
+    finally:
+        for source in sources:
+            source.close()
