@@ -116,7 +116,7 @@ class DecisionListCreateApi(APIView):
 
     parser_classes = [JSONParser]
 
-    @extend_schema(parameters=[MonthParameter], responses=OpenApiTypes.OBJECT)
+    @extend_schema(operation_id="decisions_list", parameters=[MonthParameter], responses=OpenApiTypes.OBJECT)
     def get(self, request) -> Response:
         decisions = decisions_visible_to(user=request.user).order_by("-decision_date", "-id")
         month = parse_month(request.query_params.get("month"))
@@ -151,6 +151,9 @@ class DecisionImportApi(APIView):
 
     class InputSerializer(serializers.Serializer):
         file = serializers.FileField()
+
+        class Meta:
+            ref_name = "DecisionImportInput"
 
     @extend_schema(request={"multipart/form-data": InputSerializer}, responses=OpenApiTypes.OBJECT)
     def post(self, request) -> Response:
@@ -189,6 +192,9 @@ class DecisionDeliveryApi(APIView):
         receipt = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
         notice_delivered = serializers.BooleanField(required=False, allow_null=True, default=None)
 
+        class Meta:
+            ref_name = "DecisionDeliveryInput"
+
     @extend_schema(request=InputSerializer, responses=OpenApiTypes.OBJECT)
     def post(self, request, decision_id: int) -> Response:
         decision = access_decision_by_id(user=request.user, decision_id=decision_id)
@@ -207,6 +213,9 @@ class DecisionDocumentApi(APIView):
 
     class InputSerializer(serializers.Serializer):
         file = serializers.FileField()
+
+        class Meta:
+            ref_name = "DecisionDocumentInput"
 
     @extend_schema(request={"multipart/form-data": InputSerializer}, responses=OpenApiTypes.OBJECT)
     def post(self, request, decision_id: int) -> Response:

@@ -124,6 +124,9 @@ class LetterVerifyApi(APIView):
     class InputSerializer(serializers.Serializer):
         file = serializers.FileField(allow_empty_file=True)
 
+        class Meta:
+            ref_name = "LetterVerifyInput"
+
     @extend_schema(responses=OpenApiTypes.OBJECT, auth=[])
     def get(self, request, code: str) -> Response:
         return Response(letter_verify(code=code))

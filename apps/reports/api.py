@@ -19,6 +19,9 @@ class CreditReportRequestApi(APIView):
     class InputSerializer(serializers.Serializer):
         purpose = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
 
+        class Meta:
+            ref_name = "CreditReportRequestInput"
+
     @extend_schema(request=InputSerializer, responses=OpenApiTypes.OBJECT)
     def post(self, request, uscc: str) -> Response:
         subject = access_subject_by_uscc(user=request.user, uscc=uscc)
