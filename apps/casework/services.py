@@ -24,6 +24,7 @@ from apps.casework.models import Document, IdempotencyKey, SlaNotice
 from apps.casework.nodes import case_of_process
 from apps.casework.registry import case_type_for, case_types, task_handler_for
 from apps.core.errors import ApplicationError, ConflictError
+from apps.core.i18n import in_office_language
 from apps.core.models import canonical_json
 from apps.core.services import case_event_record, case_label
 from apps.rules.selectors import rule_value
@@ -374,6 +375,7 @@ def _case_for(case_type_label: str, case_id: int) -> models.Model | None:
     return case_type.model._default_manager.filter(pk=case_id).first()
 
 
+@in_office_language
 def sla_notice_raise(*, deadline: Deadline, kind: str, acting_user: Any = None) -> SlaNotice | None:
     """Record a due-soon notice or a breach escalation for the deadline's current due date, once. Returns None when
     it exists already (a second sweep, a timer and the sweep both firing) or the deadline is no longer running."""

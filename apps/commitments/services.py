@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 
 from apps.commitments.models import Commitment, CommitmentTextVersion
 from apps.core.errors import ApplicationError, ConflictError
+from apps.core.i18n import office_language
 from apps.core.services import case_event_record, case_label
 from apps.sla.workdays import business_date
 from apps.subjects.models import RecordKind, Subject
@@ -133,15 +134,19 @@ def commitment_check_fulfilment(
     if not fulfilled:
         version = commitment.text_version
         today = business_date(now)
+        with office_language():
+            decision_no = _("违诺认定〔%(year)s〕第%(n)s号") % {"year": today.year, "n": commitment.pk}
+            penalty = _("违反信用承诺")
+            facts = _("违反%(title)s：%(finding)s") % {"title": version.title, "finding": finding}
         commitment.violation_record = record_create(
             subject=commitment.subject,
             kind=RecordKind.OTHER,
             severity=version.violation_severity,
             department=department,
-            decision_no=_("违诺认定〔%(year)s〕第%(n)s号") % {"year": today.year, "n": commitment.pk},
+            decision_no=decision_no,
             decision_date=today,
-            penalty_types=[_("违反信用承诺")],
-            facts=_("违反%(title)s：%(finding)s") % {"title": version.title, "finding": finding},
+            penalty_types=[penalty],
+            facts=facts,
             legal_basis=version.violation_legal_basis or version.source,
             acting_user=acting_user,
         )

@@ -6,6 +6,7 @@ are what the applicant and anyone following a case use.
 
 from django.db import transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers, status
 from rest_framework.response import Response
@@ -41,17 +42,20 @@ class ObjectionListApi(APIView):
             ref_name = "ObjectionListFilter"
 
         status = serializers.ChoiceField(
-            choices=[("open", _("处理中")), *Objection.Status.choices], required=False, default=""
+            choices=[("open", gettext_lazy("处理中")), *Objection.Status.choices], required=False, default=""
         )
         record = serializers.IntegerField(required=False, min_value=1, default=None)
 
     class InputSerializer(serializers.Serializer):
         record = serializers.IntegerField(min_value=1)
-        subject = UsccField(required=False, help_text=_("提出异议的主体；默认为该信息的主体"))
+        subject = UsccField(required=False, help_text=gettext_lazy("提出异议的主体；默认为该信息的主体"))
         ground = serializers.ChoiceField(choices=Ground.choices)
         statement = serializers.CharField(max_length=5000)
         claimed = serializers.JSONField(
-            required=False, default=dict, binary=True, help_text=_("申请人主张的正确内容：字段名 → 内容（JSON 对象）")
+            required=False,
+            default=dict,
+            binary=True,
+            help_text=gettext_lazy("申请人主张的正确内容：字段名 → 内容（JSON 对象）"),
         )
         channel = serializers.ChoiceField(choices=Channel.choices, default=Channel.ONLINE)
         contact_name = serializers.CharField(max_length=100, required=False, default="")
@@ -61,10 +65,10 @@ class ObjectionListApi(APIView):
             required=False,
             default=list,
             max_length=20,
-            help_text=_("证明材料（PDF/JPEG/PNG）"),
+            help_text=gettext_lazy("证明材料（PDF/JPEG/PNG）"),
         )
-        commitment_accepted = serializers.BooleanField(help_text=_("已阅读并签署异议申诉信用承诺书"))
-        commitment_signer_name = serializers.CharField(max_length=100, help_text=_("承诺书签署人"))
+        commitment_accepted = serializers.BooleanField(help_text=gettext_lazy("已阅读并签署异议申诉信用承诺书"))
+        commitment_signer_name = serializers.CharField(max_length=100, help_text=gettext_lazy("承诺书签署人"))
         commitment_signer_capacity = serializers.CharField(max_length=50, required=False, default="法定代表人")
 
         class Meta:

@@ -4,7 +4,7 @@ from typing import Any
 
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _l
+from django.utils.translation import gettext_lazy
 from guardian.shortcuts import get_objects_for_user
 
 from apps.accounts.models import User
@@ -24,35 +24,35 @@ ANSWER = "objections.answer_objection"
 APPLICANT_PERMS = (VIEW, ANSWER)
 
 EVENT_LABELS = {
-    "objection_filed": _l("提交异议"),
-    "objection_party_joined": _l("合并受理其他主体的异议"),
-    "objection_marked": _l("信息标注为异议处理中"),
-    "commitment_signed": _l("签署异议申诉信用承诺书"),
-    "document_attached": _l("上传材料"),
-    "objection_material_requested": _l("要求补充材料（计时暂停）"),
-    "objection_material_submitted": _l("补充材料（恢复计时）"),
-    "objection_outcome_proposed": _l("提出核查结果"),
-    "objection_review_approved": _l("审核通过"),
-    "objection_review_returned": _l("审核退回"),
-    "objection_outcome_applied": _l("执行核查结果"),
-    "record_objection_corrected": _l("信息已更正"),
-    "record_objection_deleted": _l("信息已删除（停止公示和共享）"),
-    "record_objection_kept": _l("维持原信息，取消异议标注"),
-    "record_objection_unconfirmed": _l("无法确认，核查情况与信息一并记载"),
-    "objection_replied": _l("出具异议答复函"),
-    "objection_closed": _l("办结"),
-    "task_claimed": _l("领取任务"),
-    "task_released": _l("退回任务"),
-    "task_completed": _l("完成任务"),
-    "sla_due_soon": _l("临期提醒"),
-    "sla_breach": _l("超期督办"),
-    "sla_notice_acknowledged": _l("督办已处理"),
-    "deadline_opened": _l("开始计时"),
-    "deadline_paused": _l("计时暂停"),
-    "deadline_resumed": _l("恢复计时"),
-    "deadline_extended": _l("延长时限"),
-    "deadline_closed": _l("停止计时"),
-    "deadline_recomputed": _l("节假日安排变化，截止日重算"),
+    "objection_filed": gettext_lazy("提交异议"),
+    "objection_party_joined": gettext_lazy("合并受理其他主体的异议"),
+    "objection_marked": gettext_lazy("信息标注为异议处理中"),
+    "commitment_signed": gettext_lazy("签署异议申诉信用承诺书"),
+    "document_attached": gettext_lazy("上传材料"),
+    "objection_material_requested": gettext_lazy("要求补充材料（计时暂停）"),
+    "objection_material_submitted": gettext_lazy("补充材料（恢复计时）"),
+    "objection_outcome_proposed": gettext_lazy("提出核查结果"),
+    "objection_review_approved": gettext_lazy("审核通过"),
+    "objection_review_returned": gettext_lazy("审核退回"),
+    "objection_outcome_applied": gettext_lazy("执行核查结果"),
+    "record_objection_corrected": gettext_lazy("信息已更正"),
+    "record_objection_deleted": gettext_lazy("信息已删除（停止公示和共享）"),
+    "record_objection_kept": gettext_lazy("维持原信息，取消异议标注"),
+    "record_objection_unconfirmed": gettext_lazy("无法确认，核查情况与信息一并记载"),
+    "objection_replied": gettext_lazy("出具异议答复函"),
+    "objection_closed": gettext_lazy("办结"),
+    "task_claimed": gettext_lazy("领取任务"),
+    "task_released": gettext_lazy("退回任务"),
+    "task_completed": gettext_lazy("完成任务"),
+    "sla_due_soon": gettext_lazy("临期提醒"),
+    "sla_breach": gettext_lazy("超期督办"),
+    "sla_notice_acknowledged": gettext_lazy("督办已处理"),
+    "deadline_opened": gettext_lazy("开始计时"),
+    "deadline_paused": gettext_lazy("计时暂停"),
+    "deadline_resumed": gettext_lazy("恢复计时"),
+    "deadline_extended": gettext_lazy("延长时限"),
+    "deadline_closed": gettext_lazy("停止计时"),
+    "deadline_recomputed": gettext_lazy("节假日安排变化，截止日重算"),
 }
 
 
@@ -158,12 +158,12 @@ def objection_clock(*, objection: Objection) -> dict[str, Any] | None:
 # -- what the API and the portal show ------------------------------------------------------------------------------
 
 STEP_LABELS = {
-    Objection.Status.VERIFYING: _l("认定部门核查"),
-    Objection.Status.AWAITING_MATERIAL: _l("等待申请人补充材料"),
-    Objection.Status.REVIEWING: _l("核查结果审核"),
-    Objection.Status.APPLYING: _l("执行核查结果"),
-    Objection.Status.REPLYING: _l("出具答复函"),
-    Objection.Status.CLOSED: _l("已办结"),
+    Objection.Status.VERIFYING: gettext_lazy("认定部门核查"),
+    Objection.Status.AWAITING_MATERIAL: gettext_lazy("等待申请人补充材料"),
+    Objection.Status.REVIEWING: gettext_lazy("核查结果审核"),
+    Objection.Status.APPLYING: gettext_lazy("执行核查结果"),
+    Objection.Status.REPLYING: gettext_lazy("出具答复函"),
+    Objection.Status.CLOSED: gettext_lazy("已办结"),
 }
 # The proposal is internal until a second person approved it.
 DECIDED_STATUSES = (Objection.Status.APPLYING, Objection.Status.REPLYING, Objection.Status.CLOSED)

@@ -22,6 +22,7 @@ from apps.casework.services import CheckedUpload, documents_attach, handle_task_
 from apps.commitments.models import CommitmentType
 from apps.commitments.services import commitment_sign, text_version_in_force
 from apps.core.errors import ApplicationError, ConflictError
+from apps.core.i18n import in_office_language, office_language
 from apps.core.services import case_event_record, case_label
 from apps.rules.models import RuleCode
 from apps.rules.selectors import rule_in_force
@@ -393,12 +394,9 @@ def objection_material_request(
         raise _wrong_state(objection, _("要求补充材料"))
     if objection.material_requested_at is not None:
         raise ConflictError(MATERIAL_ALREADY_REQUESTED, _("每个异议案件只能要求补充材料一次。"))
-    deadline_pause(
-        deadline=objection.deadline,
-        at=at,
-        reason=_("等待申请人补充材料：%(r)s") % {"r": request},
-        acting_user=acting_user,
-    )
+    with office_language():
+        reason = _("等待申请人补充材料：%(r)s") % {"r": request}
+    deadline_pause(deadline=objection.deadline, at=at, reason=reason, acting_user=acting_user)
     objection.material_request = request
     objection.material_requested_at = at
     objection.material_requested_by = acting_user
@@ -735,6 +733,7 @@ def objection_close(*, objection: Objection, acting_user: User | None, at: datet
     return objection
 
 
+@in_office_language
 def _reply_reasons(objection: Objection) -> str:
     text = objection.reasons
     if objection.outcome == Outcome.CORRECTED and objection.corrections:

@@ -22,6 +22,7 @@ from apps.casework.services import CheckedUpload, document_attach, handle_task_r
 from apps.commitments.models import CommitmentTextVersion, CommitmentType
 from apps.commitments.services import commitment_check_fulfilment, commitment_sign, text_version_in_force
 from apps.core.errors import ApplicationError, ConflictError
+from apps.core.i18n import in_office_language, office_language
 from apps.core.services import case_event_record
 from apps.letters.models import TemplateCode
 from apps.repairs.eligibility import repair_eligibility
@@ -178,6 +179,7 @@ def _record_set(record: NegativeRecord, *, event: str, case: RepairCase, acting_
 # -- letters ------------------------------------------------------------------------------------------------------
 
 
+@in_office_language
 def _letter_context(case: RepairCase) -> dict[str, Any]:
     records = list(case.records.select_related("department").order_by("id"))
     return {
@@ -369,7 +371,8 @@ def repair_supplement_request(
     items = _clean_lines(items, "missing_items", required=True)
     if case.supplement_requested_at is not None:
         raise ConflictError(SUPPLEMENT_ONCE, _("补正事项应一次性告知，本案已告知过补正，不能再次要求补正。"))
-    reason = _("补正：%(items)s") % {"items": "；".join(items)}
+    with office_language():
+        reason = _("补正：%(items)s") % {"items": "；".join(items)}
     for deadline in (case.overall_deadline, case.intake_deadline):
         deadline_pause(deadline=deadline, at=at, reason=reason[:1000], acting_user=acting_user)
     case.step_deadline = _open(
@@ -480,6 +483,7 @@ def repair_withdraw_unanswered(*, case: RepairCase, at: datetime | None = None) 
     return case
 
 
+@in_office_language
 def _refuse(case: RepairCase, *, reasons: list[str], kind_label: str, acting_user: Any, at: datetime) -> RepairCase:
     for deadline in (case.step_deadline, case.intake_deadline, case.overall_deadline):
         _close(deadline, at=at, acting_user=acting_user)
@@ -652,6 +656,7 @@ def repair_review(*, case: RepairCase, outcome: str, note: str, acting_user: Any
     return "refused"
 
 
+@in_office_language
 def _decide(case: RepairCase, *, acting_user: Any, at: datetime) -> RepairCase:
     """Repair decided: the decision letter, the execution time limit, and one lift per sanctioning department."""
     _close(case.step_deadline, at=at, acting_user=acting_user)
