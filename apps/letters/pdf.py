@@ -10,7 +10,9 @@
 """
 
 import atexit
+import contextlib
 import functools
+import gc
 import hashlib
 import io
 import os
@@ -181,9 +183,23 @@ def render_items(items: Sequence[RenderItem]) -> list[RenderResult]:
     return [results[item.key] for item in items]
 
 
+@contextlib.contextmanager
+def _collector_paused():
+    """WeasyPrint allocates millions of short-lived objects per chunk, and the cyclic garbage collector walking them
+    again and again costs about a fifth of the rendering time. Pause it for one chunk (memory stays bounded by the
+    chunk size) and let it run afterwards."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
 def _render_ok(items: Sequence[RenderItem]) -> list[RenderResult]:
     static_root = Path(settings.BASE_DIR) / "static"
-    with _lock:
+    with _lock, _collector_paused():
         font_config, stylesheet = _resources()
         document = HTML(
             string=_document(items), base_url=str(static_root) + "/", url_fetcher=url_fetcher_factory()
