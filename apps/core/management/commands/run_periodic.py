@@ -22,7 +22,6 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         current_app.loader.import_default_modules()  # autodiscovery is lazy: load every app's tasks.py
         while True:
-            close_old_connections()
             for name in PeriodicTask.objects.filter(enabled=True).values_list("task", flat=True):
                 task = current_app.tasks.get(name)
                 if task is None:
@@ -35,4 +34,5 @@ class Command(BaseCommand):
                     self.stderr.write(f"{name} failed: {exc!r}")
             if options["once"]:
                 return
+            close_old_connections()  # a long-lived loop must not keep a dead or too-old connection
             time.sleep(options["every"])
