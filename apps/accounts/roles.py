@@ -14,6 +14,8 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "subjects.file_on_behalf",
     ],
     Role.OFFICER: [
+        "decisions.add_penaltydecision",
+        "decisions.change_penaltydecision",
         "subjects.view_subject",
         "subjects.add_subject",
         "subjects.add_negativerecord",
@@ -30,6 +32,10 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "repairs.review_repair",
     ],
     Role.MONITOR: [
+        "letters.view_letter",
+        "letters.view_letterbatch",
+        "decisions.view_penaltydecision",
+        "decisions.view_decisionimport",
         "subjects.view_subject",
         "subjects.view_negativerecord",
         "sla.view_deadline",
@@ -44,6 +50,13 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "subjects.view_subject",
     ],
     Role.ADMIN: [
+        "letters.view_letter",
+        "letters.view_letterbatch",
+        "decisions.view_penaltydecision",
+        "decisions.add_penaltydecision",
+        "decisions.change_penaltydecision",
+        "decisions.import_any_department",
+        "decisions.view_decisionimport",
         "subjects.view_subject",
         "subjects.add_subject",
         "subjects.change_subject",

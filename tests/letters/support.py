@@ -13,7 +13,7 @@ from apps.letters import pdf
 from apps.subjects.services import subject_create
 from apps.subjects.uscc import make_uscc
 
-# What apps/accounts/roles.py should grant (reported to the lead); the tests add them to the role groups until then.
+# What apps/accounts/roles.py grants the letters/decisions roles; kept here as the list the tests check against.
 EXTRA_ROLE_PERMISSIONS = {
     "monitor": [
         "letters.view_letter",
@@ -37,11 +37,13 @@ _serial = count(1)
 
 
 def grant_extra_role_permissions() -> None:
+    """The role groups (rebuilt from apps/accounts/roles.py after migrate) must already carry these permissions."""
     for role, perms in EXTRA_ROLE_PERMISSIONS.items():
-        group, _ = Group.objects.get_or_create(name=role_group_name(role))
+        group = Group.objects.get(name=role_group_name(role))
         for perm in perms:
             app_label, codename = perm.split(".")
-            group.permissions.add(Permission.objects.get(content_type__app_label=app_label, codename=codename))
+            wanted = Permission.objects.get(content_type__app_label=app_label, codename=codename)
+            assert group.permissions.filter(pk=wanted.pk).exists(), f"{role} lacks {perm} in apps/accounts/roles.py"
 
 
 def new_uscc(category: str = "1") -> str:
