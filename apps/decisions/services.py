@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 
 from apps.accounts.models import Department, User
 from apps.core.errors import ApplicationError, ConflictError
+from apps.core.i18n import in_office_language
 from apps.core.services import case_event_record
 from apps.decisions import importing
 from apps.decisions.models import DecisionImport, DeliveryMethod, PenaltyDecision
@@ -120,6 +121,7 @@ def repair_materials(*, decision: PenaltyDecision) -> list[str]:
     return materials
 
 
+@in_office_language
 def repair_notice_context(*, decision: PenaltyDecision) -> dict[str, Any]:
     """The data the 信用修复告知书 prints (and keeps as its snapshot)."""
     record = decision.record
@@ -144,6 +146,7 @@ def repair_notice_context(*, decision: PenaltyDecision) -> dict[str, Any]:
     }
 
 
+@in_office_language
 def decision_letter_context(*, decision: PenaltyDecision) -> dict[str, Any]:
     return {
         "subject_name": decision.subject.name,

@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 
 from apps.accounts.models import Department, User
 from apps.core.errors import ApplicationError
+from apps.core.i18n import in_office_language
 from apps.core.models import normalise_data
 from apps.core.services import case_event_record
 from apps.letters import documents, pdf
@@ -199,6 +200,7 @@ def _fail(letter: Letter, error: Exception) -> None:
     letter.status, letter.error = Letter.Status.FAILED, message
 
 
+@in_office_language  # letters are official documents: Chinese whatever language the requester uses
 def letters_render_many(*, letters: Sequence[Letter]) -> tuple[int, int]:
     """Render queued (or previously failed) letters in one WeasyPrint pass and store one PDF each.
 
