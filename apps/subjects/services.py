@@ -177,10 +177,10 @@ def records_expire_publication(*, today: date | None = None) -> int:
         .values_list("pk", flat=True)
     )
     now = timezone.now()
-    for pk in due:
-        NegativeRecord.objects.filter(pk=pk).update(
-            publication_status=NegativeRecord.PublicationStatus.ENDED_EXPIRED, ended_at=now, updated_at=now
-        )
+    NegativeRecord.objects.filter(pk__in=due).update(
+        publication_status=NegativeRecord.PublicationStatus.ENDED_EXPIRED, ended_at=now, updated_at=now
+    )
+    for pk in due:  # one audit event per record: each record's history shows why it stopped
         case_event_record(
             case_type="subjects.negativerecord", case_id=pk, kind="publication_expired", data={"on": today}
         )
