@@ -45,9 +45,12 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "commitments.view_commitment",
         "repairs.view_repaircase",
         "repairs.view_sanctionlift",
+        "reports.view_monthly_stats",
+        "reports.issue_monthly_report",
     ],
     Role.TRAINER: [
         "subjects.view_subject",
+        "reports.view_monthly_stats",
     ],
     Role.ADMIN: [
         "letters.view_letter",
@@ -88,6 +91,8 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "commitments.change_commitmenttextversion",
         "repairs.view_repaircase",
         "repairs.view_sanctionlift",
+        "reports.view_monthly_stats",
+        "reports.issue_monthly_report",
     ],
 }
 

@@ -1,13 +1,26 @@
-"""Reports API: a credit report for a subject, on request."""
+"""Reports API: a credit report for a subject, on request; the monthly coverage figures and monthly reports."""
 
+from datetime import date
+
+from django.core.exceptions import PermissionDenied
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from apps.core.api import Pagination
+from apps.core.errors import ApplicationError
 from apps.letters.api import letter_data
-from apps.reports.services import credit_report_request
+from apps.reports.models import MonthlyReport
+from apps.reports.monthly import MonthError, parse_month
+from apps.reports.selectors import (
+    access_monthly_report_by_id,
+    monthly_reports_visible_to,
+    monthly_stats,
+    monthly_stats_department,
+)
+from apps.reports.services import credit_report_request, monthly_report_issue
 from apps.subjects.selectors import access_subject_by_uscc
 
 
@@ -32,3 +45,90 @@ class CreditReportRequestApi(APIView):
             {"request": report.pk, "report_no": report.report_no, "letter": letter_data(report.letter)},
             status=status.HTTP_201_CREATED,
         )
+
+
+# Monthly statistics and reports ------------------------------------------------------------------------------------
+
+
+def _month(raw: str | None, field: str = "month") -> date:
+    try:
+        return parse_month(raw)
+    except MonthError as exc:
+        raise ApplicationError("invalid", f"{field}: {exc}", fields={field: [str(exc)]}) from None
+
+
+def monthly_report_data(report: MonthlyReport) -> dict:
+    return {
+        "id": report.pk,
+        "month": report.month.strftime("%Y-%m"),
+        "department": {"code": report.department.code, "name": report.department.name} if report.department else None,
+        "issue_no": report.issue_no,
+        "created_at": report.created_at,
+        "figures": report.figures,
+        "letter": letter_data(report.letter) if report.letter_id else None,
+    }
+
+
+class MonthlyStatsApi(APIView):
+    """The monthly coverage table (DESIGN.md §2 targets) with numerators, denominators, ratios, targets and the
+    definition of each figure, computed now from the case data. `department` (a department code) narrows it to one
+    department's records and cases; officers and reviewers always get their own department's."""
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("month", str, required=True, description="YYYY-MM"),
+            OpenApiParameter("department", str, required=False, description="department code"),
+        ],
+        responses=OpenApiTypes.OBJECT,
+    )
+    def get(self, request) -> Response:
+        month = _month(request.query_params.get("month"))
+        department = monthly_stats_department(user=request.user, department_code=request.query_params.get("department"))
+        return Response(monthly_stats(month=month, department=department))
+
+
+class MonthlyReportListApi(APIView):
+    """Issued monthly reports (GET, newest first; `month` filters) and issuing one (POST, monitors and
+    administrators): the month's figures are snapshotted and the report letter is rendered in the background.
+    Issuing a month that already has a report returns it (200) unless `reissue` is true (201, a new issue)."""
+
+    class InputSerializer(serializers.Serializer):
+        month = serializers.CharField(max_length=7, help_text="YYYY-MM")
+        department = serializers.CharField(max_length=32, required=False, allow_blank=True, default="")
+        reissue = serializers.BooleanField(required=False, default=False)
+
+        class Meta:
+            ref_name = "MonthlyReportInput"
+
+    @extend_schema(
+        parameters=[OpenApiParameter("month", str, required=False, description="YYYY-MM")],
+        responses=OpenApiTypes.OBJECT,
+    )
+    def get(self, request) -> Response:
+        reports = monthly_reports_visible_to(user=request.user)
+        if request.query_params.get("month"):
+            reports = reports.filter(month=_month(request.query_params["month"]))
+        page = Pagination()
+        items = page.paginate_queryset(reports, request, view=self)
+        return page.get_paginated_response([monthly_report_data(r) for r in items])
+
+    @extend_schema(request=InputSerializer, responses=OpenApiTypes.OBJECT)
+    def post(self, request) -> Response:
+        if not request.user.has_perm("reports.issue_monthly_report"):
+            raise PermissionDenied
+        data = self.InputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        month = _month(data.validated_data["month"])
+        department = monthly_stats_department(user=request.user, department_code=data.validated_data["department"])
+        report, created = monthly_report_issue(
+            month=month, department=department, acting_user=request.user, reissue=data.validated_data["reissue"]
+        )
+        return Response(monthly_report_data(report), status=status.HTTP_201_CREATED if created else status.HTTP_200_OK)
+
+
+class MonthlyReportDetailApi(APIView):
+    """One issued monthly report: the figures as issued and its letter (follow `letter.pdf_url`)."""
+
+    @extend_schema(responses=OpenApiTypes.OBJECT)
+    def get(self, request, report_id: int) -> Response:
+        return Response(monthly_report_data(access_monthly_report_by_id(user=request.user, report_id=report_id)))

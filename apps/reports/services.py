@@ -1,14 +1,22 @@
-"""Writes of the reports app: a credit report on request."""
+"""Writes of the reports app: a credit report on request, and the monthly report."""
 
-from django.db import transaction
+from datetime import date, timedelta
+from typing import Any
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from apps.accounts.models import Department, User
+from apps.core.errors import ApplicationError
+from apps.core.models import normalise_data
 from apps.core.services import case_event_record
 from apps.letters.models import TemplateCode
 from apps.letters.services import letter_create
+from apps.reports import monthly
 from apps.reports.credit_report import credit_report_context
-from apps.reports.models import CreditReportRequest
+from apps.reports.models import CreditReportRequest, MonthlyReport
 from apps.subjects.models import Subject
 
 
@@ -49,3 +57,126 @@ def credit_report_request(*, subject: Subject, acting_user: User | None, purpose
         },
     )
     return request
+
+
+# Monthly report ----------------------------------------------------------------------------------------------------
+
+MONTHLY_REPORT_EXISTS = "monthly_report_exists"
+MONTH_NOT_ENDED = "month_not_ended"
+
+
+def monthly_report_issuer(*, department: Department | None) -> Department | None:
+    """A department's own report is issued by it; the office-wide one by the credit office (信用办)."""
+    if department is not None:
+        return department
+    return Department.objects.filter(sector=Department.Sector.CREDIT_OFFICE, is_active=True).order_by("code").first()
+
+
+def monthly_report_context(*, figures: dict[str, Any], issuer: Department | None) -> dict[str, Any]:
+    """The letter's snapshot: the rows as printed (target as text), the decisions delivered without their notice
+    and the late publications, each list as it stood when the report was issued."""
+    rows = {row["key"]: row for row in figures["rows"]}
+    return {
+        "month": figures["month"],
+        "period_start": figures["period_start"],
+        "period_end": figures["period_end"],
+        "as_of": figures["as_of"],
+        "scope_name": figures["department"]["name"] if figures["department"] else (issuer.name if issuer else ""),
+        "population": figures["population"],
+        "rows": [
+            {
+                "key": row["key"],
+                "label": row["label"],
+                "numerator": row["numerator"],
+                "denominator": row["denominator"],
+                "ratio": row["ratio"],
+                "target": row["target"]["label"],
+                "met": row["met"],
+            }
+            for row in figures["rows"]
+        ],
+        "missing": [
+            {
+                "decision_no": item["decision_no"],
+                "subject_name": item["subject"]["name"],
+                "department": item["department"]["name"],
+                "delivered_on": item["delivered_on"],
+            }
+            for item in rows["two_documents"]["missing"]
+        ],
+        "late": rows["double_publicity"]["late"],
+        "notes": figures["notes"],
+    }
+
+
+@transaction.atomic
+def monthly_report_issue(
+    *, month: date, department: Department | None = None, acting_user: User | None, reissue: bool = False
+) -> tuple[MonthlyReport, bool]:
+    """Snapshot the month's figures into a MonthlyReport and its letter (rendered after commit).
+
+    The month must be over. Returns (report, created): without `reissue` an existing report is returned as it is
+    (idempotent: the scheduled job and a person may both ask); with it, a new issue is made and the earlier ones
+    are kept. Concurrent calls for the same month and scope make one report (the unique constraint decides)."""
+    month = month.replace(day=1)
+    if not monthly.Period.of(month).complete:
+        raise ApplicationError(
+            MONTH_NOT_ENDED,
+            _("%(month)s 尚未结束，月度报告须在月份结束后生成。") % {"month": month.strftime("%Y-%m")},
+            fields={"month": [_("该月尚未结束。")]},
+        )
+    issues = MonthlyReport.objects.select_for_update().filter(month=month, department=department)
+    latest = issues.order_by("-issue_no").first()
+    if latest is not None and not reissue:
+        return latest, False
+    figures = monthly.monthly_stats(month=month, department=department)
+    issuer = monthly_report_issuer(department=department)
+    report = MonthlyReport(
+        month=month,
+        department=department,
+        issue_no=(latest.issue_no + 1) if latest else 1,
+        figures=normalise_data(figures),
+        created_by=acting_user if getattr(acting_user, "is_authenticated", False) else None,
+    )
+    try:
+        with transaction.atomic():
+            report.save()
+    except IntegrityError:
+        # Another request issued this number first: theirs is the report.
+        return MonthlyReport.objects.get(month=month, department=department, issue_no=report.issue_no), False
+    report.letter = letter_create(
+        template_code=TemplateCode.MONTHLY_REPORT,
+        owner=report,
+        recipient=None,
+        context=monthly_report_context(figures=report.figures, issuer=issuer),
+        department=issuer,
+        acting_user=acting_user,
+    )
+    report.save(update_fields=["letter"])
+    case_event_record(
+        case=report,
+        kind="monthly_report_issued",
+        acting_user=acting_user,
+        data={
+            "month": figures["month"],
+            "department": department.code if department else None,
+            "issue_no": report.issue_no,
+            "letter": report.letter.pk,
+            "rows": {row["key"]: [row["numerator"], row["denominator"]] for row in figures["rows"]},
+        },
+    )
+    return report, True
+
+
+def monthly_report_publish_due(*, today: date | None = None) -> MonthlyReport | None:
+    """The scheduled job: from settings.MONTHLY_REPORT_DAY (default the 10th, ahead of the 23rd the seed plans
+    require) issue last month's office-wide report if nobody has yet. Safe to run every minute (embedded mode
+    does): it issues at most once per month. Returns the report it issued, if any."""
+    today = today or timezone.localdate()
+    if today.day < int(getattr(settings, "MONTHLY_REPORT_DAY", 10)):
+        return None
+    previous = (today.replace(day=1) - timedelta(days=1)).replace(day=1)
+    if MonthlyReport.objects.filter(month=previous, department__isnull=True).exists():
+        return None
+    report, created = monthly_report_issue(month=previous, department=None, acting_user=None)
+    return report if created else None

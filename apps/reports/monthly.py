@@ -1,0 +1,372 @@
+"""The monthly coverage table (DESIGN.md, "Coverage targets"), computed from the case data and nothing else.
+
+Every row is a numerator over a denominator that anyone can recount from the records, commitments, cases,
+letters and decisions; the definitions are written next to each figure (`definition`) and in docs/reports.md.
+
+Moments: a month's figures are taken "as of" the end of its last day in Asia/Shanghai (or now, for the month in
+progress). Who was on the serious-dishonesty list at that moment is read from each list record's start
+(publish_from, else the decision date) and the moment its publication ended (ended_at). The subject's operating
+status is the current one: the registry does not keep its history, and a note on the report says so.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from typing import Any
+
+from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from apps.accounts.models import Department
+from apps.commitments.models import Commitment, CommitmentType
+from apps.decisions.selectors import month_bounds, two_documents_coverage
+from apps.letters.models import Letter, TemplateCode
+from apps.objections.models import Objection
+from apps.repairs.models import RepairCase
+from apps.reports.models import CreditReportRequest
+from apps.sla.workdays import add_working_days, is_provisional
+from apps.subjects.models import NegativeRecord, RecordKind, Subject
+
+PUBLICATION_LIMIT_WORKING_DAYS = 7  # 双公示: decisions published within 7 working days of the decision
+STATS_FIRST_MONTH = date(2004, 1, 1)  # the working calendar's first year
+
+Published = NegativeRecord.PublicationStatus
+
+
+class MonthError(ValueError):
+    """A month that cannot be reported on (malformed, before the calendar, or not begun yet)."""
+
+
+def parse_month(raw: Any, *, today: date | None = None) -> date:
+    """ "YYYY-MM" to the first day of that month. Raises MonthError with the reason."""
+    text = str(raw or "").strip()
+    if not text:
+        raise MonthError(_("请提供统计月份，格式为 YYYY-MM。"))
+    try:
+        year, month = (int(part) for part in text.split("-"))
+        first = date(year, month, 1)
+    except (ValueError, TypeError):
+        raise MonthError(
+            _("统计月份“%(value)s”格式不正确，应为 YYYY-MM，如 2026-10。") % {"value": text[:20]}
+        ) from None
+    if len(text) != 7:
+        raise MonthError(_("统计月份“%(value)s”格式不正确，应为 YYYY-MM，如 2026-10。") % {"value": text[:20]})
+    today = today or timezone.localdate()
+    if first < STATS_FIRST_MONTH:
+        raise MonthError(_("统计月份不能早于 2004-01。"))
+    if first > today.replace(day=1):
+        raise MonthError(_("%(month)s 尚未开始，不能统计。") % {"month": first.strftime("%Y-%m")})
+    return first
+
+
+def _start_of(day: date) -> datetime:
+    return timezone.make_aware(datetime.combine(day, time.min))
+
+
+@dataclass(frozen=True)
+class Period:
+    first: date
+    last: date
+    start: datetime  # first moment of the month
+    end: datetime  # the moment the figures are taken: end of the month, or now for the month in progress
+    on: date  # the last day counted
+    complete: bool
+
+    @classmethod
+    def of(cls, month: date, *, now: datetime | None = None) -> "Period":
+        first, last = month_bounds(month)
+        now = now or timezone.now()
+        month_end = _start_of(last + timedelta(days=1))
+        end = min(month_end, now)
+        return cls(
+            first=first,
+            last=last,
+            start=_start_of(first),
+            end=end,
+            on=min(last, timezone.localdate(now)),
+            complete=now >= month_end,
+        )
+
+
+@dataclass(frozen=True)
+class Target:
+    op: str  # ">=" or "<"
+    value: float
+
+    def met(self, ratio: float | None) -> bool | None:
+        if ratio is None:
+            return None
+        return ratio >= self.value if self.op == ">=" else ratio < self.value
+
+    def label(self) -> str:
+        return f"{'≥' if self.op == '>=' else '<'}{self.value * 100:g}%"
+
+
+def _ratio(numerator: int, denominator: int) -> float | None:
+    return round(numerator / denominator, 4) if denominator else None
+
+
+def _row(key: str, label: str, numerator: int, denominator: int, target: Target, definition: str, **extra) -> dict:
+    ratio = _ratio(numerator, denominator)
+    return {
+        "key": key,
+        "label": label,
+        "numerator": numerator,
+        "denominator": denominator,
+        "ratio": ratio,
+        "target": {"op": target.op, "value": target.value, "label": target.label()},
+        "met": target.met(ratio),
+        "definition": definition,
+        **extra,
+    }
+
+
+# Who is on the list ------------------------------------------------------------------------------------------------
+
+
+def _list_records(department: Department | None) -> QuerySet[NegativeRecord]:
+    records = (
+        NegativeRecord.objects.filter(kind=RecordKind.SERIOUS_DISHONESTY_LIST)
+        .exclude(publication_status=Published.NOT_PUBLISHED)
+        .annotate(listed_from=Coalesce("publish_from", "decision_date"))
+    )
+    return records.filter(department=department) if department is not None else records
+
+
+def listed_at(period: Period, department: Department | None = None) -> QuerySet[NegativeRecord]:
+    """List records in force at `period.end`: started by then and still published, or ended only afterwards."""
+    return (
+        _list_records(department)
+        .filter(listed_from__lte=period.on)
+        .filter(Q(publication_status=Published.PUBLISHED) | Q(ended_at__gte=period.end))
+    )
+
+
+def listed_during_year(period: Period, department: Department | None = None) -> QuerySet[NegativeRecord]:
+    """List records in force at some moment between 1 January of the period's year and `period.end`."""
+    year_start = _start_of(date(period.first.year, 1, 1))
+    return (
+        _list_records(department)
+        .filter(listed_from__lte=period.on)
+        .filter(Q(publication_status=Published.PUBLISHED) | Q(ended_at__gte=year_start))
+    )
+
+
+def operating_listed_subjects(period: Period, department: Department | None = None) -> QuerySet[Subject]:
+    """The population of most rows: operating subjects on the serious-dishonesty list at the end of the period."""
+    return Subject.objects.filter(
+        operating_status=Subject.OperatingStatus.OPERATING,
+        pk__in=listed_at(period, department).values("subject_id"),
+    )
+
+
+@dataclass(frozen=True)
+class Scope:
+    period: Period
+    department: Department | None
+    population: QuerySet[Subject]
+    population_count: int
+
+
+# The rows ----------------------------------------------------------------------------------------------------------
+
+
+def _repair_commitments(scope: "Scope") -> dict:
+    period, population = scope.period, scope.population
+    signed = Commitment.objects.filter(
+        subject=OuterRef("pk"), type=CommitmentType.CREDIT_REPAIR, signed_at__lt=period.end
+    )
+    numerator = population.filter(Exists(signed)).count()
+    return _row(
+        "repair_commitment",
+        _("名单内在营主体签署信用修复承诺"),
+        numerator,
+        scope.population_count,
+        Target(">=", 1.0),
+        _("分母：期末在严重失信主体名单内的在营主体数；分子：其中期末前签署过信用修复型信用承诺的主体数。"),
+    )
+
+
+def _repair_training(scope: "Scope") -> dict:
+    period, population = scope.period, scope.population
+    certificate = Letter.objects.filter(
+        recipient_uscc=OuterRef("uscc"),
+        code=TemplateCode.TRAINING_CERTIFICATE,
+        status=Letter.Status.RENDERED,
+        created_at__lt=period.end,
+    )
+    checked = RepairCase.objects.filter(subject=OuterRef("pk"), training_ok=True, verified_at__lt=period.end)
+    numerator = population.filter(Exists(certificate) | Exists(checked)).count()
+    return _row(
+        "repair_training",
+        _("名单内在营主体参加信用修复培训"),
+        numerator,
+        scope.population_count,
+        Target(">=", 0.5),
+        _("分母同上；分子：其中期末前取得培训证明（本系统出具的培训证明，或修复案件核查中确认的培训证明）的主体数。"),
+    )
+
+
+def _credit_reports(scope: "Scope") -> dict:
+    period, population = scope.period, scope.population
+    requested = CreditReportRequest.objects.filter(
+        subject=OuterRef("pk"), created_at__lt=period.end, letter__status=Letter.Status.RENDERED
+    )
+    checked = RepairCase.objects.filter(subject=OuterRef("pk"), credit_report_ok=True, verified_at__lt=period.end)
+    numerator = population.filter(Exists(requested) | Exists(checked)).count()
+    return _row(
+        "credit_report",
+        _("名单内在营主体提交信用报告"),
+        numerator,
+        scope.population_count,
+        Target(">=", 0.8),
+        _("分母同上；分子：其中期末前取得本系统出具的信用报告，或在修复案件中提交并经核查确认信用报告的主体数。"),
+    )
+
+
+def _removed(scope: "Scope") -> dict:
+    period, department, population = scope.period, scope.department, scope.population
+    year_start = _start_of(date(period.first.year, 1, 1))
+    ever = Subject.objects.filter(
+        operating_status=Subject.OperatingStatus.OPERATING,
+        pk__in=listed_during_year(period, department).values("subject_id"),
+    )
+    repaired = _list_records(department).filter(
+        subject=OuterRef("pk"),
+        publication_status=Published.ENDED_REPAIRED,
+        ended_at__gte=year_start,
+        ended_at__lt=period.end,
+    )
+    numerator = ever.filter(Exists(repaired)).exclude(pk__in=population.values("pk")).count()
+    return _row(
+        "removed_after_repair",
+        _("名单内在营主体经整改修复移出名单（本年累计）"),
+        numerator,
+        ever.count(),
+        Target(">=", 0.3),
+        _(
+            "分母：本年1月1日至期末曾在严重失信主体名单内的在营主体数；分子：其中本年内经信用修复移出名单、"
+            "期末不在名单内的主体数。"
+        ),
+    )
+
+
+def _listed_share(scope: "Scope") -> dict:
+    period = scope.period
+    registered = Subject.objects.filter(operating_status=Subject.OperatingStatus.OPERATING).filter(
+        Q(registered_on__isnull=True) | Q(registered_on__lte=period.on)
+    )
+    return _row(
+        "listed_share",
+        _("严重失信主体占在营市场主体比例"),
+        scope.population_count,
+        registered.count(),
+        Target("<", 0.01),
+        _("分子：期末在严重失信主体名单内的在营主体数；分母：期末前成立、现为在营状态的主体数。"),
+    )
+
+
+def _double_publicity(scope: "Scope") -> dict:
+    period, department = scope.period, scope.department
+    records = NegativeRecord.objects.filter(
+        kind=RecordKind.ADMINISTRATIVE_PENALTY, decision_date__gte=period.first, decision_date__lte=period.on
+    ).exclude(publication_status=Published.NOT_PUBLISHED)
+    if department is not None:
+        records = records.filter(department=department)
+    on_time = late = 0
+    late_examples = []
+    for pk, decision_no, decided, publish_from, created_at in records.values_list(
+        "pk", "decision_no", "decision_date", "publish_from", "created_at"
+    ).order_by("decision_date", "pk"):
+        published_on = max(timezone.localdate(created_at), publish_from or decided)
+        due = add_working_days(decided, PUBLICATION_LIMIT_WORKING_DAYS)
+        if published_on <= due:
+            on_time += 1
+        else:
+            late += 1
+            if len(late_examples) < 50:
+                late_examples.append(
+                    {"record": pk, "decision_no": decision_no, "decision_date": decided, "published_on": published_on}
+                )
+    return _row(
+        "double_publicity",
+        _("行政处罚信息7个工作日内公示（双公示）"),
+        on_time,
+        on_time + late,
+        Target(">=", 1.0),
+        _(
+            "分母：决定日期在本月、依规应公示的行政处罚信息数；分子：其中自决定日期起7个工作日内归集公示的数量"
+            "（公示日取归集入库日与公示起始日的较晚者）。行政许可信息不在本系统中。"
+        ),
+        late=late_examples,
+    )
+
+
+def _objections(scope: "Scope") -> dict:
+    period, department = scope.period, scope.department
+    closed = Objection.objects.filter(closed_at__gte=period.start, closed_at__lt=period.end)
+    if department is not None:
+        closed = closed.filter(department=department)
+    return _row(
+        "objection_on_time",
+        _("异议申诉按期办结（5个工作日）"),
+        closed.filter(closed_on_time=True).count(),
+        closed.count(),
+        Target(">=", 1.0),
+        _("分母：本月办结的异议案件数；分子：其中在办结期限内办结的数量（期限按工作日计，扣除补充材料期间）。"),
+    )
+
+
+def _two_documents(scope: "Scope") -> dict:
+    period, department = scope.period, scope.department
+    coverage = two_documents_coverage(month=period.first, department_id=department.pk if department else None)
+    return _row(
+        "two_documents",
+        _("行政处罚决定书与信用修复告知书同时送达（两书同达）"),
+        coverage["numerator"],
+        coverage["denominator"],
+        Target(">=", 1.0),
+        _("分母：本月送达、应附信用修复告知书的决定数（法人和非法人组织）；分子：其中与告知书同时送达的数量。"),
+        missing=coverage["missing"],
+    )
+
+
+ROWS: list[Callable[[Scope], dict]] = [
+    _repair_commitments,
+    _repair_training,
+    _credit_reports,
+    _removed,
+    _listed_share,
+    _double_publicity,
+    _objections,
+    _two_documents,
+]
+
+
+def monthly_stats(*, month: date, department: Department | None = None, now: datetime | None = None) -> dict:
+    """The coverage table for `month` (its first day), office-wide or for one department's records and cases."""
+    period = Period.of(month, now=now)
+    population = operating_listed_subjects(period, department)
+    scope = Scope(period=period, department=department, population=population, population_count=population.count())
+    rows = [row(scope) for row in ROWS]
+    notes = [
+        _("“在营”按主体当前登记状态判断，登记状态的历史变化未纳入。"),
+        _("比例保留四位小数；分母为零的指标不计算比例。"),
+    ]
+    if not period.complete:
+        notes.insert(0, _("本月尚未结束，数据截至统计时点。"))
+    if is_provisional(period.first, add_working_days(period.last, PUBLICATION_LIMIT_WORKING_DAYS)):
+        notes.append(_("计算工作日所用的节假日安排尚未正式公布，相关数字为暂定。"))
+    return {
+        "month": period.first.strftime("%Y-%m"),
+        "period_start": period.first,
+        "period_end": period.last,
+        "as_of": timezone.localtime(period.end),
+        "complete": period.complete,
+        "department": {"code": department.code, "name": department.name} if department else None,
+        "population": scope.population_count,
+        "rows": rows,
+        "notes": notes,
+    }
