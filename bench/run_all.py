@@ -1,0 +1,68 @@
+"""Every benchmark, one after the other, each printing its figures beside its baseline (`make bench`).
+
+    .venv/bin/python bench/run_all.py [--quick]
+
+- bench_deadline.py: working-day arithmetic against the naive chinese_calendar loop (target >= 100x);
+- bench_recompute.py: confirming a year's holidays with 1,000,000 open deadlines on PostgreSQL (target <= 60 s);
+  skipped with the reason when no PostgreSQL answers on 127.0.0.1:5432 (or DATABASE_URL);
+- bench_notices.py: 10,000 repair notices rendered and stored (target >= 33 per second, <= 100 KB each).
+
+--quick runs small sizes (a smoke run: the figures are not the targets' sizes). The exit status is 1 when a
+benchmark fails to run; whether a target is met is printed by each benchmark.
+"""
+
+import argparse
+import os
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+from urllib.parse import urlparse
+
+HERE = Path(__file__).resolve().parent
+DEFAULT_PG = "postgres://postgres@127.0.0.1:5432/credit_repair_bench"
+
+
+def postgres_answers(url: str) -> bool:
+    parsed = urlparse(url)
+    try:
+        with socket.create_connection((parsed.hostname or "127.0.0.1", parsed.port or 5432), timeout=2):
+            return True
+    except OSError:
+        return False
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="small sizes: checks the benchmarks run, not the targets")
+    args = parser.parse_args()
+    pg_url = os.environ.get("DATABASE_URL", "")
+    if urlparse(pg_url).scheme not in {"postgres", "postgresql"}:
+        pg_url = DEFAULT_PG
+    runs = [
+        ("bench_deadline.py", ["--pairs", "2000"] if args.quick else [], {}),
+        ("bench_recompute.py", ["--rows", "20000", "--sample", "2000"] if args.quick else [], {"DATABASE_URL": pg_url}),
+        ("bench_notices.py", ["--count", "200", "--check-sample", "5"] if args.quick else [], {}),
+    ]
+    failed = []
+    for script, extra, env in runs:
+        print(f"\n=== {script} {' '.join(extra)}".rstrip(), flush=True)
+        if script == "bench_recompute.py" and not postgres_answers(pg_url):
+            print(f"skipped: no PostgreSQL answers at {urlparse(pg_url).netloc} (start it, or set DATABASE_URL)")
+            continue
+        began = time.perf_counter()
+        # bench_notices takes its own throwaway SQLite database; it must not inherit a DATABASE_URL it would use.
+        child_env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"} | env
+        result = subprocess.run([sys.executable, str(HERE / script), *extra], env=child_env)
+        print(f"--- {script}: exit {result.returncode}, {time.perf_counter() - began:.0f} s", flush=True)
+        if result.returncode != 0:
+            failed.append(script)
+    if failed:
+        print(f"\nfailed to run: {', '.join(failed)}")
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
