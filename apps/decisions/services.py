@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 
 from apps.accounts.models import Department, User
 from apps.core.errors import ApplicationError, ConflictError
-from apps.core.i18n import in_office_language
+from apps.core.i18n import in_office_language, office_language
 from apps.core.services import case_event_record
 from apps.decisions import importing
 from apps.decisions.models import DecisionImport, DeliveryMethod, PenaltyDecision
@@ -30,6 +30,7 @@ from apps.letters.selectors import letter_file_bytes, storage_root
 from apps.letters.services import (
     letter_batch_create,
     letter_batch_start,
+    letter_bundle_register,
     letter_create,
     letter_delivery_record,
     letter_render,
@@ -554,12 +555,16 @@ def decision_document_upload(*, decision: PenaltyDecision, data: bytes, acting_u
     return decision
 
 
-def _decision_pdf(*, decision: PenaltyDecision, acting_user: User | None) -> bytes:
+def _decision_part(*, decision: PenaltyDecision, acting_user: User | None) -> tuple[bytes, Letter | str]:
+    """The decision's PDF for the bundle, and what it is: the generated decision letter, or (an uploaded original,
+    not a letter) its title."""
     if decision.document_path:
         data = (storage_root() / decision.document_path).read_bytes()
         if hashlib.sha256(data).hexdigest() != decision.document_sha256:
             raise ApplicationError("decision_document_corrupt", _("决定书原件与登记的摘要不一致。"), status_code=409)
-        return data
+        with office_language():
+            title = _("%(kind)s书（原件）") % {"kind": decision.get_kind_display()}
+        return data, title
     if decision.decision_letter_id is None:
         letter = letter_create(
             template_code=TemplateCode.PENALTY_DECISION,
@@ -574,24 +579,31 @@ def _decision_pdf(*, decision: PenaltyDecision, acting_user: User | None) -> byt
     letter = letter_render(letter=decision.decision_letter)
     if letter.status != Letter.Status.RENDERED:
         raise ApplicationError("decision_letter_failed", letter.error or _("决定书生成失败。"), status_code=409)
-    return letter_file_bytes(letter=letter)
+    return letter_file_bytes(letter=letter), letter
 
 
 def decision_bundle_build(*, decision: PenaltyDecision, acting_user: User | None) -> Path:
     """ONE PDF with the decision followed by the repair notice (两书同达), kept in private storage. The decision is
-    the uploaded original if there is one, else generated from the decision data. Idempotent."""
+    the uploaded original if there is one, else generated from the decision data. Idempotent.
+
+    The bundle is registered with the letters app in the transaction that records it, so the file as delivered
+    verifies at the code printed on the notice (and on the generated decision letter)."""
     if decision.bundle_path and (storage_root() / decision.bundle_path).is_file():
         return storage_root() / decision.bundle_path
-    parts = [_decision_pdf(decision=decision, acting_user=acting_user)]
+    data, part = _decision_part(decision=decision, acting_user=acting_user)
+    contents, parts = [data], [part]
     if decision.notice_required:
         notice = letter_render(letter=decision.notice) if decision.notice_id else None
         if notice is None or notice.status != Letter.Status.RENDERED:
             raise ApplicationError(
                 NOTICE_NOT_READY, (notice.error if notice else "") or _("信用修复告知书尚未生成。"), status_code=409
             )
-        parts.append(letter_file_bytes(letter=notice))
-    title = _("%(kind)s书及信用修复告知书 %(no)s") % {"kind": decision.get_kind_display(), "no": decision.decision_no}
-    data = merge_pdfs(parts, title=title)
+        contents.append(letter_file_bytes(letter=notice))
+        parts.append(notice)
+    with office_language():  # printed in the file and shown on the public verification page
+        names = {"kind": decision.get_kind_display(), "no": decision.decision_no}
+        title = (_("%(kind)s书及信用修复告知书 %(no)s") if len(parts) > 1 else _("%(kind)s书 %(no)s")) % names
+    data = merge_pdfs(contents, title=title)
     digest = hashlib.sha256(data).hexdigest()
     relative = f"decisions/{decision.pk}/bundle-{digest[:16]}.pdf"
     _store_private(relative, data)
@@ -605,5 +617,7 @@ def decision_bundle_build(*, decision: PenaltyDecision, acting_user: User | None
             acting_user=acting_user,
             data={"sha256": digest, "parts": len(parts)},
         )
+        if any(isinstance(item, Letter) for item in parts):  # an uploaded original alone has no code to verify at
+            letter_bundle_register(parts=parts, data=data, title=title, owner=decision, acting_user=acting_user)
     decision.bundle_path, decision.bundle_sha256 = relative, digest
     return storage_root() / relative

@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from apps.letters.models import Letter, LetterBatch, LetterTemplate
+from apps.letters.models import Letter, LetterBatch, LetterBundle, LetterBundlePart, LetterTemplate
 
 
 @admin.register(LetterTemplate)
@@ -37,3 +37,28 @@ class LetterBatchAdmin(admin.ModelAdmin):
     list_display = ["id", "kind", "status", "total", "done", "failed", "created_at", "finished_at"]
     list_filter = ["kind", "status"]
     readonly_fields = [f.name for f in LetterBatch._meta.fields]
+
+
+class LetterBundlePartInline(admin.TabularInline):
+    model = LetterBundlePart
+    fields = ["position", "title", "letter"]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(LetterBundle)
+class LetterBundleAdmin(admin.ModelAdmin):
+    list_display = ["id", "title", "page_count", "owner_type", "owner_id", "created_at"]
+    search_fields = ["sha256", "title"]
+    readonly_fields = [f.name for f in LetterBundle._meta.fields]
+    inlines = [LetterBundlePartInline]
+
+    def has_add_permission(self, request):  # registered by the services when a bundle is built
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

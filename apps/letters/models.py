@@ -166,3 +166,66 @@ class Letter(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.title} {self.verification_code}"
+
+
+class LetterBundle(models.Model):
+    """One PDF made by joining issued documents (the 两书同达 bundle: a decision followed by its repair notice).
+
+    Registered by its SHA-256 so that the bundle as received verifies at the code printed on any letter inside it.
+    Like a letter it points at what it belongs to with (owner_type, owner_id). Never changed once registered: a
+    rebuilt bundle is a new file and a new row, and the one delivered before still verifies."""
+
+    id = models.BigAutoField(primary_key=True)
+    sha256 = models.CharField(_("SHA-256"), max_length=64, unique=True)
+    size = models.PositiveIntegerField(_("文件大小"))
+    page_count = models.PositiveSmallIntegerField(_("页数"))
+    title = models.CharField(_("标题"), max_length=200)
+    owner_type = models.CharField(_("所属对象类型"), max_length=64, blank=True)
+    owner_id = models.BigIntegerField(_("所属对象编号"), null=True, blank=True)
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("创建人"),
+    )
+
+    class Meta:
+        verbose_name = _("合并文书")
+        verbose_name_plural = _("合并文书")
+        ordering = ["-id"]
+        indexes = [models.Index(fields=["owner_type", "owner_id"], name="letters_bundle_owner_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.title} ({self.sha256[:12]})"
+
+
+class LetterBundlePart(models.Model):
+    """A document inside a bundle, in file order. `letter` is empty for a part that is not an issued letter (an
+    uploaded signed original): it is named by its title only."""
+
+    id = models.BigAutoField(primary_key=True)
+    bundle = models.ForeignKey(LetterBundle, on_delete=models.CASCADE, related_name="parts", verbose_name=_("合并文书"))
+    position = models.PositiveSmallIntegerField(_("顺序"))
+    letter = models.ForeignKey(
+        Letter,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="bundle_parts",
+        verbose_name=_("文书"),
+    )
+    title = models.CharField(_("标题"), max_length=200)
+
+    class Meta:
+        verbose_name = _("合并文书组成部分")
+        verbose_name_plural = _("合并文书组成部分")
+        ordering = ["bundle_id", "position"]
+        constraints = [
+            models.UniqueConstraint(fields=["bundle", "position"], name="letters_bundle_part_position_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.bundle_id}#{self.position} {self.title}"

@@ -236,6 +236,12 @@ def pdf_text(pdf: bytes) -> str:
     return "\n".join(page.extract_text() or "" for page in reader.pages)
 
 
+def page_count(pdf: bytes) -> int:
+    """Pages of a PDF; raises pikepdf.PdfError for a file that is not one."""
+    with pikepdf.open(io.BytesIO(pdf)) as document:
+        return len(document.pages)
+
+
 def merge_pdfs(parts: Sequence[bytes], *, title: str = "") -> bytes:
     """One PDF with the pages of each part in order (the 两书同达 bundle)."""
     sources = [pikepdf.open(io.BytesIO(part)) for part in parts]

@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from apps.core.errors import ApplicationError
-from apps.letters.models import Letter, LetterBatch, LetterTemplate
+from apps.letters.models import Letter, LetterBatch, LetterBundle, LetterTemplate
 from apps.subjects.models import Subject
 from apps.subjects.uscc import validate_uscc
 
@@ -132,6 +132,35 @@ def letter_public_summary(*, letter: Letter) -> dict[str, Any]:
         "summary": {item["key"]: item["value"] for item in fields},
         "summary_fields": fields,
         "sha256": letter.sha256,
+    }
+
+
+def letter_bundle_containing(*, letter: Letter, sha256: str) -> LetterBundle | None:
+    """The registered bundle that is exactly the file with this hash and holds this letter, if there is one."""
+    return (
+        LetterBundle.objects.filter(sha256=sha256, parts__letter=letter)
+        .prefetch_related("parts__letter")
+        .distinct()
+        .first()
+    )
+
+
+def bundle_public_summary(*, bundle: LetterBundle) -> dict[str, Any]:
+    """What the verification page shows of a bundle: its title, size in pages and the documents inside, each with
+    its verification code when it is a letter (codes printed on the file itself)."""
+    return {
+        "title": bundle.title,
+        "sha256": bundle.sha256,
+        "page_count": bundle.page_count,
+        "parts": [
+            {
+                "position": part.position,
+                "title": part.title,
+                "code": part.letter.verification_code if part.letter_id else None,
+                "template": part.letter.code if part.letter_id else None,
+            }
+            for part in bundle.parts.all()
+        ],
     }
 
 

@@ -23,8 +23,16 @@ from apps.core.i18n import in_office_language
 from apps.core.models import normalise_data
 from apps.core.services import case_event_record
 from apps.letters import documents, pdf
-from apps.letters.models import Letter, LetterBatch
-from apps.letters.selectors import letter_public_summary, letter_template_in_force, owner_key, storage_root
+from apps.letters.models import Letter, LetterBatch, LetterBundle, LetterBundlePart
+from apps.letters.selectors import (
+    LETTER_NOT_RENDERED,
+    bundle_public_summary,
+    letter_bundle_containing,
+    letter_public_summary,
+    letter_template_in_force,
+    owner_key,
+    storage_root,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -260,7 +268,8 @@ def letter_delivery_record(
 
 
 def letter_verify(*, code: str, pdf_bytes: bytes | None = None) -> dict[str, Any]:
-    """What the public may know about an issued letter, and whether an uploaded file is exactly that letter.
+    """What the public may know about an issued letter, and whether an uploaded file is exactly that letter or a
+    registered bundle holding it (`matched`: "letter", "bundle" with the bundle's summary, or None).
 
     Raises Letter.DoesNotExist for an unknown code or a letter not yet issued. Shows no personal details.
     """
@@ -272,10 +281,97 @@ def letter_verify(*, code: str, pdf_bytes: bytes | None = None) -> dict[str, Any
     if letter is None:
         raise Letter.DoesNotExist
     result = letter_public_summary(letter=letter)
-    if pdf_bytes is not None:
-        uploaded = hashlib.sha256(pdf_bytes).hexdigest()
-        result.update({"uploaded_sha256": uploaded, "match": uploaded == letter.sha256})
+    if pdf_bytes is None:
+        return result
+    uploaded = hashlib.sha256(pdf_bytes).hexdigest()
+    result["uploaded_sha256"] = uploaded
+    if uploaded == letter.sha256:
+        result.update({"match": True, "matched": "letter"})
+        return result
+    # The recipient of a 两书同达 bundle holds one file with several letters in it: it is genuine at the code of
+    # each letter it contains, but only byte for byte as it was registered.
+    bundle = letter_bundle_containing(letter=letter, sha256=uploaded)
+    if bundle is None:
+        result.update({"match": False, "matched": None})
+    else:
+        result.update({"match": True, "matched": "bundle", "bundle": bundle_public_summary(bundle=bundle)})
     return result
+
+
+@transaction.atomic
+def letter_bundle_register(
+    *,
+    parts: Sequence[Letter | str],
+    data: bytes,
+    title: str,
+    acting_user: User | None,
+    owner: models.Model | tuple[str, int] | None = None,
+) -> LetterBundle:
+    """Register a PDF joined from issued documents, so that the file as delivered verifies at the code printed on
+    each letter inside it (letter_verify). Call it in the transaction that records the file as issued.
+
+    `parts` lists the documents in file order: a rendered Letter, or the title of a document that is not a letter
+    (an uploaded signed original). `title` and part titles are shown on the public verification page: no personal
+    details. Idempotent: the same bytes give back the bundle already registered.
+    """
+    digest = hashlib.sha256(data).hexdigest()
+    existing = LetterBundle.objects.filter(sha256=digest).first()
+    if existing is not None:
+        return existing
+    letters = [part for part in parts if isinstance(part, Letter)]
+    if not letters:
+        raise ValueError("a bundle without a letter cannot be verified: register only bundles that hold letters")
+    for letter in letters:
+        if letter.status != Letter.Status.RENDERED or not letter.sha256:
+            raise ApplicationError(
+                LETTER_NOT_RENDERED, _("文书尚未生成。"), extra={"letter": letter.pk}, status_code=409
+            )
+    pages = pdf.page_count(data)
+    letter_pages = sum(letter.page_count or 0 for letter in letters)
+    if letter_pages > pages or (len(letters) == len(parts) and letter_pages != pages):
+        raise ValueError(f"the bundle has {pages} pages, its letters {letter_pages}: not the files of these letters")
+    owner_type, owner_id = owner_key(owner) if owner is not None else ("", None)
+    bundle = LetterBundle(
+        sha256=digest,
+        size=len(data),
+        page_count=pages,
+        title=title,
+        owner_type=owner_type,
+        owner_id=owner_id,
+        created_by=acting_user if getattr(acting_user, "is_authenticated", False) else None,
+    )
+    bundle.full_clean(exclude=["created_by"])
+    try:
+        with transaction.atomic():
+            bundle.save()
+    except IntegrityError:  # the same file registered by a concurrent call
+        return LetterBundle.objects.get(sha256=digest)
+    rows = [
+        LetterBundlePart(
+            bundle=bundle,
+            position=position,
+            letter=part if isinstance(part, Letter) else None,
+            title=part.title if isinstance(part, Letter) else part,
+        )
+        for position, part in enumerate(parts, start=1)
+    ]
+    for row in rows:
+        row.full_clean(exclude=["bundle", "letter"])
+    LetterBundlePart.objects.bulk_create(rows)
+    case_event_record(
+        case=bundle,
+        kind="letter_bundle_registered",
+        acting_user=acting_user,
+        data={
+            "sha256": digest,
+            "size": len(data),
+            "pages": pages,
+            "title": title,
+            "owner": f"{owner_type}:{owner_id}" if owner_type else "",
+            "parts": [{"position": row.position, "letter": row.letter_id, "title": row.title} for row in rows],
+        },
+    )
+    return bundle
 
 
 # Batches ---------------------------------------------------------------------------------------------------------
