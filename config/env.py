@@ -1,6 +1,7 @@
 """The one place settings read the environment. Every value has a safe default except production secrets."""
 
 import os
+from urllib.parse import urlparse
 
 from django.core.exceptions import ImproperlyConfigured
 
@@ -40,3 +41,29 @@ def env_list(name: str, default: list[str]) -> list[str]:
     if value is None or value == "":
         return default
     return [item.strip() for item in value.split(",") if item.strip()]
+
+
+LOCMEM_CACHE = "django.core.cache.backends.locmem.LocMemCache"
+REDIS_CACHE = "django.core.cache.backends.redis.RedisCache"
+
+
+def env_cache(name: str) -> dict:
+    """CACHES from a URL: empty → a per-process memory cache (one process only: `make run`, tests);
+    redis://host:port/db or rediss:// (TLS) → Redis, shared by every process (rate limits count across them)."""
+    value = os.environ.get(name, "")
+    if value == "":
+        return {"default": {"BACKEND": LOCMEM_CACHE, "LOCATION": "credit-repair"}}
+    parsed = urlparse(value)
+    if parsed.scheme not in {"redis", "rediss"}:
+        got = f"the scheme {parsed.scheme!r} is not supported" if parsed.scheme else "it has no scheme"
+        # Name the scheme only: the URL may carry a password.
+        raise ImproperlyConfigured(
+            f"{name} must be empty (a memory cache for one process) or a redis:// or rediss:// URL; {got}."
+        )
+    try:
+        parsed.port  # noqa: B018  urlparse checks the port only when asked
+    except ValueError as exc:
+        raise ImproperlyConfigured(f"{name} has an invalid port.") from exc
+    if not parsed.hostname:
+        raise ImproperlyConfigured(f"{name} must name a host, e.g. redis://127.0.0.1:6379/1.")
+    return {"default": {"BACKEND": REDIS_CACHE, "LOCATION": value}}

@@ -5,7 +5,7 @@ from urllib.parse import parse_qs, unquote, urlparse
 
 from django.utils.translation import gettext_lazy as _
 
-from config.env import env_bool, env_int, env_list, env_str
+from config.env import env_bool, env_cache, env_int, env_list, env_str
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 VAR_DIR = Path(env_str("VAR_DIR", str(BASE_DIR / "var")))
@@ -114,6 +114,10 @@ def _sqlite(path: str) -> dict:
 DATABASE_URL = env_str("DATABASE_URL", f"sqlite:///{VAR_DIR / 'db.sqlite3'}")
 DATABASES = {"default": _database_from_url(DATABASE_URL)}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# The verification rate limit counts in the cache: several processes (gunicorn workers) must share one, so
+# production refuses the per-process memory cache that an empty CACHE_URL gives.
+CACHES = env_cache("CACHE_URL")
 
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [

@@ -2,10 +2,10 @@
 
 from django.core.exceptions import ImproperlyConfigured
 
-from config.env import env_bool, env_int, env_str
+from config.env import LOCMEM_CACHE, env_bool, env_int, env_str
 
 from .base import *  # noqa: F403
-from .base import DATABASES, DEMO_MODE, SECRET_KEY
+from .base import CACHES, DATABASES, DEMO_MODE, SECRET_KEY
 
 DEBUG = False
 if SECRET_KEY.startswith("insecure-") or len(SECRET_KEY) < 40:
@@ -14,6 +14,9 @@ if DEMO_MODE:
     raise ImproperlyConfigured("DEMO_MODE must be off in production: demo accounts have a published password.")
 if DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
     raise ImproperlyConfigured("Production runs on PostgreSQL: set DATABASE_URL=postgres://...")
+if CACHES["default"]["BACKEND"] == LOCMEM_CACHE:
+    # Each gunicorn process would keep its own counts: the verification rate limit would multiply by the workers.
+    raise ImproperlyConfigured("Production needs a cache shared by all processes: set CACHE_URL=redis://host:6379/1")
 CELERY_BROKER_URL = env_str("CELERY_BROKER_URL")
 CELERY_TASK_ALWAYS_EAGER = False
 SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", True)

@@ -1,6 +1,6 @@
 """Tests: SQLite by default, PostgreSQL when DATABASE_URL says so (CI runs both)."""
 
-from config.env import env_str
+from config.env import LOCMEM_CACHE, env_str
 
 from .base import *  # noqa: F403
 from .base import VAR_DIR
@@ -10,4 +10,6 @@ PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 PRIVATE_STORAGE_ROOT = VAR_DIR / "test-private"
 MEDIA_ROOT = PRIVATE_STORAGE_ROOT
 CELERY_TASK_ALWAYS_EAGER = env_str("CELERY_TASK_ALWAYS_EAGER", "1") == "1"
+# Tests clear the cache between them: never a real one, whatever CACHE_URL the shell has.
+CACHES = {"default": {"BACKEND": LOCMEM_CACHE, "LOCATION": "tests"}}
 LOGGING = {"version": 1, "disable_existing_loggers": False, "root": {"level": "WARNING"}}

@@ -4,8 +4,10 @@ import sys
 from pathlib import Path
 
 import pytest
+from django.core.exceptions import ImproperlyConfigured
 
 from apps.accounts.models import Role
+from config.env import env_cache
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -35,11 +37,58 @@ def test_production_refuses_demo_mode():
     assert result.returncode != 0 and "DEMO_MODE" in result.stderr
 
 
+PROPER = {
+    "DJANGO_SECRET_KEY": "k" * 50,
+    "DATABASE_URL": "postgres://x@127.0.0.1/x",
+    "CELERY_BROKER_URL": "redis://h",
+    "CACHE_URL": "redis://h:6379/1",
+}
+
+
 def test_production_starts_with_proper_settings():
-    result = _production(
-        {"DJANGO_SECRET_KEY": "k" * 50, "DATABASE_URL": "postgres://x@127.0.0.1/x", "CELERY_BROKER_URL": "redis://h"}
-    )
+    result = _production(PROPER)
     assert result.returncode == 0, result.stderr
+
+
+def test_production_refuses_a_cache_of_one_process():
+    result = _production({**PROPER, "CACHE_URL": ""})
+    assert result.returncode != 0 and "CACHE_URL=redis://" in result.stderr
+
+
+def test_production_refuses_an_unknown_cache_scheme_without_printing_the_url():
+    result = _production({**PROPER, "CACHE_URL": "memcached://user:s3cret@h:11211"})
+    assert result.returncode != 0 and "CACHE_URL" in result.stderr and "'memcached'" in result.stderr
+    assert "s3cret" not in result.stderr
+
+
+def test_cache_url_empty_is_a_memory_cache(monkeypatch):
+    monkeypatch.delenv("CACHE_URL", raising=False)
+    assert env_cache("CACHE_URL")["default"]["BACKEND"] == "django.core.cache.backends.locmem.LocMemCache"
+    monkeypatch.setenv("CACHE_URL", "")
+    assert env_cache("CACHE_URL")["default"]["BACKEND"] == "django.core.cache.backends.locmem.LocMemCache"
+
+
+@pytest.mark.parametrize("url", ["redis://127.0.0.1:6379/1", "redis://:pw@cache.internal/0", "rediss://cache:6380/2"])
+def test_cache_url_redis(monkeypatch, url):
+    monkeypatch.setenv("CACHE_URL", url)
+    assert env_cache("CACHE_URL") == {
+        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": url}
+    }
+
+
+@pytest.mark.parametrize(
+    ("url", "message"),
+    [
+        ("memcached://h:11211", "redis:// or rediss://"),
+        ("127.0.0.1:6379", "redis:// or rediss://"),
+        ("redis://", "must name a host"),
+        ("redis://h:port/1", "invalid port"),
+    ],
+)
+def test_cache_url_refused(monkeypatch, url, message):
+    monkeypatch.setenv("CACHE_URL", url)
+    with pytest.raises(ImproperlyConfigured, match=message):
+        env_cache("CACHE_URL")
 
 
 @pytest.mark.django_db
