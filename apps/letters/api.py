@@ -10,7 +10,6 @@ from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.permissions import AllowAny
 from rest_framework.renderers import JSONRenderer, TemplateHTMLRenderer
 from rest_framework.response import Response
-from rest_framework.throttling import AnonRateThrottle
 from rest_framework.views import APIView
 
 from apps.core.errors import ApplicationError
@@ -18,6 +17,7 @@ from apps.letters.documents import verify_url
 from apps.letters.models import Letter, LetterBatch
 from apps.letters.selectors import access_letter_batch_by_id, access_letter_by_id, letter_file
 from apps.letters.services import letter_verify
+from apps.letters.throttling import VerifyThrottle
 
 
 def letter_data(letter: Letter) -> dict:
@@ -106,15 +106,9 @@ class LetterBatchDetailApi(APIView):
         return Response(data, template_name="letters/batch_detail.html")
 
 
-class VerifyThrottle(AnonRateThrottle):
-    """Verification is public: limit guessing of codes per client address."""
-
-    scope = "letters_verify"
-    rate = getattr(settings, "LETTERS_VERIFY_RATE", "60/min")
-
-
 class LetterVerifyApi(APIView):
-    """Anyone can check that a letter is genuine (GET) and that a file is exactly the issued one (POST a PDF)."""
+    """Anyone can check that a letter is genuine (GET) and that a file is exactly the issued one, or a registered
+    bundle holding it (POST a PDF). Rate-limited per address together with the /verify/ pages."""
 
     permission_classes = [AllowAny]
     authentication_classes: list = []

@@ -1,8 +1,14 @@
-"""The public verification pages (/verify/ and /verify/<code>): plain Django templates, no sign-in."""
+"""The public verification pages (/verify/ and /verify/<code>): plain Django templates, no sign-in.
+
+Rate-limited per client address together with the verification API (apps.letters.throttling), so codes cannot be
+guessed faster through the pages, nor by alternating pages and API."""
+
+from collections.abc import Callable
+from functools import wraps
 
 from django import forms
 from django.conf import settings
-from django.http import HttpResponseRedirect
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
@@ -11,6 +17,7 @@ from django.views.decorators.http import require_http_methods
 from apps.letters.documents import normalise_code
 from apps.letters.models import Letter
 from apps.letters.services import letter_verify
+from apps.letters.throttling import VerifyThrottle
 
 
 class LookupForm(forms.Form):
@@ -28,7 +35,34 @@ class UploadForm(forms.Form):
         return upload
 
 
+def too_many_requests(request: HttpRequest, *, retry_after: int) -> HttpResponse:
+    response = render(
+        request, "letters/verify.html", {"throttled": True, "retry_after": retry_after, "result": None}, status=429
+    )
+    response["Retry-After"] = str(retry_after)
+    return response
+
+
+def rate_limited(*, counts: bool = True) -> Callable:
+    """Refuse with a 429 page once the address has used its verification budget. `counts=False` for a page that
+    looks nothing up (it is refused when the budget is spent, but does not spend it)."""
+
+    def decorator(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+        @wraps(view)
+        def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+            throttle = VerifyThrottle()
+            refused = not throttle.allow_request(request, None) if counts else throttle.exhausted(request)
+            if refused:
+                return too_many_requests(request, retry_after=throttle.retry_after())
+            return view(request, *args, **kwargs)
+
+        return wrapper
+
+    return decorator
+
+
 @require_http_methods(["GET"])
+@rate_limited(counts=False)  # only redirects to /verify/<code>, which counts
 def verify_lookup(request):
     form = LookupForm(request.GET or None)
     if form.is_valid():
@@ -37,6 +71,7 @@ def verify_lookup(request):
 
 
 @require_http_methods(["GET", "POST"])
+@rate_limited()
 def verify_page(request, code: str):
     upload_form = UploadForm(request.POST or None, request.FILES or None)
     pdf_bytes = upload_form.cleaned_data["file"].read() if request.method == "POST" and upload_form.is_valid() else None
