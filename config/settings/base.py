@@ -3,6 +3,7 @@
 from pathlib import Path
 from urllib.parse import parse_qs, unquote, urlparse
 
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 from config.env import env_bool, env_cache, env_int, env_list, env_str
@@ -118,6 +119,10 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # The verification rate limit counts in the cache: several processes (gunicorn workers) must share one, so
 # production refuses the per-process memory cache that an empty CACHE_URL gives.
 CACHES = env_cache("CACHE_URL")
+# From this day of the month, last month's office-wide coverage report is issued by the scheduled job (docs/reports.md).
+MONTHLY_REPORT_DAY = env_int("MONTHLY_REPORT_DAY", 10)
+if not 1 <= MONTHLY_REPORT_DAY <= 28:
+    raise ImproperlyConfigured("MONTHLY_REPORT_DAY must be a day every month has (1-28).")
 
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
@@ -160,6 +165,10 @@ REST_FRAMEWORK = {
     "PAGE_SIZE": 50,
     "EXCEPTION_HANDLER": "apps.core.api.exception_handler",
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+    # Rate limits count per client address. X-Forwarded-For is believed only for the proxies in front of the
+    # application (NUM_PROXIES=1 behind one nginx); with 0 the address is the connection's, so a client cannot
+    # get a fresh budget by sending the header itself.
+    "NUM_PROXIES": env_int("NUM_PROXIES", 0),
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "信用修复与异议案件管理 API",

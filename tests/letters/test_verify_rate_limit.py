@@ -87,6 +87,13 @@ def test_code_form_is_refused_when_the_budget_is_spent_but_does_not_spend_it():
 
 
 @pytest.mark.django_db
+def test_a_forged_forwarded_for_header_gets_no_fresh_budget():
+    client = Client()
+    for n in range(3):
+        assert client.get(f"/verify/{UNKNOWN}", HTTP_X_FORWARDED_FOR=f"203.0.113.{n}").status_code == 404
+    assert_refused_page(client.get(f"/verify/{UNKNOWN}", HTTP_X_FORWARDED_FOR="198.51.100.7"))
+
+
 def test_signed_in_users_count_by_address_too(users):
     client = Client()
     client.force_login(users["officer"])
