@@ -15,6 +15,7 @@ urlpatterns = [
     path("api/v1/", include("config.api_urls")),
     path("verify/", include("apps.letters.web_urls")),
     path("", include("apps.casework.web_urls")),
+    path("workbench/stats/", include("apps.reports.web_urls")),
     path("portal/repairs/", include("apps.repairs.web_urls")),
     path("portal/objections/", include("apps.objections.web_urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),

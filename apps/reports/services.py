@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 
 from apps.accounts.models import Department, User
 from apps.core.errors import ApplicationError
+from apps.core.i18n import office_language
 from apps.core.models import normalise_data
 from apps.core.services import case_event_record
 from apps.letters.models import TemplateCode
@@ -129,7 +130,8 @@ def monthly_report_issue(
     latest = issues.order_by("-issue_no").first()
     if latest is not None and not reissue:
         return latest, False
-    figures = monthly.monthly_stats(month=month, department=department)
+    with office_language():  # the report is an official document: its labels and notes are the office's language
+        figures = monthly.monthly_stats(month=month, department=department)
     issuer = monthly_report_issuer(department=department)
     report = MonthlyReport(
         month=month,
@@ -173,7 +175,7 @@ def monthly_report_publish_due(*, today: date | None = None) -> MonthlyReport | 
     require) issue last month's office-wide report if nobody has yet. Safe to run every minute (embedded mode
     does): it issues at most once per month. Returns the report it issued, if any."""
     today = today or timezone.localdate()
-    if today.day < int(getattr(settings, "MONTHLY_REPORT_DAY", 10)):
+    if today.day < settings.MONTHLY_REPORT_DAY:
         return None
     previous = (today.replace(day=1) - timedelta(days=1)).replace(day=1)
     if MonthlyReport.objects.filter(month=previous, department__isnull=True).exists():

@@ -302,3 +302,46 @@ def test_the_scheduled_job_issues_last_months_report_once(october, settings, run
     assert report.letter.department.code == "YC-XYB"  # issued by the credit office
     assert monthly_report_publish_due(today=date(2026, 11, 11)) is None
     assert MonthlyReport.objects.count() == 1
+
+
+def test_english_screens_get_english_figures_but_the_report_stays_chinese(october, api, users, run_on_commit):
+    monitor = api(users["monitor"])
+    shown = monitor.get("/api/v1/stats/monthly?month=2026-10", HTTP_ACCEPT_LANGUAGE="en")
+    labels = {row["key"]: row["label"] for row in shown.json()["rows"]}
+    assert labels["two_documents"].isascii(), labels["two_documents"]
+    with run_on_commit():
+        issued = monitor.post(
+            "/api/v1/stats/monthly/reports", {"month": "2026-10"}, format="json", HTTP_ACCEPT_LANGUAGE="en"
+        )
+    rows = {row["key"]: row["label"] for row in issued.json()["figures"]["rows"]}
+    assert rows["two_documents"] == "行政处罚决定书与信用修复告知书同时送达（两书同达）"
+    letter = Letter.objects.get(pk=issued.json()["letter"]["id"])
+    assert letter.context["rows"][0]["label"] == "名单内在营主体签署信用修复承诺"
+
+
+# The workbench page ------------------------------------------------------------------------------------------------
+
+
+def test_the_monthly_page_shows_the_table_and_issues_a_report(october, client, users, run_on_commit):
+    client.force_login(users["monitor"])
+    page = client.get("/workbench/stats/monthly/?month=2026-10")
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert "名单内在营主体签署信用修复承诺" in html and "宜市监处罚〔2026〕22号" in html and "33.3%" in html
+    with run_on_commit():
+        issued = client.post("/workbench/stats/monthly/", {"month": "2026-10"})
+    assert issued.status_code == 302
+    report = MonthlyReport.objects.get()
+    assert report.issue_no == 1 and report.created_by == users["monitor"]
+    page = client.get(issued["Location"]).content.decode()
+    assert f"/api/v1/letters/{report.letter_id}.pdf" in page
+
+    assert client.get("/workbench/stats/monthly/?month=2026-13").status_code == 400
+    assert client.get("/workbench/stats/monthly/?month=2026-10&department=NOPE").status_code == 404
+
+    client.force_login(users["officer"])
+    own = client.get("/workbench/stats/monthly/?month=2026-10").content.decode()
+    assert "宜昌市市场监督管理局" in own
+    assert client.post("/workbench/stats/monthly/", {"month": "2026-10"}).status_code == 403
+    client.force_login(users["applicant"])
+    assert client.get("/workbench/stats/monthly/?month=2026-10").status_code == 403

@@ -1,0 +1,73 @@
+"""The credit office's monthly page (/workbench/stats/monthly/): the coverage table for a month, the reports issued
+for it, and (for those allowed) issuing one. Thin: the figures come from the selectors, issuing from the service."""
+
+from datetime import timedelta
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpResponseRedirect
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import urlencode
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from apps.accounts.models import Department
+from apps.core.errors import ApplicationError
+from apps.reports.monthly import MonthError, parse_month
+from apps.reports.selectors import monthly_reports_visible_to, monthly_stats, monthly_stats_department
+from apps.reports.services import monthly_report_issue
+
+
+def _last_month() -> str:
+    return (timezone.localdate().replace(day=1) - timedelta(days=1)).strftime("%Y-%m")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def monthly_page(request):
+    params = request.POST if request.method == "POST" else request.GET
+    raw_month = params.get("month") or _last_month()
+    code = params.get("department", "")
+    try:
+        department = monthly_stats_department(user=request.user, department_code=code)
+    except Department.DoesNotExist:
+        raise Http404 from None
+    error, stats, month = "", None, None
+    try:
+        month = parse_month(raw_month)
+    except MonthError as exc:
+        error = str(exc)
+    if request.method == "POST" and month is not None:
+        if not request.user.has_perm("reports.issue_monthly_report"):
+            raise PermissionDenied
+        try:
+            report, created = monthly_report_issue(
+                month=month, department=department, acting_user=request.user, reissue=params.get("reissue") == "1"
+            )
+        except ApplicationError as exc:
+            messages.error(request, exc.detail)
+        else:
+            messages.success(
+                request,
+                _("已生成第%(n)d期月报。") % {"n": report.issue_no} if created else _("该月已有月报，未重复生成。"),
+            )
+        query = urlencode({"month": raw_month, "department": department.code if department else ""})
+        return HttpResponseRedirect(f"{reverse('reports-monthly')}?{query}")
+    reports = []
+    if month is not None:
+        stats = monthly_stats(month=month, department=department)
+        reports = monthly_reports_visible_to(user=request.user).filter(month=month, department=department)
+    choose_department = request.user.has_perm("reports.view_monthly_stats")
+    context = {
+        "month": raw_month,
+        "error": error,
+        "stats": stats,
+        "reports": reports,
+        "department": department,
+        "departments": Department.objects.filter(is_active=True).order_by("code") if choose_department else [],
+        "can_issue": request.user.has_perm("reports.issue_monthly_report") and stats is not None and stats["complete"],
+    }
+    return render(request, "reports/monthly.html", context, status=400 if error else 200)
