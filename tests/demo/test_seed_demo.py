@@ -37,3 +37,18 @@ def test_no_demo_data_outside_demo_mode():
     with pytest.raises(ApplicationError):
         demo_seed(subjects=1)
     assert not User.objects.filter(username="applicant1").exists()
+
+
+def test_demo_decisions_are_registered_once_with_their_notices():
+    from apps.decisions.models import PenaltyDecision
+    from apps.demo.decisions_demo import PLAN, demo_seed_decisions
+    from apps.demo.services import DEMO_TODAY
+
+    demo_seed(subjects=90)
+    first = demo_seed_decisions(today=DEMO_TODAY)
+    assert first == {"decisions": len(PLAN)}
+    assert demo_seed_decisions(today=DEMO_TODAY) == {"decisions": 0}
+    decisions = PenaltyDecision.objects.all()
+    assert decisions.count() == len(PLAN) and all(d.notice_id for d in decisions)
+    assert decisions.filter(delivered_on__isnull=True).count() == 1
+    assert list(audit_chain_breaks()) == []
