@@ -76,7 +76,7 @@ class TaskListApi(APIView):
     class FilterSerializer(serializers.Serializer):
         queue = serializers.ChoiceField(choices=QUEUES, default="mine")
 
-    @extend_schema(parameters=[FilterSerializer], responses=dict)
+    @extend_schema(operation_id="v1_tasks_list", parameters=[FilterSerializer], responses=dict)
     def get(self, request):
         filters = self.FilterSerializer(data=request.query_params)
         filters.is_valid(raise_exception=True)

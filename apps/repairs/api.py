@@ -358,7 +358,7 @@ class RepairListApi(APIView):
         status = serializers.ChoiceField(choices=RepairCase.Status.choices, required=False)
         uscc = serializers.CharField(max_length=18, required=False)
 
-    @extend_schema(parameters=[FilterSerializer], responses=dict)
+    @extend_schema(operation_id="v1_repairs_list", parameters=[FilterSerializer], responses=dict)
     def get(self, request):
         filters = self.FilterSerializer(data=request.query_params)
         filters.is_valid(raise_exception=True)

@@ -101,6 +101,7 @@ class MonthlyReportListApi(APIView):
             ref_name = "MonthlyReportInput"
 
     @extend_schema(
+        operation_id="v1_stats_monthly_reports_list",
         parameters=[OpenApiParameter("month", str, required=False, description="YYYY-MM")],
         responses=OpenApiTypes.OBJECT,
     )
