@@ -120,6 +120,10 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # production refuses the per-process memory cache that an empty CACHE_URL gives.
 CACHES = env_cache("CACHE_URL")
 # From this day of the month, last month's office-wide coverage report is issued by the scheduled job (docs/reports.md).
+# A letter batch is rendered by this many shard tasks side by side (set it to the worker processes available).
+LETTERS_BATCH_SHARDS = env_int("LETTERS_BATCH_SHARDS", 2)
+# Letters laid out per WeasyPrint call in a batch (10 one-page notices: files of about 85 KB; see docs/letters.md).
+LETTERS_RENDER_CHUNK = env_int("LETTERS_RENDER_CHUNK", 10)
 MONTHLY_REPORT_DAY = env_int("MONTHLY_REPORT_DAY", 10)
 if not 1 <= MONTHLY_REPORT_DAY <= 28:
     raise ImproperlyConfigured("MONTHLY_REPORT_DAY must be a day every month has (1-28).")

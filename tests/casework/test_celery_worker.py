@@ -1,55 +1,15 @@
 """The SLA sweep through a real Celery worker against Redis (not eager): the beat job as it runs in production."""
 
-import os
 import time
-import uuid
 
 import pytest
 from celery.result import EagerResult
-from django.test import override_settings
 
 from apps.casework.models import SlaNotice
 from apps.letters.models import Letter
 from apps.repairs.models import RepairCase
 from tests.repairs.conftest import at, filing
 from tests.repairs.helpers import complete
-from tests.support.services import ensure_server
-
-
-def _forget_connections(app):
-    """The app caches its broker pool, result backend and queue routing: rebuild them from the changed conf."""
-    app._pool = None
-    app._local.__dict__.pop("backend", None)
-    app.__dict__.pop("amqp", None)
-
-
-@pytest.fixture
-def real_celery():
-    """The project's Celery app pointed at Redis, eager mode off, with a worker running in this process."""
-    ensure_server("redis")
-    from celery.contrib.testing.worker import start_worker
-
-    from config.celery import app
-
-    url = os.environ.get("CELERY_TEST_BROKER_URL", "redis://127.0.0.1:6379/15")
-    keys = ("broker_url", "result_backend", "task_always_eager", "task_default_queue")
-    saved = {key: app.conf.get(key) for key in keys}
-    # a queue of our own: another test run's worker on the same Redis database must not take our messages
-    queue = f"casework-test-{uuid.uuid4().hex[:12]}"
-    app.conf.update(broker_url=url, result_backend=url, task_always_eager=False, task_default_queue=queue)
-    _forget_connections(app)
-    assert app.amqp.default_queue.name == queue
-    import apps.casework.tasks  # noqa: F401  (register the task with this app)
-
-    try:
-        with (
-            override_settings(CELERY_TASK_ALWAYS_EAGER=False),
-            start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=30),
-        ):
-            yield app
-    finally:
-        app.conf.update(**saved)
-        _forget_connections(app)
 
 
 @pytest.mark.redis
