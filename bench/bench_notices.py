@@ -12,8 +12,11 @@ then measures:
   in a warm Python process (the stylesheet parsed and the font loaded again for every notice), and as the
   `weasyprint` command run once per notice (a new process each time, as a shell loop over HTML files would do);
 - the production path: apps.letters.services.letter_batch_run, the batch job's service, run by `workers` processes
-  (shards of the batch): many notices per WeasyPrint call with the bundled font subset, pages split with pypdf,
-  SHA-256, files in private storage, one audit event per letter.
+  (shards of the batch, as the shard tasks do): many notices per WeasyPrint call with the bundled font subset, pages
+  split with qpdf, SHA-256, files in private storage, one audit event per letter;
+- or, with --celery, exactly as production runs it: a real Celery worker (`celery -A config worker -c workers`,
+  prefork) on Redis, the batch started by letter_batch_start, its job handing the letters to `workers` shard tasks;
+  the clock runs from the start until the batch reports done.
 
 It prints seconds per notice for both, notices per second, the speed-up, the largest file, and checks the text of a
 sample of the stored PDFs.
@@ -52,6 +55,8 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--check-sample", type=int, default=50)
     parser.add_argument("--database-url", default="", help="a PostgreSQL server to create the throwaway database on")
     parser.add_argument("--keep", action="store_true", help="keep the temporary directory (PDFs, SQLite database)")
+    parser.add_argument("--celery", action="store_true", help="render through a real Celery worker on Redis")
+    parser.add_argument("--broker", default="redis://127.0.0.1:6379/14", help="the Redis for --celery")
     return parser.parse_args()
 
 
@@ -60,6 +65,11 @@ def configure(args: argparse.Namespace, workdir: Path) -> str:
     os.environ["DJANGO_SETTINGS_MODULE"] = "config.settings.test"
     os.environ["VAR_DIR"] = str(workdir)
     os.environ["DJANGO_DEBUG"] = "0"
+    if args.celery:
+        os.environ["CELERY_BROKER_URL"] = args.broker
+        os.environ["CELERY_RESULT_BACKEND"] = args.broker
+        os.environ["CELERY_TASK_ALWAYS_EAGER"] = "0"
+        os.environ["LETTERS_BATCH_SHARDS"] = str(args.workers)
     dropped = ""
     if args.database_url:
         import psycopg
@@ -107,7 +117,7 @@ def setup_letters(count: int):
     from apps.letters import documents
     from apps.letters.models import Letter
     from apps.letters.selectors import letter_template_in_force
-    from apps.letters.services import letter_batch_create, letter_batch_start
+    from apps.letters.services import letter_batch_create
     from apps.subjects.services import add_months
     from apps.subjects.uscc import make_uscc
 
@@ -170,9 +180,6 @@ def setup_letters(count: int):
             )
         )
     Letter.objects.bulk_create(letters, batch_size=1000)
-    letter_batch_start(
-        batch=batch
-    )  # with eager Celery this would render right away: see run(), which does not commit here
     return batch
 
 
@@ -238,6 +245,65 @@ def worker(batch_id: int, shard: int, shards: int, chunk: int) -> None:
     connections.close_all()
 
 
+def run_with_processes(args: argparse.Namespace, batch) -> tuple[float, list[int]]:
+    """`workers` forked processes, each running the batch service on its shard (what each shard task does)."""
+    from apps.letters.models import LetterBatch
+
+    LetterBatch.objects.filter(pk=batch.pk).update(total=args.count)
+    context = multiprocessing.get_context("fork")
+    began = time.perf_counter()
+    processes = [
+        context.Process(target=worker, args=(batch.pk, shard, args.workers, args.chunk))
+        for shard in range(args.workers)
+    ]
+    for process in processes:
+        process.start()
+    for process in processes:
+        process.join()
+    return time.perf_counter() - began, [p.exitcode for p in processes if p.exitcode != 0]
+
+
+def run_with_celery(args: argparse.Namespace, batch) -> tuple[float, list[int]]:
+    """A real worker (prefork, `workers` processes) on the benchmark's Redis database; the batch started as the
+    product starts it. Its CPU is counted with this process's children (the worker is one)."""
+    import subprocess
+
+    import redis
+    from django.db import connections
+
+    from apps.letters.models import LetterBatch
+    from apps.letters.services import letter_batch_start
+    from config.celery import app
+
+    # The broker database is the benchmark's own (--broker): emptied so that no message of an earlier, interrupted
+    # run is waiting for the worker. Fails early and clearly when Redis is not there.
+    redis.Redis.from_url(args.broker).flushdb()
+    assert not app.conf.task_always_eager
+    env = {**os.environ, "LETTERS_RENDER_CHUNK": str(args.chunk)}
+    command = [
+        str(Path(sys.executable).with_name("celery")), "-A", "config", "worker", "--pool", "prefork",
+        "-c", str(args.workers), "-l", "warning", "--without-gossip", "--without-mingle",
+    ]  # fmt: skip
+    connections.close_all()
+    worker_process = subprocess.Popen(command, env=env, cwd=BASE_DIR)
+    try:
+        time.sleep(3)  # let the worker start before the clock does (its start-up is not what is measured)
+        began = time.perf_counter()
+        letter_batch_start(batch=batch)  # outside a transaction: the job is sent at once
+        while True:
+            status = LetterBatch.objects.filter(pk=batch.pk).values_list("status", flat=True).get()
+            if status in (LetterBatch.Status.DONE, LetterBatch.Status.DONE_WITH_ERRORS):
+                break
+            if worker_process.poll() is not None:
+                raise SystemExit(f"the Celery worker stopped (exit {worker_process.returncode})")
+            time.sleep(0.2)
+        elapsed = time.perf_counter() - began
+    finally:
+        worker_process.terminate()
+        worker_process.wait(timeout=60)
+    return elapsed, []
+
+
 def main() -> None:
     args = parse_args()
     workdir = Path(tempfile.mkdtemp(prefix="bench-notices-"))
@@ -257,12 +323,11 @@ def run(args: argparse.Namespace, workdir: Path) -> None:
     from django.conf import settings
     from django.db import connections
 
-    from apps.letters import fonts, pdf, tasks
+    from apps.letters import fonts, pdf
     from apps.letters.models import Letter, LetterBatch
     from apps.letters.selectors import storage_root
 
     # The batch job must not start on its own (Celery is eager in the test settings): the workers below take its place.
-    tasks.letter_batch_run.delay = lambda batch_id: None
     db = connections["default"]
     print(f"database: {db.vendor} {db.settings_dict['NAME']}; storage: {settings.PRIVATE_STORAGE_ROOT}")
     print(
@@ -298,22 +363,14 @@ def run(args: argparse.Namespace, workdir: Path) -> None:
 
     pdf._resources.cache_clear()
     connections.close_all()
-    context = multiprocessing.get_context("fork")
     load_before = os.getloadavg()
     cpu_before = resource.getrusage(resource.RUSAGE_CHILDREN)
-    began = time.perf_counter()
-    processes = [
-        context.Process(target=worker, args=(batch.pk, shard, args.workers, args.chunk))
-        for shard in range(args.workers)
-    ]
-    for process in processes:
-        process.start()
-    for process in processes:
-        process.join()
-    elapsed = time.perf_counter() - began
+    if args.celery:
+        elapsed, failed_workers = run_with_celery(args, batch)
+    else:
+        elapsed, failed_workers = run_with_processes(args, batch)
     cpu_after = resource.getrusage(resource.RUSAGE_CHILDREN)
     cpu_seconds = (cpu_after.ru_utime - cpu_before.ru_utime) + (cpu_after.ru_stime - cpu_before.ru_stime)
-    failed_workers = [p.exitcode for p in processes if p.exitcode != 0]
 
     batch = LetterBatch.objects.get(pk=batch.pk)
     rendered = Letter.objects.filter(batch=batch, status=Letter.Status.RENDERED)
@@ -324,7 +381,8 @@ def run(args: argparse.Namespace, workdir: Path) -> None:
         + (f", worker exit codes {failed_workers}" if failed_workers else "")
     )
     print(
-        f"rendered and stored {len(sizes)} notices in {elapsed:.1f} s with {args.workers} workers, chunks of {args.chunk}: "
+        f"rendered and stored {len(sizes)} notices in {elapsed:.1f} s with {args.workers} "
+        f"{'Celery worker processes (shard tasks)' if args.celery else 'forked workers'}, chunks of {args.chunk}: "
         f"{per_second:.1f} notices/s ({elapsed / max(len(sizes), 1):.4f} s/notice wall, "
         f"{args.workers * elapsed / max(len(sizes), 1):.4f} s/notice per core)"
     )

@@ -5,7 +5,8 @@
 - bench_deadline.py: working-day arithmetic against the naive chinese_calendar loop (target >= 100x);
 - bench_recompute.py: confirming a year's holidays with 1,000,000 open deadlines on PostgreSQL (target <= 60 s);
   skipped with the reason when no PostgreSQL answers on 127.0.0.1:5432 (or DATABASE_URL);
-- bench_notices.py: 10,000 repair notices rendered and stored (target >= 33 per second, <= 100 KB each).
+- bench_notices.py: 10,000 repair notices rendered and stored (target >= 33 per second, <= 100 KB each), through a
+  real Celery worker when Redis answers on 127.0.0.1:6379 (--celery), else by forked processes.
 
 --quick runs small sizes (a smoke run: the figures are not the targets' sizes). The exit status is 1 when a
 benchmark fails to run; whether a target is met is printed by each benchmark.
@@ -24,13 +25,17 @@ HERE = Path(__file__).resolve().parent
 DEFAULT_PG = "postgres://postgres@127.0.0.1:5432/credit_repair_bench"
 
 
-def postgres_answers(url: str) -> bool:
-    parsed = urlparse(url)
+def answers(host: str, port: int) -> bool:
     try:
-        with socket.create_connection((parsed.hostname or "127.0.0.1", parsed.port or 5432), timeout=2):
+        with socket.create_connection((host, port), timeout=2):
             return True
     except OSError:
         return False
+
+
+def postgres_answers(url: str) -> bool:
+    parsed = urlparse(url)
+    return answers(parsed.hostname or "127.0.0.1", parsed.port or 5432)
 
 
 def main() -> int:
@@ -43,7 +48,12 @@ def main() -> int:
     runs = [
         ("bench_deadline.py", ["--pairs", "2000"] if args.quick else [], {}),
         ("bench_recompute.py", ["--rows", "20000", "--sample", "2000"] if args.quick else [], {"DATABASE_URL": pg_url}),
-        ("bench_notices.py", ["--count", "200", "--check-sample", "5"] if args.quick else [], {}),
+        (
+            "bench_notices.py",
+            (["--count", "200", "--check-sample", "5"] if args.quick else [])
+            + (["--celery"] if answers("127.0.0.1", 6379) else []),
+            {},
+        ),
     ]
     failed = []
     for script, extra, env in runs:
