@@ -173,60 +173,64 @@ class Scope:
 # The rows ----------------------------------------------------------------------------------------------------------
 
 
-def _repair_commitments(scope: "Scope") -> dict:
-    period, population = scope.period, scope.population
+def _population_with(scope: Scope, *evidence: QuerySet) -> int:
+    """How many members of the population have at least one row in any of `evidence` (subqueries on OuterRef)."""
+    condition = Exists(evidence[0])
+    for more in evidence[1:]:
+        condition |= Exists(more)
+    return scope.population.filter(condition).count()
+
+
+def _repair_commitments(scope: Scope) -> dict:
     signed = Commitment.objects.filter(
-        subject=OuterRef("pk"), type=CommitmentType.CREDIT_REPAIR, signed_at__lt=period.end
+        subject=OuterRef("pk"), type=CommitmentType.CREDIT_REPAIR, signed_at__lt=scope.period.end
     )
-    numerator = population.filter(Exists(signed)).count()
     return _row(
         "repair_commitment",
         _("名单内在营主体签署信用修复承诺"),
-        numerator,
+        _population_with(scope, signed),
         scope.population_count,
         Target(">=", 1.0),
         _("分母：期末在严重失信主体名单内的在营主体数；分子：其中期末前签署过信用修复型信用承诺的主体数。"),
     )
 
 
-def _repair_training(scope: "Scope") -> dict:
-    period, population = scope.period, scope.population
+def _repair_training(scope: Scope) -> dict:
+    end = scope.period.end
     certificate = Letter.objects.filter(
         recipient_uscc=OuterRef("uscc"),
         code=TemplateCode.TRAINING_CERTIFICATE,
         status=Letter.Status.RENDERED,
-        created_at__lt=period.end,
+        created_at__lt=end,
     )
-    checked = RepairCase.objects.filter(subject=OuterRef("pk"), training_ok=True, verified_at__lt=period.end)
-    numerator = population.filter(Exists(certificate) | Exists(checked)).count()
+    checked = RepairCase.objects.filter(subject=OuterRef("pk"), training_ok=True, verified_at__lt=end)
     return _row(
         "repair_training",
         _("名单内在营主体参加信用修复培训"),
-        numerator,
+        _population_with(scope, certificate, checked),
         scope.population_count,
         Target(">=", 0.5),
         _("分母同上；分子：其中期末前取得培训证明（本系统出具的培训证明，或修复案件核查中确认的培训证明）的主体数。"),
     )
 
 
-def _credit_reports(scope: "Scope") -> dict:
-    period, population = scope.period, scope.population
+def _credit_reports(scope: Scope) -> dict:
+    end = scope.period.end
     requested = CreditReportRequest.objects.filter(
-        subject=OuterRef("pk"), created_at__lt=period.end, letter__status=Letter.Status.RENDERED
+        subject=OuterRef("pk"), created_at__lt=end, letter__status=Letter.Status.RENDERED
     )
-    checked = RepairCase.objects.filter(subject=OuterRef("pk"), credit_report_ok=True, verified_at__lt=period.end)
-    numerator = population.filter(Exists(requested) | Exists(checked)).count()
+    checked = RepairCase.objects.filter(subject=OuterRef("pk"), credit_report_ok=True, verified_at__lt=end)
     return _row(
         "credit_report",
         _("名单内在营主体提交信用报告"),
-        numerator,
+        _population_with(scope, requested, checked),
         scope.population_count,
         Target(">=", 0.8),
         _("分母同上；分子：其中期末前取得本系统出具的信用报告，或在修复案件中提交并经核查确认信用报告的主体数。"),
     )
 
 
-def _removed(scope: "Scope") -> dict:
+def _removed(scope: Scope) -> dict:
     period, department, population = scope.period, scope.department, scope.population
     year_start = _start_of(date(period.first.year, 1, 1))
     ever = Subject.objects.filter(
@@ -253,7 +257,7 @@ def _removed(scope: "Scope") -> dict:
     )
 
 
-def _listed_share(scope: "Scope") -> dict:
+def _listed_share(scope: Scope) -> dict:
     period = scope.period
     registered = Subject.objects.filter(operating_status=Subject.OperatingStatus.OPERATING).filter(
         Q(registered_on__isnull=True) | Q(registered_on__lte=period.on)
@@ -268,7 +272,7 @@ def _listed_share(scope: "Scope") -> dict:
     )
 
 
-def _double_publicity(scope: "Scope") -> dict:
+def _double_publicity(scope: Scope) -> dict:
     period, department = scope.period, scope.department
     records = NegativeRecord.objects.filter(
         kind=RecordKind.ADMINISTRATIVE_PENALTY, decision_date__gte=period.first, decision_date__lte=period.on
@@ -304,7 +308,7 @@ def _double_publicity(scope: "Scope") -> dict:
     )
 
 
-def _objections(scope: "Scope") -> dict:
+def _objections(scope: Scope) -> dict:
     period, department = scope.period, scope.department
     closed = Objection.objects.filter(closed_at__gte=period.start, closed_at__lt=period.end)
     if department is not None:
@@ -319,7 +323,7 @@ def _objections(scope: "Scope") -> dict:
     )
 
 
-def _two_documents(scope: "Scope") -> dict:
+def _two_documents(scope: Scope) -> dict:
     period, department = scope.period, scope.department
     coverage = two_documents_coverage(month=period.first, department_id=department.pk if department else None)
     return _row(
