@@ -99,6 +99,13 @@ class LetterBatchDetailApi(APIView):
 
     renderer_classes = [JSONRenderer, TemplateHTMLRenderer]
 
+    def perform_content_negotiation(self, request, force=False):
+        # Only the progress itself has a page; OPTIONS and refused methods answer in JSON whatever is asked (an HTML
+        # rendering of them has no template: it was a 500).
+        if request.method != "GET":
+            return JSONRenderer(), JSONRenderer.media_type
+        return super().perform_content_negotiation(request, force)
+
     @extend_schema(responses=OpenApiTypes.OBJECT)
     def get(self, request, batch_id: int) -> Response:
         batch = access_letter_batch_by_id(user=request.user, batch_id=batch_id)

@@ -167,3 +167,17 @@ def test_a_letter_that_cannot_be_drawn_fails_alone(users, departments, settings)
     if fonts.available_fallbacks():
         batch = letter_batch_run(batch=batch, retry_failed=True)
         assert (batch.done, batch.failed, batch.status) == (4, 0, LetterBatch.Status.DONE)
+
+
+@pytest.mark.django_db
+def test_batch_endpoint_answers_other_methods_with_json_errors_even_when_html_is_asked(api, users, departments):
+    batch = make_batch(users["officer"], departments["market"], 1)
+    client = api(users["officer"])
+    for method in ("patch", "delete"):
+        response = getattr(client, method)(f"/api/v1/letters/batches/{batch.pk}?format=html")
+        assert response.status_code == 405 and response.json()["error"] == "method_not_allowed", method
+    for asked in ({"path": f"/api/v1/letters/batches/{batch.pk}?format=html"}, {"HTTP_ACCEPT": "text/html"}):
+        response = client.options(asked.pop("path", f"/api/v1/letters/batches/{batch.pk}"), **asked)
+        assert response.status_code == 200 and response["Content-Type"].startswith("application/json")
+    response = client.get("/api/v1/letters/batches/999999?format=html")
+    assert response.status_code == 404
