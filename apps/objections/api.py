@@ -13,7 +13,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from apps.casework.services import idempotent_submit, upload_check
-from apps.core.api import Pagination
+from apps.core.api import ID_MAX, Pagination
 from apps.core.errors import ApplicationError
 from apps.subjects.models import NegativeRecord, Subject
 from apps.subjects.uscc import validate_uscc
@@ -44,10 +44,10 @@ class ObjectionListApi(APIView):
         status = serializers.ChoiceField(
             choices=[("open", gettext_lazy("处理中")), *Objection.Status.choices], required=False, default=""
         )
-        record = serializers.IntegerField(required=False, min_value=1, default=None)
+        record = serializers.IntegerField(required=False, min_value=1, max_value=ID_MAX, default=None)
 
     class InputSerializer(serializers.Serializer):
-        record = serializers.IntegerField(min_value=1)
+        record = serializers.IntegerField(min_value=1, max_value=ID_MAX)
         subject = UsccField(required=False, help_text=gettext_lazy("提出异议的主体；默认为该信息的主体"))
         ground = serializers.ChoiceField(choices=Ground.choices)
         statement = serializers.CharField(max_length=5000)

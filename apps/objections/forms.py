@@ -3,6 +3,8 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from apps.core.api import ID_MAX
+
 from .models import Ground
 
 
@@ -23,7 +25,7 @@ class MultipleFileField(forms.FileField):
 
 
 class ObjectionFileForm(forms.Form):
-    record = forms.IntegerField(label=_("异议信息编号"), min_value=1, widget=forms.HiddenInput)
+    record = forms.IntegerField(label=_("异议信息编号"), min_value=1, max_value=ID_MAX, widget=forms.HiddenInput)
     subject = forms.ChoiceField(label=_("提出异议的主体"))
     ground = forms.ChoiceField(label=_("异议理由"), choices=Ground.choices)
     statement = forms.CharField(label=_("异议陈述"), max_length=5000, widget=forms.Textarea(attrs={"rows": 6}))

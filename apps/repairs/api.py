@@ -13,7 +13,7 @@ from rest_framework.views import APIView
 from apps.casework.selectors import case_documents, case_notices
 from apps.casework.services import idempotent_submit, upload_check
 from apps.commitments.models import CommitmentTextVersion
-from apps.core.api import Pagination
+from apps.core.api import ID_MAX, Pagination
 from apps.core.errors import ApplicationError
 from apps.repairs.eligibility import repair_eligibility
 from apps.repairs.models import Channel, RepairCase, RepairKind, SanctionLift
@@ -283,7 +283,9 @@ def repair_detail(case: RepairCase, *, user: Any) -> dict[str, Any]:
 
 
 class RepairFilingInput(serializers.Serializer):
-    records = serializers.ListField(child=serializers.IntegerField(min_value=1), min_length=1, max_length=20)
+    records = serializers.ListField(
+        child=serializers.IntegerField(min_value=1, max_value=ID_MAX), min_length=1, max_length=20
+    )
     kind = serializers.ChoiceField(choices=RepairKind.choices)
     channel = serializers.ChoiceField(choices=Channel.choices, required=False)
     statement = serializers.CharField(max_length=5000, required=False, allow_blank=True, default="")
@@ -409,6 +411,8 @@ class RepairEligibilityApi(APIView):
         filters.is_valid(raise_exception=True)
         try:
             ids = [int(x) for x in filters.validated_data["records"].split(",") if x.strip()]
+            if not all(1 <= n <= ID_MAX for n in ids):
+                raise ValueError("out of range")
         except ValueError as exc:
             raise ApplicationError(
                 "invalid", _("records 应为逗号分隔的编号。"), fields={"records": [_("格式错误。")]}

@@ -88,6 +88,7 @@ def test_another_subject_is_joined_to_the_open_case(api, world):
         ({"statement": ""}, "statement"),
         ({"record": "abc"}, "record"),
         ({"record": 999999}, "record"),
+        ({"record": 2**70}, "record"),
         ({"subject": "91350100M000100Y44"}, "subject"),
         ({"channel": "fax"}, "channel"),
         ({"claimed": "not a dict"}, "claimed"),

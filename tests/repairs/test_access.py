@@ -113,3 +113,13 @@ def test_an_applicant_cannot_see_another_enterprises_case(clock, users, world, a
     assert other.get("/api/v1/tasks?queue=available").json()["count"] == 0
     mine = api(users["applicant"]).get(f"/api/v1/repairs/{body['id']}")
     assert mine.status_code == 200 and mine.json()["subject"]["uscc"] == world["subject"].uscc
+
+
+def test_record_ids_beyond_any_column_are_refused_not_a_server_error(clock, users, world, api):
+    huge = 2**70
+    client = api(users["applicant"])
+    response = client.post("/api/v1/repairs", filing(world["record"], records=[huge]), format="json")
+    assert response.status_code == 400 and "records" in response.json()["fields"]
+    response = client.get(f"/api/v1/repairs/eligibility?records={huge}")
+    assert response.status_code == 400 and "records" in response.json()["fields"]
+    assert RepairCase.objects.count() == 0
