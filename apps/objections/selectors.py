@@ -254,6 +254,24 @@ def _is_staff_viewer(user: User, objection: Objection) -> bool:
     return user.has_perm(VIEW) or user.has_perm(VIEW, objection)
 
 
+def objection_row(objection: Objection, *, user: User) -> dict[str, Any]:
+    """What a list of cases shows (the portal's 我的异议): the summary, the disputed record, the clock and its
+    pauses, the letters. Not the history, documents and parties a case page reads (a list building full details
+    ran them all for every row)."""
+    clock = objection_clock(objection=objection)
+    record = objection.record
+    body = objection_summary(objection)
+    body.update(
+        {
+            "record": {"id": record.pk, "kind_display": record.get_kind_display(), "decision_no": record.decision_no},
+            "clock": clock,
+            "pauses": clock["pauses"] if clock else [],
+            "letters": objection_letters(objection=objection, user=user),
+        }
+    )
+    return body
+
+
 def objection_detail(objection: Objection, *, user: User) -> dict[str, Any]:
     """Status, current step, due date, provisional flag, pauses, skipped days, history, documents, letters."""
     staff = _is_staff_viewer(user, objection)

@@ -23,7 +23,14 @@ from apps.subjects.selectors import access_record_by_id, records_visible_to
 
 from .forms import MaterialForm, ObjectionFileForm
 from .models import Channel, Objection
-from .selectors import ANSWER, access_objection_by_id, objection_detail, objection_list, open_objection_for_record
+from .selectors import (
+    ANSWER,
+    access_objection_by_id,
+    objection_detail,
+    objection_list,
+    objection_row,
+    open_objection_for_record,
+)
 from .services import objection_file, objection_material_submit
 
 
@@ -41,10 +48,7 @@ def _form_errors(form, error: ApplicationError) -> None:
 
 @login_required
 def objection_list_page(request):
-    cases = [
-        objection_detail(objection, user=request.user)
-        for objection in objection_list(user=request.user).select_related("applicant", "filed_by")[:100]
-    ]
+    cases = [objection_row(objection, user=request.user) for objection in objection_list(user=request.user)[:100]]
     subjects = _subjects_for(request.user)
     records = (
         records_visible_to(user=request.user)

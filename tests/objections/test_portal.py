@@ -39,6 +39,7 @@ def test_file_from_the_portal_and_see_the_mark(world):
     assert objection.reference in detail and "异议处理中" in detail and str(objection.due_date) in detail
     listing = client.get("/portal/objections/").content.decode()
     assert objection.reference in listing and "异议处理中" in listing
+    assert world["record"].decision_no in listing and str(objection.due_date) in listing
 
 
 def test_the_same_subject_again_is_sent_to_the_open_case(world):
