@@ -15,25 +15,12 @@ from rest_framework.views import APIView
 from apps.casework.services import idempotent_submit, upload_check
 from apps.core.api import ID_MAX, Pagination
 from apps.core.errors import ApplicationError
+from apps.subjects.fields import UsccField
 from apps.subjects.models import NegativeRecord, Subject
-from apps.subjects.uscc import validate_uscc
 
 from .models import Channel, Ground, Objection
 from .selectors import ANSWER, access_objection_by_id, objection_detail, objection_list, objection_summary
 from .services import objection_file, objection_material_submit
-
-
-class UsccField(serializers.CharField):
-    def __init__(self, **kwargs):
-        kwargs.setdefault("max_length", 32)
-        super().__init__(**kwargs)
-
-    def to_internal_value(self, data):
-        value = super().to_internal_value(data)
-        result = validate_uscc(value)
-        if not result.valid:
-            raise serializers.ValidationError([e.message for e in result.errors])
-        return result.code
 
 
 class ObjectionListApi(APIView):

@@ -11,6 +11,7 @@ from apps.accounts.models import Department
 from apps.core.api import Pagination
 from apps.core.errors import ApplicationError
 from apps.core.registry import subject_cases
+from apps.subjects.fields import UsccField
 from apps.subjects.models import NegativeRecord, RecordKind, Severity, Subject
 from apps.subjects.selectors import (
     access_record_by_id,
@@ -22,21 +23,6 @@ from apps.subjects.selectors import (
 )
 from apps.subjects.services import record_create, subject_create
 from apps.subjects.uscc import validate_uscc
-
-
-class UsccField(serializers.CharField):
-    """A code field whose errors name the position and the expected check character."""
-
-    def __init__(self, **kwargs):
-        kwargs.setdefault("max_length", 32)
-        super().__init__(**kwargs)
-
-    def to_internal_value(self, data):
-        value = super().to_internal_value(data)
-        result = validate_uscc(value)
-        if not result.valid:
-            raise serializers.ValidationError([e.message for e in result.errors])
-        return result.code
 
 
 class UsccCheckApi(APIView):
