@@ -1,21 +1,12 @@
 import pytest
-from django.core.cache import cache
 
 from tests.letters.support import grant_extra_role_permissions
+from tests.support.letter_fixtures import fresh_throttle_counts, private_storage, run_on_commit
 
-
-@pytest.fixture(autouse=True)
-def fresh_throttle_counts():
-    """Public verification is rate-limited per address through the cache; each test starts with clean counts."""
-    cache.clear()
-
-
-@pytest.fixture(autouse=True)
-def private_storage(settings, tmp_path):
-    settings.PRIVATE_STORAGE_ROOT = tmp_path / "private"
-    return settings.PRIVATE_STORAGE_ROOT
+__all__ = ["fresh_throttle_counts", "private_storage", "run_on_commit"]
 
 
 @pytest.fixture
 def role_perms(db):
+    """Asked for by the tests that rely on the letters roles (not autouse here: many letters tests need no db)."""
     grant_extra_role_permissions()
