@@ -18,7 +18,8 @@ sys.path.insert(0, str(ROOT))
 
 from tests.support.services import PORTS, START_COMMANDS, reachable  # noqa: E402
 
-PG_URL = "postgres://postgres@127.0.0.1:5432/credit_repair"
+# PG_TEST_URL lets two checkouts on one machine run their PostgreSQL passes side by side (each its own database).
+PG_URL = os.environ.get("PG_TEST_URL", "postgres://postgres@127.0.0.1:5432/credit_repair")
 CI = os.environ.get("CI", "").lower() == "true"
 
 
