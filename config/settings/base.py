@@ -1,5 +1,6 @@
 """Settings shared by every environment. Values that differ come from the environment through config.env."""
 
+from datetime import timedelta
 from pathlib import Path
 from urllib.parse import parse_qs, unquote, urlparse
 
@@ -34,6 +35,7 @@ INSTALLED_APPS = [
     "django_celery_beat",
     "viewflow",
     "viewflow.workflow",
+    "axes",
     "apps.core",
     "apps.accounts",
     "apps.subjects",
@@ -59,6 +61,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last: turns a login that django-axes refused (too many failures) into the page saying when to try again.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -131,6 +135,8 @@ if not 1 <= MONTHLY_REPORT_DAY <= 28:
 
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
+    # First: refuses every login attempt while the username or the address is locked out (django-axes).
+    "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
     "guardian.backends.ObjectPermissionBackend",
 ]
@@ -142,6 +148,36 @@ AUTH_PASSWORD_VALIDATORS = [
 LOGIN_URL = "/accounts/login/"
 LOGIN_REDIRECT_URL = "/"
 ANONYMOUS_USER_NAME = None  # guardian: no anonymous object permissions
+
+# Password guessing (django-axes, counting in its own tables: the admin shows attempts, failures and lockouts).
+# After LOGIN_FAILURE_LIMIT failed logins for one username, or from one client address, every login for it is refused
+# for LOGIN_LOCKOUT_MINUTES after the last failure: on the token API, the login page and the admin's login alike.
+LOGIN_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 20)
+LOGIN_LOCKOUT_MINUTES = env_int("LOGIN_LOCKOUT_MINUTES", 15)
+if LOGIN_FAILURE_LIMIT < 1 or LOGIN_LOCKOUT_MINUTES < 1:
+    raise ImproperlyConfigured("LOGIN_FAILURE_LIMIT and LOGIN_LOCKOUT_MINUTES must be at least 1.")
+AXES_FAILURE_LIMIT = LOGIN_FAILURE_LIMIT
+AXES_COOLOFF_TIME = timedelta(minutes=LOGIN_LOCKOUT_MINUTES)
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]  # either one reaching the limit locks
+# Attempts during a lockout are refused without being counted, so the time we announce stays true; counting them
+# would also let anyone keep a victim's account locked for ever by sending one wrong password now and then.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+# A success does not wipe the count: it would wipe the address's count too, and one valid account would then give
+# its holder a fresh budget of guesses against every other account.
+AXES_RESET_ON_SUCCESS = False
+# The client address as the rest of the product sees it (REST_FRAMEWORK["NUM_PROXIES"] below): X-Forwarded-For is
+# believed only as deep as the proxies in front of us. (axes' own AXES_IPWARE_* settings need django-ipware, which
+# is not installed: this callable takes their place.)
+AXES_CLIENT_IP_CALLABLE = "apps.accounts.login_guard.client_ip"
+AXES_LOCKOUT_CALLABLE = "apps.accounts.login_guard.lockout_response"
+AXES_HTTP_RESPONSE_CODE = 429
+AXES_ENABLE_ACCESS_FAILURE_LOG = True  # one row per failure, flagged when it locked: the audit trail in the admin
+
+# API tokens expire this many hours after they were issued (a new login issues a new one); users revoke their own
+# (POST /api/v1/auth/token/revoke), administrators anyone's (the admin's user list).
+API_TOKEN_TTL_HOURS = env_int("API_TOKEN_TTL_HOURS", 12)
+if API_TOKEN_TTL_HOURS < 1:
+    raise ImproperlyConfigured("API_TOKEN_TTL_HOURS must be at least 1.")
 
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", _("简体中文")), ("en", _("English"))]
@@ -160,7 +196,7 @@ UPLOAD_MAX_BYTES = env_int("UPLOAD_MAX_BYTES", 10 * 1024 * 1024)
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.TokenAuthentication",
+        "apps.accounts.authentication.ExpiringTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
