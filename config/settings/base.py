@@ -4,6 +4,7 @@ from datetime import timedelta
 from pathlib import Path
 from urllib.parse import parse_qs, unquote, urlparse
 
+from csp.constants import NONCE, NONE, SELF, UNSAFE_INLINE
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -30,12 +31,14 @@ INSTALLED_APPS = [
     "rest_framework",
     "rest_framework.authtoken",
     "drf_spectacular",
+    "drf_spectacular_sidecar",
     "django_filters",
     "guardian",
     "django_celery_beat",
     "viewflow",
     "viewflow.workflow",
     "axes",
+    "csp",
     "apps.core",
     "apps.accounts",
     "apps.subjects",
@@ -53,6 +56,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "apps.core.middleware.RejectNulCharactersMiddleware",  # before anything reads the database with request data
@@ -80,6 +84,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
                 "apps.core.context_processors.product",
+                "csp.context_processors.nonce",
             ],
         },
     }
@@ -194,6 +199,29 @@ PRIVATE_STORAGE_ROOT = VAR_DIR / "private"
 MEDIA_ROOT = PRIVATE_STORAGE_ROOT
 UPLOAD_MAX_BYTES = env_int("UPLOAD_MAX_BYTES", 10 * 1024 * 1024)
 
+# Content-Security-Policy (django-csp) in every environment, so the tests and the browser test see what production
+# sends. Scripts and stylesheets come from our own origin; the few inline <script>/<style> blocks carry the
+# request's nonce ({{ request.csp_nonce }}); no inline event handlers, no eval, no other host.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF, NONCE],
+        # The hash: the one <style> block of Viewflow's "cancel process" page (viewflow/workflow/process_cancel.html,
+        # Viewflow 2.4), which Turbo may bring in without a page load, where no fresh nonce could cover it.
+        "style-src": [SELF, NONCE, "'sha256-HW5I1ULR9x0vIVVcaat2eXOHIcC0cdBDo/7F/aiajr4='"],
+        # style="..." attributes only (not <style> blocks, not scripts): Viewflow's material templates set layout in
+        # some 80 of them (margins, widths) and a nonce cannot cover an attribute. Styles cannot run code.
+        "style-src-attr": [UNSAFE_INLINE],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    },
+}
+
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "apps.accounts.authentication.ExpiringTokenAuthentication",
@@ -216,6 +244,13 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": "Credit repair and objection case management, API v1.",
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
+    # Swagger UI and ReDoc from the vendored drf-spectacular-sidecar static files: offices run on intranets, and the
+    # Content-Security-Policy below allows scripts from our own origin only.
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    # No badge from validator.swagger.io: the page talks to our own server only.
+    "SWAGGER_UI_SETTINGS": {"deepLinking": True, "validatorUrl": None},
 }
 
 # Celery: without a broker URL tasks run in-process (the embedded default); production and CI set Redis.
