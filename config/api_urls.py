@@ -1,10 +1,11 @@
 from django.urls import include, path, re_path
 
-from apps.accounts.api import TokenObtainApi
+from apps.accounts.api import TokenObtainApi, TokenRevokeApi
 from apps.core.api import api_not_found
 
 urlpatterns = [
     path("auth/token", TokenObtainApi.as_view(), name="api-token"),
+    path("auth/token/revoke", TokenRevokeApi.as_view(), name="api-token-revoke"),
     path("", include("apps.sla.urls")),
     path("", include("apps.subjects.urls")),
     path("", include("apps.letters.urls")),

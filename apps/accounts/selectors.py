@@ -1,3 +1,12 @@
+import math
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from axes.helpers import get_client_parameters, get_cool_off, get_failure_limit
+from axes.models import AccessAttempt
+from django.utils import formats, timezone
+from django.utils.translation import gettext as _
+
 from apps.accounts.models import Department, User
 
 
@@ -11,3 +20,64 @@ def access_department_by_id(*, user: User, department_id: int) -> Department:
 def department_members(*, department: Department, role: str | None = None):
     qs = User.objects.filter(department=department, is_active=True)
     return qs.filter(role=role) if role else qs
+
+
+@dataclass(frozen=True)
+class Lockout:
+    until: datetime  # aware; the first moment a login is accepted again
+
+    def retry_after(self, now: datetime | None = None) -> int:
+        """Whole seconds until then (for Retry-After), at least 1."""
+        return max(1, math.ceil((self.until - (now or timezone.now())).total_seconds()))
+
+    @property
+    def until_minute(self) -> datetime:
+        """The end rounded up to the minute, local time: what we tell people ("try again at 15:42")."""
+        return timezone.localtime(_next_minute(self.until))
+
+    def message(self, now: datetime | None = None) -> str:
+        now = now or timezone.now()
+        local = self.until_minute
+        when = local.strftime("%H:%M")
+        if local.date() != timezone.localdate(now):
+            when = f"{formats.date_format(local, 'DATE_FORMAT')} {when}"
+        return _("登录失败次数过多，已暂时锁定。请于 %(time)s 后再试（约 %(minutes)d 分钟）。") % {
+            "time": when,
+            "minutes": math.ceil(self.retry_after(now) / 60),
+        }
+
+
+def _next_minute(moment: datetime) -> datetime:
+    """Rounded up, so "try again at 15:42" is never too early."""
+    floor = moment.replace(second=0, microsecond=0)
+    return floor if floor == moment else floor + timedelta(minutes=1)
+
+
+def _release(rows: list[tuple[datetime, int]], limit: int, cool_off: timedelta) -> datetime | None:
+    """When failures (last attempt time, count) stop reaching the limit. A row's failures count until its last
+    attempt is cool_off old, so the oldest rows drop out first."""
+    total = sum(failures for _at, failures in rows)
+    release = None
+    for at, failures in sorted(rows):
+        if total < limit:
+            break
+        release, total = at + cool_off, total - failures
+    return release
+
+
+def lockout_for(*, username: str | None, ip_address: str | None, now: datetime | None = None) -> Lockout | None:
+    """The lockout that refuses a login of `username` from `ip_address` now, or None. Either the username's or the
+    address's failures may lock (settings.AXES_LOCKOUT_PARAMETERS); the later release wins."""
+    now = now or timezone.now()
+    cool_off = get_cool_off()
+    if cool_off is None:  # permanent lockouts are not configured here
+        return None
+    limit = get_failure_limit(None, None)
+    recent = AccessAttempt.objects.filter(attempt_time__gte=now - cool_off)
+    releases = []
+    for params in get_client_parameters(username, ip_address, "", None):  # type: ignore[arg-type]
+        rows = list(recent.filter(**params).values_list("attempt_time", "failures_since_start"))
+        release = _release(rows, limit, cool_off)
+        if release is not None and release > now:
+            releases.append(release)
+    return Lockout(until=max(releases)) if releases else None

@@ -1,8 +1,10 @@
-"""Writes of the accounts app: users, departments and their permission groups."""
+"""Writes of the accounts app: users, departments and their permission groups, API tokens."""
 
 from django.contrib.auth.models import Group, Permission
 from django.db import transaction
+from rest_framework.authtoken.models import Token
 
+from apps.accounts.authentication import token_is_expired
 from apps.accounts.models import Department, Role, User
 from apps.accounts.roles import ROLE_PERMISSIONS, role_group_name
 from apps.core.services import case_event_record
@@ -86,3 +88,27 @@ def _user_groups_sync(user: User) -> None:
         groups.append(user.department.group)
     keep = user.groups.exclude(name__startswith="role:").exclude(name__startswith="dept:")
     user.groups.set([*keep, *groups])
+
+
+@transaction.atomic
+def token_issue(*, user: User) -> Token:
+    """The user's API token after a successful login: the current one while it lives (every client of the user
+    shares it), else a new one with a full lifetime (settings.API_TOKEN_TTL_HOURS)."""
+    current = Token.objects.select_for_update().filter(user=user).first()
+    if current is not None and not token_is_expired(current):
+        return current
+    if current is not None:
+        current.delete()
+    token, _created = Token.objects.get_or_create(user=user)  # a concurrent login may have made it meanwhile
+    return token
+
+
+@transaction.atomic
+def token_revoke(*, user: User, acting_user: User) -> bool:
+    """Delete the user's API token: every client using it gets 401 from now on. False when there was none."""
+    deleted, _ = Token.objects.filter(user=user).delete()
+    if deleted:
+        case_event_record(
+            case=user, kind="api_token_revoked", acting_user=acting_user, data={"username": user.get_username()}
+        )
+    return bool(deleted)

@@ -1,8 +1,10 @@
 """Settings shared by every environment. Values that differ come from the environment through config.env."""
 
+from datetime import timedelta
 from pathlib import Path
 from urllib.parse import parse_qs, unquote, urlparse
 
+from csp.constants import NONCE, NONE, SELF, UNSAFE_INLINE
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -29,11 +31,14 @@ INSTALLED_APPS = [
     "rest_framework",
     "rest_framework.authtoken",
     "drf_spectacular",
+    "drf_spectacular_sidecar",
     "django_filters",
     "guardian",
     "django_celery_beat",
     "viewflow",
     "viewflow.workflow",
+    "axes",
+    "csp",
     "apps.core",
     "apps.accounts",
     "apps.subjects",
@@ -51,6 +56,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "apps.core.middleware.RejectNulCharactersMiddleware",  # before anything reads the database with request data
@@ -59,6 +65,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last: turns a login that django-axes refused (too many failures) into the page saying when to try again.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -76,6 +84,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
                 "apps.core.context_processors.product",
+                "csp.context_processors.nonce",
             ],
         },
     }
@@ -131,6 +140,8 @@ if not 1 <= MONTHLY_REPORT_DAY <= 28:
 
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
+    # First: refuses every login attempt while the username or the address is locked out (django-axes).
+    "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
     "guardian.backends.ObjectPermissionBackend",
 ]
@@ -142,6 +153,36 @@ AUTH_PASSWORD_VALIDATORS = [
 LOGIN_URL = "/accounts/login/"
 LOGIN_REDIRECT_URL = "/"
 ANONYMOUS_USER_NAME = None  # guardian: no anonymous object permissions
+
+# Password guessing (django-axes, counting in its own tables: the admin shows attempts, failures and lockouts).
+# After LOGIN_FAILURE_LIMIT failed logins for one username, or from one client address, every login for it is refused
+# for LOGIN_LOCKOUT_MINUTES after the last failure: on the token API, the login page and the admin's login alike.
+LOGIN_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 20)
+LOGIN_LOCKOUT_MINUTES = env_int("LOGIN_LOCKOUT_MINUTES", 15)
+if LOGIN_FAILURE_LIMIT < 1 or LOGIN_LOCKOUT_MINUTES < 1:
+    raise ImproperlyConfigured("LOGIN_FAILURE_LIMIT and LOGIN_LOCKOUT_MINUTES must be at least 1.")
+AXES_FAILURE_LIMIT = LOGIN_FAILURE_LIMIT
+AXES_COOLOFF_TIME = timedelta(minutes=LOGIN_LOCKOUT_MINUTES)
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]  # either one reaching the limit locks
+# Attempts during a lockout are refused without being counted, so the time we announce stays true; counting them
+# would also let anyone keep a victim's account locked for ever by sending one wrong password now and then.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+# A success does not wipe the count: it would wipe the address's count too, and one valid account would then give
+# its holder a fresh budget of guesses against every other account.
+AXES_RESET_ON_SUCCESS = False
+# The client address as the rest of the product sees it (REST_FRAMEWORK["NUM_PROXIES"] below): X-Forwarded-For is
+# believed only as deep as the proxies in front of us. (axes' own AXES_IPWARE_* settings need django-ipware, which
+# is not installed: this callable takes their place.)
+AXES_CLIENT_IP_CALLABLE = "apps.accounts.login_guard.client_ip"
+AXES_LOCKOUT_CALLABLE = "apps.accounts.login_guard.lockout_response"
+AXES_HTTP_RESPONSE_CODE = 429
+AXES_ENABLE_ACCESS_FAILURE_LOG = True  # one row per failure, flagged when it locked: the audit trail in the admin
+
+# API tokens expire this many hours after they were issued (a new login issues a new one); users revoke their own
+# (POST /api/v1/auth/token/revoke), administrators anyone's (the admin's user list).
+API_TOKEN_TTL_HOURS = env_int("API_TOKEN_TTL_HOURS", 12)
+if API_TOKEN_TTL_HOURS < 1:
+    raise ImproperlyConfigured("API_TOKEN_TTL_HOURS must be at least 1.")
 
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", _("简体中文")), ("en", _("English"))]
@@ -158,9 +199,32 @@ PRIVATE_STORAGE_ROOT = VAR_DIR / "private"
 MEDIA_ROOT = PRIVATE_STORAGE_ROOT
 UPLOAD_MAX_BYTES = env_int("UPLOAD_MAX_BYTES", 10 * 1024 * 1024)
 
+# Content-Security-Policy (django-csp) in every environment, so the tests and the browser test see what production
+# sends. Scripts and stylesheets come from our own origin; the few inline <script>/<style> blocks carry the
+# request's nonce ({{ request.csp_nonce }}); no inline event handlers, no eval, no other host.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF, NONCE],
+        # The hash: the one <style> block of Viewflow's "cancel process" page (viewflow/workflow/process_cancel.html,
+        # Viewflow 2.4), which Turbo may bring in without a page load, where no fresh nonce could cover it.
+        "style-src": [SELF, NONCE, "'sha256-HW5I1ULR9x0vIVVcaat2eXOHIcC0cdBDo/7F/aiajr4='"],
+        # style="..." attributes only (not <style> blocks, not scripts): Viewflow's material templates set layout in
+        # some 80 of them (margins, widths) and a nonce cannot cover an attribute. Styles cannot run code.
+        "style-src-attr": [UNSAFE_INLINE],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    },
+}
+
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.TokenAuthentication",
+        "apps.accounts.authentication.ExpiringTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
@@ -180,6 +244,13 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": "Credit repair and objection case management, API v1.",
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
+    # Swagger UI and ReDoc from the vendored drf-spectacular-sidecar static files: offices run on intranets, and the
+    # Content-Security-Policy below allows scripts from our own origin only.
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    # No badge from validator.swagger.io: the page talks to our own server only.
+    "SWAGGER_UI_SETTINGS": {"deepLinking": True, "validatorUrl": None},
 }
 
 # Celery: without a broker URL tasks run in-process (the embedded default); production and CI set Redis.

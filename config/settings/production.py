@@ -5,7 +5,7 @@ from django.core.exceptions import ImproperlyConfigured
 from config.env import LOCMEM_CACHE, env_bool, env_int, env_str
 
 from .base import *  # noqa: F403
-from .base import CACHES, DATABASES, DEMO_MODE, SECRET_KEY
+from .base import CACHES, DATABASES, DEMO_MODE, REST_FRAMEWORK, SECRET_KEY
 
 DEBUG = False
 if SECRET_KEY.startswith("insecure-") or len(SECRET_KEY) < 40:
@@ -19,8 +19,19 @@ if CACHES["default"]["BACKEND"] == LOCMEM_CACHE:
     raise ImproperlyConfigured("Production needs a cache shared by all processes: set CACHE_URL=redis://host:6379/1")
 CELERY_BROKER_URL = env_str("CELERY_BROKER_URL")
 CELERY_TASK_ALWAYS_EAGER = False
+
+# HTTPS only (`manage.py check --deploy` is clean with these defaults).
 SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", True)
 CSRF_COOKIE_SECURE = env_bool("CSRF_COOKIE_SECURE", True)
-SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 0)
+SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]  # the load balancer's health check may speak plain HTTP
+# Behind proxies (NUM_PROXIES > 0) the connection is theirs: believe the proxy's X-Forwarded-Proto for "is this
+# HTTPS". Without a proxy the header would come from the client itself, so it is not read at all.
+if REST_FRAMEWORK["NUM_PROXIES"] > 0:
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 365 * 24 * 3600)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", True)
+# The preload token only; entering the domain in the browsers' list is a separate, deliberate step.
+SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", True)
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"

@@ -1,10 +1,13 @@
 import os
+import re
+import secrets
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 from django.core.exceptions import ImproperlyConfigured
+from django.test import Client
 
 from apps.accounts.models import Role
 from config.env import env_cache
@@ -108,3 +111,62 @@ def test_officer_needs_a_department(departments):
 
     with pytest.raises(ValidationError):
         user_create(username="nodept", password="x-pass-2026", role=Role.OFFICER)
+
+
+def _production_run(args, env_extra):
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "DEMO_", "SECURE_", "NUM_PROXIES"))}
+    env.update({"DJANGO_SETTINGS_MODULE": "config.settings.production", **env_extra})
+    return subprocess.run([sys.executable, *args], cwd=ROOT, env=env, capture_output=True, text=True)
+
+
+DEPLOYABLE = {
+    **PROPER,
+    "DJANGO_SECRET_KEY": secrets.token_urlsafe(48)[:50],
+    "DATABASE_URL": "postgres://credit:pw@db.internal:5432/credit_repair",
+    "CACHE_URL": "redis://cache.internal:6379/1",
+    "CELERY_BROKER_URL": "redis://cache.internal:6379/0",
+    "DJANGO_ALLOWED_HOSTS": "xyxf.example.gov.cn",
+}
+
+
+def test_production_passes_the_deployment_checklist_without_a_warning():
+    result = _production_run(["manage.py", "check", "--deploy"], DEPLOYABLE)
+    assert result.returncode == 0, result.stderr
+    assert "System check identified no issues (0 silenced)." in result.stdout
+    assert "WARNING" not in result.stdout and "?: (" not in result.stderr
+
+
+SHOW_SECURITY = (
+    "import django; django.setup(); from django.conf import settings as s; "
+    "print(s.SECURE_PROXY_SSL_HEADER, s.SECURE_SSL_REDIRECT, s.SECURE_HSTS_SECONDS, s.SECURE_HSTS_INCLUDE_SUBDOMAINS,"
+    " s.SECURE_HSTS_PRELOAD, s.SESSION_COOKIE_SECURE, s.CSRF_COOKIE_SECURE)"
+)
+
+
+@pytest.mark.parametrize(
+    ("extra", "printed"),
+    [
+        ({}, "None True 31536000 True True True True"),
+        ({"NUM_PROXIES": "1"}, "('HTTP_X_FORWARDED_PROTO', 'https') True 31536000 True True True True"),
+        ({"SECURE_HSTS_PRELOAD": "0", "SECURE_HSTS_SECONDS": "600"}, "None True 600 True False True True"),
+    ],
+)
+def test_production_believes_x_forwarded_proto_only_behind_proxies(extra, printed):
+    """Without a proxy a client could send X-Forwarded-Proto itself and pass for HTTPS."""
+    result = _production_run(["-c", SHOW_SECURITY], {**DEPLOYABLE, **extra})
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == printed
+
+
+@pytest.mark.django_db
+def test_pages_carry_a_strict_content_security_policy():
+    response = Client().get("/verify/")
+    policy = dict(part.strip().split(" ", 1) for part in response["Content-Security-Policy"].split(";"))
+    assert policy["default-src"] == "'self'"
+    assert policy["frame-ancestors"] == "'none'" and policy["object-src"] == "'none'"
+    assert policy["img-src"] == "'self' data:"
+    nonce = re.search(r"'nonce-([^']+)'", policy["script-src"]).group(1)
+    assert "unsafe" not in policy["script-src"] and "unsafe" not in policy["style-src"]
+    # The page's inline <style> carries this response's nonce; the next response has another one.
+    assert f'<style nonce="{nonce}">' in response.content.decode()
+    assert nonce not in Client().get("/verify/")["Content-Security-Policy"]
