@@ -29,7 +29,7 @@ from apps.casework.services import sla_notice_acknowledge, task_claim, task_comp
 from apps.core.api import Pagination
 from apps.core.audience import Audience
 from apps.core.errors import ApplicationError
-from apps.core.schema import paginated
+from apps.core.schema import ErrorOutput, paginated
 
 
 def _list_actions(task: CaseTask, user: Any, queue: str) -> list[str]:
@@ -67,13 +67,22 @@ def task_audience(*, user: Any, case: Any) -> Audience:
     return case_audience(user=user, case=case) if case is not None else Audience.PARTY
 
 
+def staff_task_or_403(*, user: Any, task_id: int) -> tuple[CaseTask, Any]:
+    """A task to act on (claim, release, complete) and its case: a party of the case may follow the task but not
+    act on it, and is refused before anything could tell it who holds the task."""
+    task = access_task_by_id(user=user, task_id=task_id)
+    case = task_cases([task]).get(task.pk)
+    if not task_audience(user=user, case=case).internal:
+        raise ApplicationError("forbidden", _("该任务由承办部门办理。"), status_code=403)
+    return task, case
+
+
 def task_output(body: dict[str, Any], *, audience: Audience, detail: bool = False) -> dict[str, Any]:
     if not audience.internal:
         return PartyTaskOutput(body).data
     return (StaffTaskDetailOutput if detail else StaffTaskOutput)(body).data
 
 
-TASK = PolymorphicProxySerializer("Task", serializers=[PartyTaskOutput, StaffTaskOutput], resource_type_field_name=None)
 TASK_DETAIL = PolymorphicProxySerializer(
     "TaskDetail", serializers=[PartyTaskOutput, StaffTaskDetailOutput], resource_type_field_name=None
 )
@@ -137,34 +146,37 @@ class TaskDetailApi(APIView):
 class TaskClaimApi(APIView):
     """Claim a free task. Two people claiming at once: one gets 200, the other 409 with who holds it."""
 
-    @extend_schema(request=None, responses=TASK)
+    @extend_schema(request=None, responses={200: StaffTaskOutput, 403: ErrorOutput, 404: ErrorOutput, 409: ErrorOutput})
     def post(self, request, task_id: int):
-        task = access_task_by_id(user=request.user, task_id=task_id)
+        task, case = staff_task_or_403(user=request.user, task_id=task_id)
         task = task_claim(task=task, acting_user=request.user)
-        case = task_cases([task]).get(task.pk)
-        body = task_body(task, case=case, actions=task_actions(task=task, user=request.user))
-        return Response(task_output(body, audience=task_audience(user=request.user, case=case)))
+        return Response(
+            StaffTaskOutput(task_body(task, case=case, actions=task_actions(task=task, user=request.user))).data
+        )
 
 
 class TaskReleaseApi(APIView):
     """Give a claimed task back to the queue."""
 
-    @extend_schema(request=None, responses=TASK)
+    @extend_schema(request=None, responses={200: StaffTaskOutput, 403: ErrorOutput, 404: ErrorOutput, 409: ErrorOutput})
     def post(self, request, task_id: int):
-        task = access_task_by_id(user=request.user, task_id=task_id)
+        task, case = staff_task_or_403(user=request.user, task_id=task_id)
         task = task_release(task=task, acting_user=request.user)
-        case = task_cases([task]).get(task.pk)
-        body = task_body(task, case=case, actions=task_actions(task=task, user=request.user))
-        return Response(task_output(body, audience=task_audience(user=request.user, case=case)))
+        return Response(
+            StaffTaskOutput(task_body(task, case=case, actions=task_actions(task=task, user=request.user))).data
+        )
 
 
 class TaskCompleteApi(APIView):
     """Complete a task with the JSON payload its step expects (see GET /tasks/{id} "input"). A free task is claimed
     first. The step's service decides; when it refuses, nothing changes."""
 
-    @extend_schema(request=OpenApiTypes.OBJECT, responses=TASK)
+    @extend_schema(
+        request=OpenApiTypes.OBJECT,
+        responses={200: StaffTaskOutput, 400: ErrorOutput, 403: ErrorOutput, 404: ErrorOutput, 409: ErrorOutput},
+    )
     def post(self, request, task_id: int):
-        task = access_task_by_id(user=request.user, task_id=task_id)
+        task, _case = staff_task_or_403(user=request.user, task_id=task_id)
         handler = task_handler_for(task.flow_task)
         if handler is None:
             raise ApplicationError("task_not_completable", _("该任务不能通过接口办理。"))
