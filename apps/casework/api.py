@@ -232,7 +232,11 @@ class NoticeListApi(APIView):
         kind = serializers.ChoiceField(choices=SlaNotice.Kind.choices, required=False)
         open = serializers.BooleanField(required=False, allow_null=True, default=None)
 
-    @extend_schema(parameters=[FilterSerializer], responses=NoticeOutputSerializer(many=True))
+    @extend_schema(
+        operation_id="v1_notices_list",
+        parameters=[FilterSerializer],
+        responses=paginated("NoticePage", NoticeOutputSerializer),
+    )
     def get(self, request):
         filters = self.FilterSerializer(data=request.query_params)
         filters.is_valid(raise_exception=True)

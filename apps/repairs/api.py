@@ -511,7 +511,11 @@ class SanctionLiftListApi(APIView):
     class FilterSerializer(serializers.Serializer):
         status = serializers.ChoiceField(choices=SanctionLift.Status.choices, required=False)
 
-    @extend_schema(parameters=[FilterSerializer], responses=LiftOutputSerializer(many=True))
+    @extend_schema(
+        operation_id="v1_repairs_lifts_list",
+        parameters=[FilterSerializer],
+        responses=paginated("SanctionLiftPage", LiftOutputSerializer),
+    )
     def get(self, request):
         filters = self.FilterSerializer(data=request.query_params)
         filters.is_valid(raise_exception=True)

@@ -59,9 +59,7 @@ def objection_rows(subject: Subject) -> list[list[str]]:
     once approved."""
     ObjectionParty = django_apps.get_model("objections", "ObjectionParty")
     parties = (
-        ObjectionParty.objects.filter(subject=subject)
-        .select_related("objection__record")
-        .order_by("joined_at", "id")
+        ObjectionParty.objects.filter(subject=subject).select_related("objection__record").order_by("joined_at", "id")
     )
     return [
         [

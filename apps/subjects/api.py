@@ -12,7 +12,7 @@ from apps.accounts.models import Department
 from apps.core.api import Pagination
 from apps.core.errors import ApplicationError
 from apps.core.registry import subject_cases
-from apps.core.schema import ErrorOutput
+from apps.core.schema import ErrorOutput, paginated
 from apps.subjects.fields import UsccField
 from apps.subjects.models import NegativeRecord, RecordKind, Severity, Subject
 from apps.subjects.selectors import (
@@ -179,7 +179,11 @@ class SubjectListApi(APIView):
         address = serializers.CharField(max_length=300, required=False, default="")
         registered_on = serializers.DateField(required=False, allow_null=True, default=None)
 
-    @extend_schema(parameters=[FilterSerializer], responses=SubjectOutputSerializer(many=True))
+    @extend_schema(
+        operation_id="v1_subjects_list",
+        parameters=[FilterSerializer],
+        responses=paginated("SubjectPage", SubjectOutputSerializer),
+    )
     def get(self, request):
         filters = self.FilterSerializer(data=request.query_params)
         filters.is_valid(raise_exception=True)
@@ -315,7 +319,8 @@ class RecordsApi(APIView):
 
     @extend_schema(
         parameters=[OpenApiParameter("uscc", str), OpenApiParameter("kind", str)],
-        responses=RecordOutputSerializer(many=True),
+        operation_id="v1_records_list",
+        responses=paginated("RecordPage", RecordOutputSerializer),
     )
     def get(self, request):
         qs = (

@@ -114,7 +114,10 @@ def test_counter_filing_by_a_clerk(api, world):
     )
     assert response.status_code == 201, response.json()
     filing = response.json()["filings"][0]
-    assert filing["channel"] == "counter" and (filing["contact_name"], filing["contact_phone"]) == ("张敏", "0717-6221234")
+    assert filing["channel"] == "counter" and (filing["contact_name"], filing["contact_phone"]) == (
+        "张敏",
+        "0717-6221234",
+    )
     assert post(api, world["applicant2"], world["record"], channel="counter").status_code == 400
 
 
