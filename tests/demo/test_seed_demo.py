@@ -2,10 +2,9 @@ import pytest
 from django.core.management import call_command
 from django.test import override_settings
 
-from apps.accounts.models import User
+from apps.accounts.models import Role, User
 from apps.core.errors import ApplicationError
 from apps.core.selectors import audit_chain_breaks
-from apps.accounts.models import Role
 from apps.demo.services import DEPARTMENTS, demo_seed
 from apps.subjects.models import NegativeRecord, Subject
 from apps.subjects.uscc import validate_uscc
