@@ -81,3 +81,14 @@ def lockout_for(*, username: str | None, ip_address: str | None, now: datetime |
         if release is not None and release > now:
             releases.append(release)
     return Lockout(until=max(releases)) if releases else None
+
+
+def role_label(user: User | None, *, department: Department | None = None) -> str:
+    """How a case's party is told who acted: the department and the role, never the person (市场监督管理局 承办人).
+    Nobody (a timer, the system) acted for the department that handles the case."""
+    if user is None:
+        return department.name if department is not None else str(_("系统"))
+    role = user.get_role_display()
+    if user.department_id:
+        return f"{user.department.name} {role}"
+    return str(role)

@@ -4,19 +4,22 @@ from typing import Any
 
 from django.http import FileResponse
 from django.utils.translation import gettext as _
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import PolymorphicProxySerializer, extend_schema
 from rest_framework import serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
 from viewflow.workflow.status import STATUS
 
 from apps.casework.models import CaseTask, SlaNotice
+from apps.casework.outputs import PartyTaskOutput, StaffTaskDetailOutput, StaffTaskOutput
 from apps.casework.registry import case_type_for, task_handler_for
 from apps.casework.selectors import (
     QUEUES,
     access_document_by_id,
     access_notice_by_id,
     access_task_by_id,
+    case_audience,
     notices_visible_to,
     task_actions,
     task_cases,
@@ -24,7 +27,9 @@ from apps.casework.selectors import (
 )
 from apps.casework.services import sla_notice_acknowledge, task_claim, task_complete, task_release
 from apps.core.api import Pagination
+from apps.core.audience import Audience
 from apps.core.errors import ApplicationError
+from apps.core.schema import ErrorOutput, paginated
 
 
 def _list_actions(task: CaseTask, user: Any, queue: str) -> list[str]:
@@ -57,6 +62,32 @@ def task_body(task: CaseTask, *, case: Any, actions: list[str]) -> dict[str, Any
     }
 
 
+def task_audience(*, user: Any, case: Any) -> Audience:
+    """Staff read a task in full; a party of its case (who may reach it through the case) only where it stands."""
+    return case_audience(user=user, case=case) if case is not None else Audience.PARTY
+
+
+def staff_task_or_403(*, user: Any, task_id: int) -> tuple[CaseTask, Any]:
+    """A task to act on (claim, release, complete) and its case: a party of the case may follow the task but not
+    act on it, and is refused before anything could tell it who holds the task."""
+    task = access_task_by_id(user=user, task_id=task_id)
+    case = task_cases([task]).get(task.pk)
+    if not task_audience(user=user, case=case).internal:
+        raise ApplicationError("forbidden", _("该任务由承办部门办理。"), status_code=403)
+    return task, case
+
+
+def task_output(body: dict[str, Any], *, audience: Audience, detail: bool = False) -> dict[str, Any]:
+    if not audience.internal:
+        return PartyTaskOutput(body).data
+    return (StaffTaskDetailOutput if detail else StaffTaskOutput)(body).data
+
+
+TASK_DETAIL = PolymorphicProxySerializer(
+    "TaskDetail", serializers=[PartyTaskOutput, StaffTaskDetailOutput], resource_type_field_name=None
+)
+
+
 def input_description(serializer_class: type) -> dict[str, Any]:
     fields = {}
     for name, field in serializer_class().fields.items():
@@ -76,7 +107,9 @@ class TaskListApi(APIView):
     class FilterSerializer(serializers.Serializer):
         queue = serializers.ChoiceField(choices=QUEUES, default="mine")
 
-    @extend_schema(operation_id="v1_tasks_list", parameters=[FilterSerializer], responses=dict)
+    @extend_schema(
+        operation_id="v1_tasks_list", parameters=[FilterSerializer], responses=paginated("TaskPage", StaffTaskOutput)
+    )
     def get(self, request):
         filters = self.FilterSerializer(data=request.query_params)
         filters.is_valid(raise_exception=True)
@@ -84,8 +117,14 @@ class TaskListApi(APIView):
         paginator = Pagination()
         page = paginator.paginate_queryset(tasks_for_user(user=request.user, queue=queue), request, view=self)
         cases = task_cases(page)
+        # Queues are the workbench's: only staff have tasks in them.
+        audience = Audience.STAFF if request.user.has_perm("casework.use_workbench") else Audience.PARTY
         rows = [
-            task_body(task, case=cases.get(task.pk), actions=_list_actions(task, request.user, queue)) for task in page
+            task_output(
+                task_body(task, case=cases.get(task.pk), actions=_list_actions(task, request.user, queue)),
+                audience=audience,
+            )
+            for task in page
         ]
         return paginator.get_paginated_response(rows)
 
@@ -93,7 +132,7 @@ class TaskListApi(APIView):
 class TaskDetailApi(APIView):
     """One task: its case, what the caller may do, and the fields `complete` expects."""
 
-    @extend_schema(responses=dict)
+    @extend_schema(responses=TASK_DETAIL)
     def get(self, request, task_id: int):
         task = access_task_by_id(user=request.user, task_id=task_id)
         case = task_cases([task]).get(task.pk)
@@ -101,38 +140,43 @@ class TaskDetailApi(APIView):
         handler = task_handler_for(task.flow_task)
         body["input"] = input_description(handler.input_serializer) if handler else {}
         body["help_text"] = handler.help_text if handler else ""
-        return Response(body)
+        return Response(task_output(body, audience=task_audience(user=request.user, case=case), detail=True))
 
 
 class TaskClaimApi(APIView):
     """Claim a free task. Two people claiming at once: one gets 200, the other 409 with who holds it."""
 
-    @extend_schema(request=None, responses=dict)
+    @extend_schema(request=None, responses={200: StaffTaskOutput, 403: ErrorOutput, 404: ErrorOutput, 409: ErrorOutput})
     def post(self, request, task_id: int):
-        task = access_task_by_id(user=request.user, task_id=task_id)
+        task, case = staff_task_or_403(user=request.user, task_id=task_id)
         task = task_claim(task=task, acting_user=request.user)
-        case = task_cases([task]).get(task.pk)
-        return Response(task_body(task, case=case, actions=task_actions(task=task, user=request.user)))
+        return Response(
+            StaffTaskOutput(task_body(task, case=case, actions=task_actions(task=task, user=request.user))).data
+        )
 
 
 class TaskReleaseApi(APIView):
     """Give a claimed task back to the queue."""
 
-    @extend_schema(request=None, responses=dict)
+    @extend_schema(request=None, responses={200: StaffTaskOutput, 403: ErrorOutput, 404: ErrorOutput, 409: ErrorOutput})
     def post(self, request, task_id: int):
-        task = access_task_by_id(user=request.user, task_id=task_id)
+        task, case = staff_task_or_403(user=request.user, task_id=task_id)
         task = task_release(task=task, acting_user=request.user)
-        case = task_cases([task]).get(task.pk)
-        return Response(task_body(task, case=case, actions=task_actions(task=task, user=request.user)))
+        return Response(
+            StaffTaskOutput(task_body(task, case=case, actions=task_actions(task=task, user=request.user))).data
+        )
 
 
 class TaskCompleteApi(APIView):
     """Complete a task with the JSON payload its step expects (see GET /tasks/{id} "input"). A free task is claimed
     first. The step's service decides; when it refuses, nothing changes."""
 
-    @extend_schema(request=dict, responses=dict)
+    @extend_schema(
+        request=OpenApiTypes.OBJECT,
+        responses={200: StaffTaskOutput, 400: ErrorOutput, 403: ErrorOutput, 404: ErrorOutput, 409: ErrorOutput},
+    )
     def post(self, request, task_id: int):
-        task = access_task_by_id(user=request.user, task_id=task_id)
+        task, _case = staff_task_or_403(user=request.user, task_id=task_id)
         handler = task_handler_for(task.flow_task)
         if handler is None:
             raise ApplicationError("task_not_completable", _("该任务不能通过接口办理。"))
@@ -143,11 +187,14 @@ class TaskCompleteApi(APIView):
         task = task_complete(task=task, data=data.validated_data, acting_user=request.user)
         task.refresh_from_db()
         case = task_cases([task]).get(task.pk)
-        return Response(task_body(task, case=case, actions=[]))
+        return Response(
+            task_output(task_body(task, case=case, actions=[]), audience=task_audience(user=request.user, case=case))
+        )
 
 
 class DocumentDownloadApi(APIView):
-    """The file of a case document, to people who may see the case (404 for everyone else)."""
+    """The file of a case document: to the staff who may see the case and to the party whose filing it belongs to
+    (or to whom the office addressed it); 404 for everyone else, another party of the same case included."""
 
     @extend_schema(responses={(200, "application/octet-stream"): bytes})
     def get(self, request, document_id: int):
@@ -185,7 +232,11 @@ class NoticeListApi(APIView):
         kind = serializers.ChoiceField(choices=SlaNotice.Kind.choices, required=False)
         open = serializers.BooleanField(required=False, allow_null=True, default=None)
 
-    @extend_schema(parameters=[FilterSerializer], responses=NoticeOutputSerializer(many=True))
+    @extend_schema(
+        operation_id="v1_notices_list",
+        parameters=[FilterSerializer],
+        responses=paginated("NoticePage", NoticeOutputSerializer),
+    )
     def get(self, request):
         filters = self.FilterSerializer(data=request.query_params)
         filters.is_valid(raise_exception=True)

@@ -3,8 +3,9 @@
 casework knows no domain app. A domain app (repairs, objections, …) registers in its AppConfig.ready():
 
 - its case model with `register_case_type(...)`: the access function (the only way casework obtains a case for a
-  user: uploads, tasks and timers all go through it), how to describe a case in a task list and which department
-  owns it;
+  user: uploads, tasks and timers all go through it), who the user is to the case (`audience`: a party, staff, the
+  credit office) and which of the case's documents and commitments a party may see (`party_sees`), how to describe
+  a case in a task list and which department owns it;
 - its flows with `register_flow(...)`: they appear in the staff workbench (/workflow/) and the task API;
 - one handler per human node with `register_task_handler(...)`: the input serializer that validates the payload of
   POST /api/v1/tasks/{id}/complete (and builds the form of the workbench page) and the function that calls the
@@ -17,19 +18,28 @@ from typing import Any
 
 from django.db import models
 
+from apps.core.audience import Audience
+
 
 @dataclass(frozen=True)
 class CaseType:
     """A kind of case. `access(user=..., case_id=...)` returns the case or raises `model.DoesNotExist` (missing and
     forbidden look the same); `describe(case)` gives a small JSON-able summary for task lists; `department_of(case)`
     the department that owns it (SLA notices go there); `queryset()` the queryset task lists load cases from in
-    bulk (add select_related for what describe() reads)."""
+    bulk (add select_related for what describe() reads).
+
+    `audience(user=..., case=...)` says who the user (who may see the case) is to it: a party, the handling
+    department's staff or the credit office. `party_sees(user=..., case=..., item=...)` says whether a party may see
+    one item of the case (a Document, a Commitment): its own filing's, or what the office addressed to it, never
+    another party's. Without them every reader is a party who sees no item."""
 
     model: type[models.Model]
     access: Callable[..., models.Model]
     describe: Callable[[models.Model], dict[str, Any]]
     department_of: Callable[[models.Model], Any]
     queryset: Callable[[], models.QuerySet] | None = None
+    audience: Callable[..., Audience] | None = None
+    party_sees: Callable[..., bool] | None = None
 
     @property
     def label(self) -> str:
@@ -38,6 +48,15 @@ class CaseType:
     def bulk(self, ids: list[int]) -> dict[int, models.Model]:
         qs = self.queryset() if self.queryset else self.model._default_manager.all()
         return qs.in_bulk(ids)
+
+    def audience_of(self, *, user: Any, case: models.Model) -> Audience:
+        return self.audience(user=user, case=case) if self.audience else Audience.PARTY
+
+    def sees_item(self, *, user: Any, case: models.Model, item: models.Model) -> bool:
+        """May `user`, who may see `case`, see this item of it?"""
+        if self.audience_of(user=user, case=case).internal:
+            return True
+        return bool(self.party_sees and self.party_sees(user=user, case=case, item=item))
 
 
 @dataclass(frozen=True)
@@ -77,8 +96,18 @@ def register_case_type(
     describe: Callable[[models.Model], dict[str, Any]],
     department_of: Callable[[models.Model], Any],
     queryset: Callable[[], models.QuerySet] | None = None,
+    audience: Callable[..., Audience] | None = None,
+    party_sees: Callable[..., bool] | None = None,
 ) -> CaseType:
-    case_type = CaseType(model=model, access=access, describe=describe, department_of=department_of, queryset=queryset)
+    case_type = CaseType(
+        model=model,
+        access=access,
+        describe=describe,
+        department_of=department_of,
+        queryset=queryset,
+        audience=audience,
+        party_sees=party_sees,
+    )
     _case_types[case_type.label] = case_type
     return case_type
 

@@ -12,6 +12,7 @@ from viewflow.workflow.status import STATUS
 
 from apps.casework.models import CaseTask, Document, SlaNotice
 from apps.casework.registry import case_type_for, flow_classes, task_handler_for
+from apps.core.audience import Audience
 from apps.core.services import case_label
 
 QUEUES = ("mine", "available", "team")
@@ -24,6 +25,23 @@ def case_access(*, user: Any, case_type: str, case_id: int) -> models.Model:
     if registered is None:
         raise ObjectDoesNotExist(case_type)
     return registered.access(user=user, case_id=case_id)
+
+
+def case_audience(*, user: Any, case: models.Model) -> Audience:
+    """Who `user` (who may see `case`) is to it: a party, the handling department's staff, the credit office."""
+    registered = case_type_for(case_label(case))
+    return registered.audience_of(user=user, case=case) if registered else Audience.PARTY
+
+
+def case_item_access(*, user: Any, case_type: str, case_id: int, item: models.Model) -> models.Model:
+    """The case of an item (a document, a commitment) if `user` may see that item: staff and the office whatever
+    the case holds, a party only its own filing's items and what the office addressed to it. Raises
+    ObjectDoesNotExist otherwise (another party's evidence looks exactly like a missing file)."""
+    case = case_access(user=user, case_type=case_type, case_id=case_id)
+    registered = case_type_for(case_type)
+    if registered is None or not registered.sees_item(user=user, case=case, item=item):
+        raise ObjectDoesNotExist(case_type)
+    return case
 
 
 def _human_tasks() -> QuerySet[CaseTask]:
@@ -130,12 +148,13 @@ def case_documents(*, case: models.Model) -> QuerySet[Document]:
 
 
 def access_document_by_id(*, user: Any, document_id: int) -> Document:
-    """A document is visible to whoever may see its case."""
+    """A document is visible to the staff who may see its case, and to the party whose filing it belongs to (or to
+    whom the office addressed it); to everyone else, another party of the same case included, it does not exist."""
     document = Document.objects.filter(pk=document_id).first()
-    if document is None:
+    if document is None or not getattr(user, "is_authenticated", False):
         raise Document.DoesNotExist
     try:
-        case_access(user=user, case_type=document.case_type, case_id=document.case_id)
+        case_item_access(user=user, case_type=document.case_type, case_id=document.case_id, item=document)
     except ObjectDoesNotExist as exc:
         raise Document.DoesNotExist from exc
     return document

@@ -6,13 +6,13 @@ from typing import Any
 from django.core.exceptions import ObjectDoesNotExist
 from django.db.models import Q, QuerySet
 
-from apps.casework.selectors import case_access
+from apps.casework.selectors import case_item_access
 from apps.commitments.models import Commitment, CommitmentTextVersion
 
 
 def access_commitment_by_id(*, user: Any, commitment_id: int, perm: str = "commitments.view_commitment") -> Commitment:
-    """Visible to global viewers, to the subject's representatives, and to whoever may see the owning case.
-    Missing and forbidden are indistinguishable."""
+    """Visible to global viewers, to the subject's representatives, and to the owning case's staff and the party
+    that signed it (not to another party of the same case). Missing and forbidden are indistinguishable."""
     commitment = (
         Commitment.objects.select_related("text_version", "subject", "checking_department", "violation_record")
         .filter(pk=commitment_id)
@@ -24,7 +24,7 @@ def access_commitment_by_id(*, user: Any, commitment_id: int, perm: str = "commi
         return commitment
     if commitment.owner_type and commitment.owner_id:
         try:
-            case_access(user=user, case_type=commitment.owner_type, case_id=commitment.owner_id)
+            case_item_access(user=user, case_type=commitment.owner_type, case_id=commitment.owner_id, item=commitment)
         except ObjectDoesNotExist as exc:
             raise Commitment.DoesNotExist from exc
         return commitment

@@ -141,4 +141,33 @@ def demo_seed_objections(*, today: date) -> dict[str, int]:
         for node, payload in steps:
             _step(filing.objection, node, payload, officer if node == "verify" else reviewer)
         made += 1
+    _join_as_another_enterprise(applicant=applicant)
     return {"objections": made}
+
+
+def _join_as_another_enterprise(*, applicant: User) -> None:
+    """applicant2's enterprise objects to the same record as applicant1's case in verification: it joins that case
+    as a party, and each of them sees only its own filing (statement, contact, signer, evidence)."""
+    other = User.objects.filter(username="applicant2").first()
+    subject = subjects_visible_to(user=other).filter(representatives=other).order_by("uscc").first() if other else None
+    case = (
+        Objection.objects.filter(status=Objection.Status.VERIFYING, applicant=applicant)
+        .select_related("record")
+        .order_by("id")
+        .first()
+    )
+    if subject is None or case is None or case.record.subject_id == subject.pk:
+        return
+    objection_file(
+        record=case.record,
+        subject=subject,
+        ground=Ground.DUPLICATE,
+        statement="该信息与本单位被公示的另一条信息系同一违法行为，属重复公示。",
+        channel=Channel.ONLINE,
+        applicant=other,
+        contact_name=other.display_name or other.username,
+        contact_phone="0717-6111111",
+        commitment_signer_name="孙立军",
+        acting_user=other,
+        filed_at=case.filed_at + timedelta(hours=2),
+    )

@@ -24,15 +24,18 @@ from apps.subjects.models import NegativeRecord, RecordKind, Severity, Subject
 from apps.subjects.services import record_create, subject_create, subject_representative_add
 from apps.subjects.uscc import make_uscc
 
-# (company, how far the case has gone, channel, days before `today` it was filed)
+# (company, how far the case has gone, channel, days before `today` it was filed, the enterprise's representative)
 PLAN = [
-    ("宜昌夷陵鑫源建材有限公司", "intake", Channel.ONLINE, 1),
-    ("宜昌西陵恒达商贸有限公司", "supplement", Channel.ONLINE, 6),
-    ("宜昌长江华信物流有限公司", "verification", Channel.COUNTER, 4),
-    ("宜昌清江宏泰食品有限公司", "review", Channel.ONLINE, 9),
-    ("宜昌楚天金穗电子科技有限公司", "execution", Channel.ONLINE, 15),
-    ("宜昌三峡博远环保科技有限公司", "repaired", Channel.ONLINE, 30),
-    ("宜昌猇亭瑞丰装饰工程有限公司", "refused", Channel.COUNTER, 25),
+    ("宜昌夷陵鑫源建材有限公司", "intake", Channel.ONLINE, 1, "applicant1"),
+    ("宜昌西陵恒达商贸有限公司", "supplement", Channel.ONLINE, 6, "applicant1"),
+    ("宜昌长江华信物流有限公司", "verification", Channel.COUNTER, 4, "applicant1"),
+    ("宜昌清江宏泰食品有限公司", "review", Channel.ONLINE, 9, "applicant1"),
+    ("宜昌楚天金穗电子科技有限公司", "execution", Channel.ONLINE, 15, "applicant1"),
+    ("宜昌三峡博远环保科技有限公司", "repaired", Channel.ONLINE, 30, "applicant1"),
+    ("宜昌猇亭瑞丰装饰工程有限公司", "refused", Channel.COUNTER, 25, "applicant1"),
+    # another enterprise's cases: applicant2 follows these and nothing of applicant1's
+    ("宜昌点军锦程运输有限公司", "supplement", Channel.ONLINE, 5, "applicant2"),
+    ("宜昌枝江永兴农业开发有限公司", "review", Channel.ONLINE, 8, "applicant2"),
 ]
 
 
@@ -77,14 +80,18 @@ def demo_seed_repairs(*, today: date) -> dict[str, int]:
     tax = Department.objects.get(code="YC-SW")
     people = {
         u.username: u
-        for u in User.objects.filter(username__in=["applicant1", "clerk1", "officer1", "reviewer1", "officer2"])
+        for u in User.objects.filter(
+            username__in=["applicant1", "applicant2", "clerk1", "officer1", "reviewer1", "officer2"]
+        )
     }
-    applicant, clerk, officer, reviewer = (people[n] for n in ("applicant1", "clerk1", "officer1", "reviewer1"))
+    clerk, officer, reviewer = (people[n] for n in ("clerk1", "officer1", "reviewer1"))
     # Steps are worked "now" (task completion has no clock of its own), so filings must not lie in the future.
     anchor = min(today, business_date(timezone.now()))
     added = 0
-    for i, (name, state, channel, days_ago) in enumerate(PLAN, start=1):
-        subject, record = _subject_and_record(i, name, market, tax, applicant, anchor)
+    for i, (name, state, channel, days_ago, representative) in enumerate(PLAN, start=1):
+        if representative not in people:
+            continue
+        subject, record = _subject_and_record(i, name, market, tax, people[representative], anchor)
         if record.repair_cases.exists():
             continue
         filed = datetime.combine(anchor - timedelta(days=days_ago), time(10, 0), tzinfo=BUSINESS_TZ)
@@ -93,11 +100,11 @@ def demo_seed_repairs(*, today: date) -> dict[str, int]:
             records=[record],
             kind=RepairKind.END_PUBLICATION,
             channel=channel,
-            acting_user=applicant if channel == Channel.ONLINE else clerk,
-            signer_name="王伟",
+            acting_user=people[representative] if channel == Channel.ONLINE else clerk,
+            signer_name="王伟" if representative == "applicant1" else "孙立军",
             statement="罚款已于规定期限内缴清，已补报年度报告并完成整改。",
-            contact_name="张敏",
-            contact_phone="0717-6000000",
+            contact_name=people[representative].display_name or representative,
+            contact_phone="0717-6000000" if representative == "applicant1" else "0717-6111111",
             at=filed,
         )
         added += 1

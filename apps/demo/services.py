@@ -1,5 +1,8 @@
 """Demo data: one city (宜昌市), its departments, the demo users, ~200 subjects and their records.
 
+Two enterprises' representatives: applicant1 (subjects 1-4 and the demo repair cases) and applicant2 (subjects 5-7
+and two repair cases of its own); neither sees the other's filings.
+
 Deterministic (a seeded random generator) and idempotent: a second run finds everything and adds nothing.
 """
 
@@ -32,6 +35,7 @@ DEPARTMENTS = [
 ]
 USERS = [
     ("applicant1", Role.APPLICANT, None, "张敏"),
+    ("applicant2", Role.APPLICANT, None, "孙悦"),  # another enterprise: sees none of applicant1's filings
     ("clerk1", Role.CLERK, "YC-XYB", "李娜"),
     ("officer1", Role.OFFICER, "YC-SCJG", "王强"),
     ("reviewer1", Role.REVIEWER, "YC-SCJG", "刘洋"),
@@ -145,6 +149,7 @@ def demo_seed(*, subjects: int = 200, today: date | None = None) -> dict[str, in
             )
             added["users"] += 1
     applicant = User.objects.get(username="applicant1")
+    applicant2 = User.objects.get(username="applicant2")
 
     deciding = [d for d in depts.values() if d.sector != Department.Sector.CREDIT_OFFICE]
     for i in range(subjects):
@@ -190,6 +195,8 @@ def demo_seed(*, subjects: int = 200, today: date | None = None) -> dict[str, in
             added["subjects"] += 1
         if i < 4:
             subject_representative_add(subject=subject, user=applicant, capacity="经办人")
+        elif i < 7:
+            subject_representative_add(subject=subject, user=applicant2, capacity="经办人")
 
         for dept, kind, severity, decided, j in record_plan:
             decision_no = f"宜{dept.code.split('-')[1]}罚〔{decided.year}〕{1000 + i * 5 + j}号"

@@ -1,26 +1,271 @@
 """Objections over HTTP: file (online or at the counter), list, read one case, answer a request for material.
 
 Staff work the case through the task API of apps.casework (claim, complete with the node's handler); these views
-are what the applicant and anyone following a case use.
+are what the applicant and anyone following a case use. Every read is built for its audience: a party's Output
+serializer has no internal field (apps.core.audience).
 """
 
 from django.db import transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter, PolymorphicProxySerializer, extend_schema
 from rest_framework import serializers, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from apps.casework.outputs import DocumentOutput, LetterOutput, StaffDocumentOutput
 from apps.casework.services import idempotent_submit, upload_check
 from apps.core.api import ID_MAX, Pagination
+from apps.core.audience import CodeNameOutput, OutwardEventOutput, StaffEventOutput, SubjectRefOutput
 from apps.core.errors import ApplicationError
+from apps.core.schema import ErrorOutput, paginated
+from apps.sla.outputs import ClockOutput, DayReasonOutput, PauseOutput
 from apps.subjects.fields import UsccField
 from apps.subjects.models import NegativeRecord, Subject
 
-from .models import Channel, Ground, Objection
-from .selectors import ANSWER, access_objection_by_id, objection_detail, objection_list, objection_summary
+from .models import Channel, Ground, Objection, ObjectionParty
+from .selectors import ANSWER, ObjectionView, objection_list, objection_rows_for, objection_view_for, objection_view_of
 from .services import objection_file, objection_material_submit
+
+# -- shapes shared by the reads ------------------------------------------------------------------------------------
+
+
+class ObjectionUserOutput(serializers.Serializer):
+    username = serializers.CharField()
+    name = serializers.SerializerMethodField()
+
+    def get_name(self, user) -> str:
+        return user.display_name or user.username
+
+
+class ObjectionStepOutput(serializers.Serializer):
+    code = serializers.CharField()
+    label = serializers.CharField()
+
+
+class ObjectionTaskRefOutput(serializers.Serializer):
+    id = serializers.IntegerField(source="pk")
+    step = serializers.CharField(source="flow_task.name")
+    title = serializers.SerializerMethodField()
+    status = serializers.CharField()
+    owner = serializers.CharField(source="owner.username", allow_null=True, default=None)
+    url = serializers.SerializerMethodField()
+
+    def get_title(self, task) -> str:
+        return str(task.flow_task.task_title)
+
+    def get_url(self, task) -> str:
+        return f"/api/v1/tasks/{task.pk}"
+
+
+class ObjectionStaffStepOutput(ObjectionStepOutput):
+    task = ObjectionTaskRefOutput(allow_null=True)
+
+
+class ObjectionRecordRefOutput(serializers.Serializer):
+    id = serializers.IntegerField()
+    kind_display = serializers.CharField(source="get_kind_display")
+    decision_no = serializers.CharField()
+
+
+class ObjectionRecordOutput(ObjectionRecordRefOutput):
+    """The disputed record: published information, the same for every reader."""
+
+    url = serializers.SerializerMethodField()
+    kind = serializers.CharField()
+    decision_date = serializers.DateField()
+    subject = SubjectRefOutput()
+    department = CodeNameOutput()
+    objection_status = serializers.CharField()
+    under_objection = serializers.SerializerMethodField()
+
+    def get_url(self, record) -> str:
+        return f"/api/v1/records/{record.pk}"
+
+    def get_under_objection(self, record) -> bool:
+        return record.objection_status == NegativeRecord.ObjectionStatus.UNDER_OBJECTION
+
+
+class ObjectionCommitmentOutput(serializers.Serializer):
+    id = serializers.IntegerField()
+    type = serializers.CharField()
+    type_display = serializers.CharField(source="get_type_display")
+    text_version = serializers.CharField(source="text_version.code")
+    signer_name = serializers.CharField()
+    signer_capacity = serializers.CharField()
+    signed_at = serializers.DateTimeField()
+    fulfilment_status = serializers.CharField()
+    url = serializers.SerializerMethodField()
+
+    def get_url(self, commitment) -> str:
+        return f"/api/v1/commitments/{commitment.pk}"
+
+
+class ObjectionFilingOutput(serializers.Serializer):
+    """One party's filing: what it objected, how to reach it, the commitment it signed."""
+
+    subject = SubjectRefOutput()
+    role = serializers.ChoiceField(choices=ObjectionParty.Role.choices)
+    role_display = serializers.CharField(source="get_role_display")
+    channel = serializers.CharField()
+    channel_display = serializers.CharField(source="get_channel_display")
+    ground = serializers.CharField()
+    ground_display = serializers.CharField(source="get_ground_display")
+    statement = serializers.CharField()
+    claimed = serializers.JSONField()
+    contact_name = serializers.CharField()
+    contact_phone = serializers.CharField()
+    filed_at = serializers.DateTimeField(source="joined_at")
+    commitment = ObjectionCommitmentOutput(allow_null=True)
+
+
+class ObjectionStaffFilingOutput(ObjectionFilingOutput):
+    applicant = ObjectionUserOutput(allow_null=True)
+    filed_by = ObjectionUserOutput()
+
+
+class ObjectionMaterialOutput(serializers.Serializer):
+    """The one request for more material, and the reader's own answer (another party's answer is not shown)."""
+
+    request = serializers.CharField()
+    requested_at = serializers.DateTimeField()
+    answered_at = serializers.DateTimeField(allow_null=True)
+    answered_by_me = serializers.BooleanField()
+    answer = serializers.CharField()
+
+
+class ObjectionStaffMaterialOutput(ObjectionMaterialOutput):
+    answered_by = SubjectRefOutput(allow_null=True)
+    can_request = serializers.BooleanField()
+
+
+class ObjectionOutcomeOutput(serializers.Serializer):
+    """The verified outcome and its reasons (a party reads it once a second person approved it)."""
+
+    code = serializers.CharField(source="outcome")
+    display = serializers.CharField(source="get_outcome_display")
+    reasons = serializers.CharField()
+    corrections = serializers.JSONField()
+    finding = serializers.CharField()
+
+
+class ObjectionStaffOutcomeOutput(ObjectionOutcomeOutput):
+    proposed_by = ObjectionUserOutput(allow_null=True)
+    proposed_at = serializers.DateTimeField(allow_null=True)
+    proposals = serializers.IntegerField()
+    reviewed_by = ObjectionUserOutput(allow_null=True)
+    reviewed_at = serializers.DateTimeField(allow_null=True)
+    review_comment = serializers.CharField()
+
+
+class ObjectionRowOutput(serializers.Serializer):
+    """A case in a list (the API list, the portal's 我的异议): nothing internal for any reader. The subject, ground
+    and filing time are the reader's own filing's for a party, the first filer's for staff."""
+
+    id = serializers.IntegerField(source="case.pk")
+    reference = serializers.CharField(source="case.reference")
+    url = serializers.SerializerMethodField()
+    portal_url = serializers.SerializerMethodField()
+    status = serializers.CharField(source="case.status")
+    status_display = serializers.CharField(source="case.get_status_display")
+    current_step = ObjectionStepOutput()
+    record = ObjectionRecordRefOutput(source="case.record")
+    subject = SubjectRefOutput()
+    department = CodeNameOutput(source="case.department")
+    ground = serializers.CharField()
+    ground_display = serializers.CharField()
+    filed_at = serializers.DateTimeField()
+    due_date = serializers.DateField(source="case.due_date", allow_null=True)
+    provisional = serializers.BooleanField(source="case.due_provisional")
+    outcome = serializers.SerializerMethodField()
+    clock = ClockOutput(allow_null=True)
+    pauses = PauseOutput(many=True)
+    letters = LetterOutput(many=True)
+
+    def get_url(self, view: ObjectionView) -> str:
+        return f"/api/v1/objections/{view.case.pk}"
+
+    def get_portal_url(self, view: ObjectionView) -> str:
+        return f"/portal/objections/{view.case.pk}/"
+
+    def get_outcome(self, view: ObjectionView) -> str:
+        """The outcome's code once approved (empty before)."""
+        return view.case.outcome if view.decided else ""
+
+
+def objection_output(view: ObjectionView) -> dict:
+    """The detail of a case for the reader's audience (the API and the portal page render the same)."""
+    output = ObjectionDetailApi.StaffOutput if view.internal else ObjectionDetailApi.PartyOutput
+    return output(view).data
+
+
+class ObjectionDetailApi(APIView):
+    """One case, built for the reader: a party (filer, representative, joined party) reads PartyOutput, the
+    handling department and the credit office StaffOutput."""
+
+    class PartyOutput(serializers.Serializer):
+        id = serializers.IntegerField(source="case.pk")
+        reference = serializers.CharField(source="case.reference")
+        url = serializers.SerializerMethodField()
+        portal_url = serializers.SerializerMethodField()
+        status = serializers.CharField(source="case.status")
+        status_display = serializers.CharField(source="case.get_status_display")
+        current_step = ObjectionStepOutput()
+        record = ObjectionRecordOutput(source="case.record")
+        subject = SubjectRefOutput(help_text=gettext_lazy("本人提出异议的主体"))
+        department = CodeNameOutput(source="case.department")
+        ground = serializers.CharField()
+        ground_display = serializers.CharField()
+        filed_at = serializers.DateTimeField()
+        joined = serializers.BooleanField(help_text=gettext_lazy("本人的异议是否合并到已有案件处理"))
+        due_date = serializers.DateField(source="case.due_date", allow_null=True)
+        provisional = serializers.BooleanField(source="case.due_provisional")
+        limit_working_days = serializers.IntegerField(source="case.limit_working_days")
+        limit_rule_source = serializers.CharField(source="case.limit_rule_source")
+        clock = ClockOutput(allow_null=True)
+        pauses = PauseOutput(many=True)
+        skipped = DayReasonOutput(many=True)
+        makeup_workdays = DayReasonOutput(many=True)
+        explanation = serializers.CharField()
+        filings = ObjectionFilingOutput(many=True, help_text=gettext_lazy("本人的异议（不含其他当事人的）"))
+        material = ObjectionMaterialOutput(allow_null=True)
+        outcome = ObjectionOutcomeOutput(allow_null=True)
+        closed_at = serializers.DateTimeField(source="case.closed_at", allow_null=True)
+        closed_on_time = serializers.BooleanField(source="case.closed_on_time", allow_null=True)
+        history = OutwardEventOutput(many=True, source="outward_events")
+        documents = DocumentOutput(many=True)
+        letters = LetterOutput(many=True)
+
+        def get_url(self, view: ObjectionView) -> str:
+            return f"/api/v1/objections/{view.case.pk}"
+
+        def get_portal_url(self, view: ObjectionView) -> str:
+            return f"/portal/objections/{view.case.pk}/"
+
+    class StaffOutput(PartyOutput):
+        current_step = ObjectionStaffStepOutput(source="staff_step")
+        channel = serializers.CharField(source="case.channel")
+        channel_display = serializers.CharField(source="case.get_channel_display")
+        statement = serializers.CharField(source="case.statement", help_text=gettext_lazy("首个申请人的异议陈述"))
+        claimed = serializers.JSONField(source="case.claimed")
+        filed_by = ObjectionUserOutput(source="case.filed_by")
+        applicant = ObjectionUserOutput(source="case.applicant", allow_null=True)
+        filings = ObjectionStaffFilingOutput(many=True, help_text=gettext_lazy("全部当事人的异议"))
+        material = ObjectionStaffMaterialOutput(allow_null=True)
+        outcome = ObjectionStaffOutcomeOutput(allow_null=True)
+        history = StaffEventOutput(many=True)
+        documents = StaffDocumentOutput(many=True)
+
+    detail_schema = PolymorphicProxySerializer(
+        component_name="ObjectionDetail", serializers=[PartyOutput, StaffOutput], resource_type_field_name=None
+    )
+
+    @extend_schema(operation_id="objections_detail", responses=detail_schema)
+    def get(self, request, objection_id: int):
+        return Response(objection_output(objection_view_for(user=request.user, objection_id=objection_id)))
+
+
+DETAIL = ObjectionDetailApi.detail_schema
 
 
 class ObjectionListApi(APIView):
@@ -71,7 +316,11 @@ class ObjectionListApi(APIView):
                 raise serializers.ValidationError(_("应为 JSON 对象（字段名 → 内容）。"))
             return value
 
-    @extend_schema(operation_id="objections_list", parameters=[FilterSerializer], responses=dict)
+    @extend_schema(
+        operation_id="objections_list",
+        parameters=[FilterSerializer],
+        responses=paginated("ObjectionPage", ObjectionRowOutput),
+    )
     def get(self, request):
         filters = self.FilterSerializer(data=request.query_params)
         filters.is_valid(raise_exception=True)
@@ -80,12 +329,13 @@ class ObjectionListApi(APIView):
         )
         paginator = Pagination()
         page = paginator.paginate_queryset(qs, request, view=self)
-        return paginator.get_paginated_response([objection_summary(o) for o in page])
+        rows = objection_rows_for(user=request.user, objections=page)
+        return paginator.get_paginated_response(ObjectionRowOutput(rows, many=True).data)
 
     @extend_schema(
         operation_id="objections_file",
         request=InputSerializer,
-        responses={201: dict, 200: dict, 409: dict},
+        responses={201: DETAIL, 200: DETAIL, 400: ErrorOutput, 409: ErrorOutput},
         parameters=[OpenApiParameter("Idempotency-Key", str, location="header", required=False)],
     )
     def post(self, request):
@@ -124,16 +374,10 @@ class ObjectionListApi(APIView):
             filing = objection_file(
                 record=record, subject=subject, acting_user=request.user, evidence=evidence, **values
             )
-        body = objection_detail(filing.objection, user=request.user)
-        body["joined"] = filing.joined
-        return (status.HTTP_200_OK if filing.joined else status.HTTP_201_CREATED), body
-
-
-class ObjectionDetailApi(APIView):
-    @extend_schema(operation_id="objections_detail", responses=dict)
-    def get(self, request, objection_id: int):
-        objection = access_objection_by_id(user=request.user, objection_id=objection_id)
-        return Response(objection_detail(objection, user=request.user))
+        # The answer is read back for the filer as for any later reader: a joined party sees its own filing only.
+        view = objection_view_for(user=request.user, objection_id=filing.objection.pk)
+        view.joined = filing.joined
+        return (status.HTTP_200_OK if filing.joined else status.HTTP_201_CREATED), objection_output(view)
 
 
 class ObjectionMaterialApi(APIView):
@@ -147,14 +391,16 @@ class ObjectionMaterialApi(APIView):
             ref_name = "ObjectionMaterialInput"
 
     @extend_schema(
-        request=InputSerializer, responses=dict, parameters=[OpenApiParameter("objection_id", int, location="path")]
+        request=InputSerializer,
+        responses={200: DETAIL, 400: ErrorOutput, 409: ErrorOutput},
+        parameters=[OpenApiParameter("objection_id", int, location="path")],
     )
     def post(self, request, objection_id: int):
-        objection = access_objection_by_id(user=request.user, objection_id=objection_id, perm=ANSWER)
+        view = objection_view_for(user=request.user, objection_id=objection_id, perm=ANSWER)
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         files = [upload_check(f, field="files") for f in data.validated_data["files"]]
         objection = objection_material_submit(
-            objection=objection, answer=data.validated_data["answer"], files=files, acting_user=request.user
+            objection=view.case, answer=data.validated_data["answer"], files=files, acting_user=request.user
         )
-        return Response(objection_detail(objection, user=request.user))
+        return Response(objection_output(objection_view_of(objection, user=request.user)))

@@ -15,7 +15,13 @@ class ObjectionsConfig(AppConfig):
         from . import handlers
         from .flows import ObjectionFlow
         from .models import Objection
-        from .selectors import access_objection_case, objection_case_brief, subject_objection_cases
+        from .selectors import (
+            access_objection_case,
+            objection_audience,
+            objection_case_brief,
+            objection_party_sees,
+            subject_objection_cases,
+        )
 
         register_subject_case_provider(subject_objection_cases)
         register_case_type(
@@ -24,6 +30,8 @@ class ObjectionsConfig(AppConfig):
             describe=objection_case_brief,
             department_of=lambda objection: objection.department,
             queryset=lambda: Objection.objects.select_related("subject", "record", "department"),
+            audience=lambda *, user, case: objection_audience(user=user, objection=case),
+            party_sees=objection_party_sees,
         )
         register_flow(flow_class=ObjectionFlow, title=str(_("异议处理")), icon="report_problem")
         register_task_handler(

@@ -100,6 +100,15 @@ class Objection(TimeStampedModel):
     )
     material_answer = models.TextField(_("补充说明"), blank=True)
     material_answered_at = models.DateTimeField(_("补充材料时间"), null=True, blank=True)
+    # The party whose answer it is: only that party (and staff) reads the answer.
+    material_answered_by = models.ForeignKey(
+        "ObjectionParty",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("补充材料的当事人"),
+    )
     # Verification result proposed by an officer, approved by somebody else.
     outcome = models.CharField(_("核查结果"), max_length=16, choices=Outcome.choices, blank=True)
     reasons = models.TextField(_("理由"), blank=True)
@@ -152,7 +161,8 @@ class Objection(TimeStampedModel):
 
 
 class ObjectionParty(models.Model):
-    """A subject that objected to the record of this case: the first filer, and any subject joined later."""
+    """A subject that objected to the record of this case: the first filer, and any subject joined later. Each party
+    sees only its own filing (statement, contact, commitment, documents), never another party's."""
 
     class Role(models.TextChoices):
         FILER = "filer", _("申请人")
@@ -168,6 +178,9 @@ class ObjectionParty(models.Model):
     channel = models.CharField(_("提交渠道"), max_length=16, choices=Channel.choices, default=Channel.ONLINE)
     ground = models.CharField(_("异议理由"), max_length=32, choices=Ground.choices)
     statement = models.TextField(_("异议陈述"))
+    claimed = models.JSONField(_("申请人主张的正确内容"), default=dict, blank=True)
+    contact_name = models.CharField(_("联系人"), max_length=100, blank=True)
+    contact_phone = models.CharField(_("联系电话"), max_length=20, blank=True)
     joined_at = models.DateTimeField(_("提交时间"))
     # 异议申诉信用承诺书 signed with the filing (apps.commitments, type objection_appeal).
     commitment = models.OneToOneField(
@@ -178,6 +191,8 @@ class ObjectionParty(models.Model):
         related_name="+",
         verbose_name=_("异议申诉承诺书"),
     )
+    # What this party filed (evidence, its answer to the request for material): only it and staff see them.
+    documents = models.ManyToManyField("casework.Document", blank=True, related_name="+", verbose_name=_("提交的材料"))
 
     class Meta:
         verbose_name = _("异议当事人")

@@ -1,19 +1,34 @@
-"""Reads of the objections app and the access function: the only way an interface obtains an Objection."""
+"""Reads of the objections app and the access function: the only way an interface obtains an Objection.
 
+Every read of a case is built for its audience (apps.core.audience): `objection_view_for(user=, objection_id=)` does
+access and audience in one call and gives an ObjectionView; the API and the portal pages render it with the Output
+serializer of that audience. A party sees its own filing (statement, contact, commitment, documents), the letters
+addressed to it, the clock, the decision once approved and a history of outward events; never another party's
+filing, nor internal notes, proposals, review comments or usernames.
+"""
+
+from collections import defaultdict
+from collections.abc import Iterable
+from functools import cached_property
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import Prefetch, Q, QuerySet
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from guardian.shortcuts import get_objects_for_user
 
 from apps.accounts.models import User
+from apps.accounts.selectors import role_label
+from apps.casework.models import Document
 from apps.casework.selectors import case_documents, case_open_tasks
+from apps.commitments.models import Commitment
+from apps.core.audience import Audience, OutwardEvent, OutwardKind, StaffEvent
 from apps.core.models import CaseEvent
 from apps.core.services import case_label
-from apps.letters.selectors import can_view_letter, letters_for_owner
+from apps.letters.models import Letter
+from apps.letters.selectors import letters_for_owner
+from apps.sla.models import DeadlinePause
 from apps.sla.selectors import deadline_explain
-from apps.sla.workdays import BUSINESS_TZ
 from apps.subjects.models import NegativeRecord, Subject
 
 from .models import Objection, ObjectionParty
@@ -96,7 +111,7 @@ def access_objection_by_id(*, user: User, objection_id: int, perm: str = VIEW) -
         Objection.objects.select_related(
             "record__subject", "record__department", "subject", "department", "deadline", "applicant", "filed_by"
         )
-        .prefetch_related("parties__subject", "parties__commitment__text_version")
+        .prefetch_related(_parties_prefetch())
         .filter(pk=objection_id)
         .first()
     )
@@ -120,39 +135,55 @@ def open_objection_for_record(*, record: NegativeRecord) -> Objection | None:
     return Objection.objects.filter(record=record, status__in=Objection.OPEN_STATUSES).first()
 
 
-def _local(moment) -> str | None:
-    return moment.astimezone(BUSINESS_TZ).isoformat() if moment else None
+# -- audience ------------------------------------------------------------------------------------------------------
+
+# What a party is told happened, in plain words. Anything else (claims, proposals, reviews, returns, SLA
+# escalations, another party joining) is internal. Filing events are shown to the party that filed only.
+OUTWARD_EVENTS = {
+    "objection_filed": (OutwardKind.FILED, gettext_lazy("提交异议")),
+    "objection_party_joined": (OutwardKind.FILED, gettext_lazy("提交异议（与同一信息的异议合并处理）")),
+    "objection_marked": (OutwardKind.ACCEPTED, gettext_lazy("受理，信息标注为异议处理中")),
+    "objection_material_requested": (OutwardKind.SUPPLEMENT_REQUESTED, gettext_lazy("要求补充材料（计时暂停）")),
+    "objection_material_submitted": (OutwardKind.SUPPLEMENT_ANSWERED, gettext_lazy("补充材料（恢复计时）")),
+    "record_objection_corrected": (OutwardKind.DECIDED, gettext_lazy("核查结果：信息已更正")),
+    "record_objection_deleted": (OutwardKind.DECIDED, gettext_lazy("核查结果：信息已删除（停止公示和共享）")),
+    "record_objection_kept": (OutwardKind.DECIDED, gettext_lazy("核查结果：维持原信息，取消异议标注")),
+    "record_objection_unconfirmed": (OutwardKind.DECIDED, gettext_lazy("核查结果：无法确认，核查情况与信息一并记载")),
+    "objection_closed": (OutwardKind.CLOSED, gettext_lazy("办结")),
+}
 
 
-def objection_history(*, objection: Objection) -> list[dict[str, Any]]:
-    """Who did what, when: the case's own events (its clock's included) and what it did to the record."""
-    events = (
-        CaseEvent.objects.filter(
-            Q(case_type=case_label(objection), case_id=objection.pk)
-            | Q(case_type=case_label(objection.record), case_id=objection.record_id, data__objection=objection.pk)
-        )
-        .select_related("actor")
-        .order_by("seq")
-    )
+def acting_subject_ids(*, user: User) -> set[int]:
+    """The subjects `user` represents (one query)."""
+    return set(_party_subject_ids(user).values_list("pk", flat=True))
+
+
+def objection_audience(*, user: User, objection: Objection) -> Audience:
+    """Who `user`, who may see the case, is to it."""
+    if user.has_perm(VIEW):
+        return Audience.OFFICE
+    if user.has_perm(VIEW, objection):
+        return Audience.STAFF
+    return Audience.PARTY
+
+
+def _own_parties(objection: Objection, user: User, subject_ids: set[int]) -> list[ObjectionParty]:
     return [
-        {
-            "seq": event.seq,
-            "at": _local(event.at),
-            "kind": event.kind,
-            "label": str(EVENT_LABELS.get(event.kind, event.kind)),
-            "actor": event.actor_label,
-            "actor_name": (event.actor.display_name or event.actor.username) if event.actor else _("系统"),
-            "data": event.data,
-        }
-        for event in events
+        party
+        for party in objection.parties.all()
+        if user.pk in (party.filed_by_id, party.applicant_id) or party.subject_id in subject_ids
     ]
 
 
-def objection_clock(*, objection: Objection) -> dict[str, Any] | None:
-    """The case's deadline explained: due date, provisional flag, skipped days, pauses."""
-    if objection.deadline is None:
-        return None
-    return deadline_explain(objection.deadline)
+def objection_party_sees(*, user: User, case: Objection, item: Any) -> bool:
+    """casework's question: may this party of the case see this item? Its own filing's documents and commitment
+    only (a joined party never downloads the first filer's evidence)."""
+    parties = _own_parties(case, user, acting_subject_ids(user=user))
+    if isinstance(item, Document):
+        return ObjectionParty.documents.through.objects.filter(objectionparty__in=parties, document=item).exists()
+    if isinstance(item, Commitment):
+        return any(party.commitment_id == item.pk for party in parties)
+    return False
 
 
 # -- what the API and the portal show ------------------------------------------------------------------------------
@@ -169,202 +200,280 @@ STEP_LABELS = {
 DECIDED_STATUSES = (Objection.Status.APPLYING, Objection.Status.REPLYING, Objection.Status.CLOSED)
 
 
-def objection_current_step(*, objection: Objection, with_task: bool = False) -> dict[str, Any]:
-    """The step the case is at: its status, and (with_task) the open Viewflow task, who holds it."""
-    step: dict[str, Any] = {"code": objection.status, "label": str(STEP_LABELS[objection.status])}
-    if with_task:
-        task = case_open_tasks(case=objection).first()
-        step["task"] = (
-            {
-                "id": task.pk,
-                "step": task.flow_task.name,
-                "title": str(task.flow_task.task_title),
-                "status": task.status,
-                "owner": task.owner.get_username() if task.owner_id else None,
-                "url": f"/api/v1/tasks/{task.pk}",
-            }
-            if task is not None
-            else None
-        )
-    return step
+def objection_current_step(*, objection: Objection) -> dict[str, Any]:
+    return {"code": objection.status, "label": str(STEP_LABELS[objection.status])}
 
 
-def objection_documents(*, objection: Objection) -> list[dict[str, Any]]:
-    return [
-        {
-            "id": document.pk,
-            "purpose": document.purpose,
-            "title": document.title or document.original_name,
-            "name": document.original_name,
-            "content_type": document.content_type,
-            "size": document.size,
-            "sha256": document.sha256,
-            "uploaded_by": document.uploaded_by.get_username() if document.uploaded_by else None,
-            "uploaded_at": _local(document.uploaded_at),
-            "url": f"/api/v1/documents/{document.pk}",
-        }
-        for document in case_documents(case=objection)
-    ]
-
-
-def objection_letters(*, objection: Objection, user: User) -> list[dict[str, Any]]:
-    return [
-        {
-            "id": letter.pk,
-            "title": letter.title,
-            "recipient": {"uscc": letter.recipient_uscc, "name": letter.recipient_name},
-            "status": letter.status,
-            "verification_code": letter.verification_code,
-            "created_at": _local(letter.created_at),
-            "url": f"/api/v1/letters/{letter.pk}.pdf",
-        }
-        for letter in letters_for_owner(owner=objection).select_related("department")
-        if can_view_letter(user=user, letter=letter)
-    ]
-
-
-def _user_label(user: User | None) -> dict[str, Any] | None:
-    if user is None:
+def objection_clock(*, objection: Objection) -> dict[str, Any] | None:
+    """The case's deadline explained: due date, provisional flag, skipped days, pauses."""
+    if objection.deadline is None:
         return None
-    return {"username": user.username, "name": user.display_name or user.username}
+    return deadline_explain(objection.deadline)
 
 
-def objection_summary(objection: Objection) -> dict[str, Any]:
-    return {
-        "id": objection.pk,
-        "reference": objection.reference,
-        "url": f"/api/v1/objections/{objection.pk}",
-        "portal_url": f"/portal/objections/{objection.pk}/",
-        "status": objection.status,
-        "status_display": objection.get_status_display(),
-        "current_step": objection_current_step(objection=objection),
-        "record": objection.record_id,
-        "subject": {"uscc": objection.subject.uscc, "name": objection.subject.name},
-        "department": {"code": objection.department.code, "name": objection.department.name},
-        "ground": objection.ground,
-        "ground_display": objection.get_ground_display(),
-        "filed_at": _local(objection.filed_at),
-        "due_date": objection.due_date.isoformat() if objection.due_date else None,
-        "provisional": objection.due_provisional,
-        "outcome": objection.outcome if objection.status in DECIDED_STATUSES else "",
-    }
-
-
-def _is_staff_viewer(user: User, objection: Objection) -> bool:
-    return user.has_perm(VIEW) or user.has_perm(VIEW, objection)
-
-
-def objection_row(objection: Objection, *, user: User) -> dict[str, Any]:
-    """What a list of cases shows (the portal's 我的异议): the summary, the disputed record, the clock and its
-    pauses, the letters. Not the history, documents and parties a case page reads (a list building full details
-    ran them all for every row)."""
-    clock = objection_clock(objection=objection)
-    record = objection.record
-    body = objection_summary(objection)
-    body.update(
-        {
-            "record": {"id": record.pk, "kind_display": record.get_kind_display(), "decision_no": record.decision_no},
-            "clock": clock,
-            "pauses": clock["pauses"] if clock else [],
-            "letters": objection_letters(objection=objection, user=user),
-        }
+def _parties_prefetch() -> Prefetch:
+    return Prefetch(
+        "parties",
+        queryset=ObjectionParty.objects.select_related(
+            "subject", "applicant", "filed_by", "commitment__text_version"
+        ).order_by("joined_at", "id"),
     )
-    return body
 
 
-def objection_detail(objection: Objection, *, user: User) -> dict[str, Any]:
-    """Status, current step, due date, provisional flag, pauses, skipped days, history, documents, letters."""
-    staff = _is_staff_viewer(user, objection)
-    clock = objection_clock(objection=objection)
-    decided = objection.status in DECIDED_STATUSES
-    body = objection_summary(objection)
-    record = objection.record
-    body.update(
-        {
-            "record": {
-                "id": record.pk,
-                "url": f"/api/v1/records/{record.pk}",
-                "kind": record.kind,
-                "kind_display": record.get_kind_display(),
-                "decision_no": record.decision_no,
-                "decision_date": record.decision_date.isoformat(),
-                "subject": {"uscc": record.subject.uscc, "name": record.subject.name},
-                "department": {"code": record.department.code, "name": record.department.name},
-                "objection_status": record.objection_status,
-                "under_objection": record.objection_status == NegativeRecord.ObjectionStatus.UNDER_OBJECTION,
-            },
-            "channel": objection.channel,
-            "channel_display": objection.get_channel_display(),
-            "statement": objection.statement,
-            "claimed": objection.claimed,
-            "filed_by": _user_label(objection.filed_by),
-            "applicant": _user_label(objection.applicant),
-            "limit_working_days": objection.limit_working_days,
-            "limit_rule_source": objection.limit_rule_source,
-            "clock": clock,
-            "pauses": clock["pauses"] if clock else [],
-            "skipped": clock["skipped"] if clock else [],
-            "makeup_workdays": clock["makeup_workdays"] if clock else [],
-            "explanation": clock["explanation"] if clock else "",
-            "material": {
-                "request": objection.material_request,
-                "requested_at": _local(objection.material_requested_at),
-                "answer": objection.material_answer,
-                "answered_at": _local(objection.material_answered_at),
-                "can_request": objection.material_requested_at is None,
-            },
-            "outcome": (
-                {
-                    "code": objection.outcome,
-                    "display": objection.get_outcome_display(),
-                    "reasons": objection.reasons,
-                    "corrections": objection.corrections,
-                    "finding": objection.finding,
-                    "proposed_by": _user_label(objection.proposed_by) if staff else None,
-                    "proposed_at": _local(objection.proposed_at),
-                    "reviewed_by": _user_label(objection.reviewed_by) if staff else None,
-                    "reviewed_at": _local(objection.reviewed_at),
-                    "review_comment": objection.review_comment if staff else "",
-                }
-                if objection.outcome and (decided or staff)
-                else None
-            ),
-            "closed_at": _local(objection.closed_at),
-            "closed_on_time": objection.closed_on_time,
-            "parties": [
-                {
-                    "subject": {"uscc": party.subject.uscc, "name": party.subject.name},
-                    "role": party.role,
-                    "role_display": party.get_role_display(),
-                    "channel": party.channel,
-                    "ground": party.ground,
-                    "ground_display": party.get_ground_display(),
-                    "joined_at": _local(party.joined_at),
-                    "commitment": (
-                        {
-                            "id": party.commitment.pk,
-                            "type": party.commitment.type,
-                            "type_display": party.commitment.get_type_display(),
-                            "text_version": party.commitment.text_version.code,
-                            "signer_name": party.commitment.signer_name,
-                            "signer_capacity": party.commitment.signer_capacity,
-                            "signed_at": _local(party.commitment.signed_at),
-                            "fulfilment_status": party.commitment.fulfilment_status,
-                            "url": f"/api/v1/commitments/{party.commitment.pk}",
-                        }
-                        if party.commitment
-                        else None
-                    ),
-                }
-                for party in objection.parties.all()
-            ],
-            "history": objection_history(objection=objection),
-            "documents": objection_documents(objection=objection),
-            "letters": objection_letters(objection=objection, user=user),
+class ObjectionView:
+    """One objection as one person may read it. `.audience` says which Output serializer renders it; attributes
+    that differ by audience (the filings, documents, letters, history) hold only what that audience may see."""
+
+    def __init__(self, objection: Objection, *, user: User, audience: Audience, own_parties: list[ObjectionParty]):
+        self.case = objection
+        self.user = user
+        self.audience = audience
+        self.own_parties = own_parties
+
+    @property
+    def internal(self) -> bool:
+        return self.audience.internal
+
+    # -- the filing(s) --
+
+    @cached_property
+    def filings(self) -> list[ObjectionParty]:
+        """Staff: every party; a party: its own filing only."""
+        return list(self.case.parties.all()) if self.internal else self.own_parties
+
+    @cached_property
+    def filing(self) -> ObjectionParty | None:
+        """The filing a row is about: the first filer's for staff, the reader's own for a party."""
+        if self.internal:
+            return next((p for p in self.case.parties.all() if p.role == ObjectionParty.Role.FILER), None)
+        return self.own_parties[0] if self.own_parties else None
+
+    @cached_property
+    def joined(self) -> bool:
+        """The reader's filing was joined to a case another subject opened (staff: the case has joined parties)."""
+        parties = self.filings if self.internal else self.own_parties
+        return any(party.role == ObjectionParty.Role.JOINED for party in parties)
+
+    @property
+    def subject(self) -> Subject:
+        return self.filing.subject if self.filing else self.case.subject
+
+    @property
+    def ground(self) -> str:
+        return self.filing.ground if self.filing else self.case.ground
+
+    @property
+    def ground_display(self) -> str:
+        return self.filing.get_ground_display() if self.filing else self.case.get_ground_display()
+
+    @property
+    def filed_at(self):
+        return self.filing.joined_at if self.filing else self.case.filed_at
+
+    # -- where it stands --
+
+    @property
+    def current_step(self) -> dict[str, Any]:
+        return objection_current_step(objection=self.case)
+
+    @cached_property
+    def task(self):
+        return case_open_tasks(case=self.case).first()
+
+    @cached_property
+    def clock(self) -> dict[str, Any] | None:
+        return objection_clock(objection=self.case)
+
+    @property
+    def staff_step(self) -> dict[str, Any]:
+        return {**self.current_step, "task": self.task}
+
+    @property
+    def pauses(self) -> list[dict[str, Any]]:
+        return self.clock["pauses"] if self.clock else []
+
+    @property
+    def skipped(self) -> list[dict[str, Any]]:
+        return self.clock["skipped"] if self.clock else []
+
+    @property
+    def makeup_workdays(self) -> list[dict[str, Any]]:
+        return self.clock["makeup_workdays"] if self.clock else []
+
+    @property
+    def explanation(self) -> str:
+        return self.clock["explanation"] if self.clock else ""
+
+    @property
+    def decided(self) -> bool:
+        return self.case.status in DECIDED_STATUSES
+
+    @property
+    def outcome(self) -> Objection | None:
+        """The outcome with its reasons: to a party once approved, to staff from the proposal on."""
+        if not self.case.outcome or not (self.decided or self.internal):
+            return None
+        return self.case
+
+    # -- 补正 --
+
+    @property
+    def material(self) -> dict[str, Any] | None:
+        case = self.case
+        if case.material_requested_at is None:
+            return None
+        own_answer = case.material_answered_by_id in {p.pk for p in self.own_parties}
+        return {
+            "request": case.material_request,
+            "requested_at": case.material_requested_at,
+            "answered_at": case.material_answered_at,
+            "answered_by_me": own_answer,
+            # another party's answer is its own statement: the reader sees that the clock runs again, not the text
+            "answer": case.material_answer if (own_answer or self.internal) else "",
+            "answered_by": case.material_answered_by.subject if case.material_answered_by_id else None,
+            "can_request": case.material_requested_at is None,
         }
+
+    # -- what the case holds --
+
+    @cached_property
+    def documents(self) -> list[Document]:
+        if self.internal:
+            return list(case_documents(case=self.case))
+        ids = ObjectionParty.documents.through.objects.filter(objectionparty__in=self.own_parties).values("document_id")
+        return list(case_documents(case=self.case).filter(pk__in=ids))
+
+    @cached_property
+    def letters(self) -> list[Letter]:
+        letters = letters_for_owner(owner=self.case).select_related("department")
+        if self.internal:
+            return list(letters)
+        return [letter for letter in letters if letter.recipient_uscc in self._own_usccs]
+
+    @property
+    def _own_usccs(self) -> set[str]:
+        return {party.subject.uscc for party in self.own_parties}
+
+    def _events(self) -> QuerySet[CaseEvent]:
+        case = self.case
+        return (
+            CaseEvent.objects.filter(
+                Q(case_type=case_label(case), case_id=case.pk)
+                | Q(case_type=case_label(case.record), case_id=case.record_id, data__objection=case.pk)
+            )
+            .select_related("actor__department")
+            .order_by("seq")
+        )
+
+    @cached_property
+    def history(self) -> list[StaffEvent]:
+        """Who did what, when: the case's own events (its clock's included) and what it did to the record."""
+        return [
+            StaffEvent(
+                seq=event.seq,
+                at=event.at,
+                kind=event.kind,
+                label=str(EVENT_LABELS.get(event.kind, event.kind)),
+                actor=event.actor_label,
+                actor_name=(event.actor.display_name or event.actor.username) if event.actor else _("系统"),
+                data=event.data,
+            )
+            for event in self._events()
+        ]
+
+    @cached_property
+    def outward_events(self) -> list[OutwardEvent]:
+        """The party's history: outward events in plain words, the department and role for the person, and the
+        letters addressed to it (in the order of the audit chain)."""
+        own_ids = {party.pk for party in self.own_parties}
+        files_first = any(party.role == ObjectionParty.Role.FILER for party in self.own_parties)
+        department = self.case.department
+        letters = {letter.pk: letter for letter in self.letters}
+        lines = []
+        for event in self._events():
+            if event.kind == "objection_replied":  # one reply letter per party: the reader's own
+                for item in event.data.get("letters", []):
+                    if (letter := letters.get(item.get("letter"))) is not None:
+                        lines.append(
+                            OutwardEvent(
+                                at=event.at,
+                                kind=OutwardKind.LETTER_ISSUED,
+                                label=_("出具《%(title)s》") % {"title": letter.title},
+                                actor=letter.department.name if letter.department_id else department.name,
+                            )
+                        )
+                continue
+            if event.kind not in OUTWARD_EVENTS:
+                continue
+            if event.kind == "objection_filed" and not files_first:
+                continue
+            if event.kind == "objection_party_joined" and event.data.get("party") not in own_ids:
+                continue
+            kind, label = OUTWARD_EVENTS[event.kind]
+            # the mark is the office's act on receipt, whoever's filing triggered it
+            actor = None if event.kind == "objection_marked" else event.actor
+            lines.append(
+                OutwardEvent(at=event.at, kind=kind, label=str(label), actor=role_label(actor, department=department))
+            )
+        return lines
+
+
+def objection_view_for(*, user: User, objection_id: int, perm: str = VIEW) -> ObjectionView:
+    """Access and audience in one: the case as `user` may read it (404 for anyone who may not see it at all)."""
+    objection = access_objection_by_id(user=user, objection_id=objection_id, perm=perm)
+    return objection_view_of(objection, user=user)
+
+
+def objection_view_of(objection: Objection, *, user: User) -> ObjectionView:
+    """The view of a case the caller already obtained through access_objection_by_id (after a service changed it)."""
+    audience = objection_audience(user=user, objection=objection)
+    own = [] if audience.internal else _own_parties(objection, user, acting_subject_ids(user=user))
+    return ObjectionView(objection, user=user, audience=audience, own_parties=own)
+
+
+def objection_rows_for(*, user: User, objections: Iterable[Objection]) -> list[ObjectionView]:
+    """A page of a case list, each row for its audience, with a constant number of queries: the parties, the
+    clocks with their pauses and the letters of the whole page at once."""
+    cases = list(objections)
+    if not cases:
+        return []
+    ids = [case.pk for case in cases]
+    loaded = (
+        Objection.objects.filter(pk__in=ids)
+        .select_related("record", "subject", "department", "deadline")
+        .prefetch_related(_parties_prefetch(), Prefetch("deadline__pauses", queryset=DeadlinePause.objects.all()))
+        .in_bulk()
     )
-    body["current_step"] = objection_current_step(objection=objection, with_task=staff)
-    return body
+    if user.has_perm(VIEW):
+        staff_ids, subject_ids = set(ids), set()
+    else:
+        staff_ids = set(
+            get_objects_for_user(user, VIEW, klass=Objection, accept_global_perms=False, with_superuser=False)
+            .filter(pk__in=ids)
+            .values_list("pk", flat=True)
+        )
+        subject_ids = acting_subject_ids(user=user)
+    letters: dict[int, list[Letter]] = defaultdict(list)
+    for letter in (
+        Letter.objects.filter(owner_type=case_label(cases[0]), owner_id__in=ids)
+        .select_related("department")
+        .order_by("id")
+    ):
+        letters[letter.owner_id].append(letter)
+    rows = []
+    for pk in ids:
+        case = loaded[pk]
+        if pk in staff_ids:
+            audience = Audience.OFFICE if user.has_perm(VIEW) else Audience.STAFF
+            view = ObjectionView(case, user=user, audience=audience, own_parties=[])
+            view.letters = letters[pk]
+        else:
+            view = ObjectionView(
+                case, user=user, audience=Audience.PARTY, own_parties=_own_parties(case, user, subject_ids)
+            )
+            view.letters = [letter for letter in letters[pk] if letter.recipient_uscc in view._own_usccs]
+        rows.append(view)
+    return rows
 
 
 def subject_objection_cases(user: User, subject: Subject) -> list[dict[str, Any]]:

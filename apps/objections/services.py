@@ -188,13 +188,16 @@ def objection_file(
             subject=subject,
             ground=ground,
             statement=statement,
+            claimed=claimed or {},
+            contact_name=contact_name,
+            contact_phone=contact_phone,
             channel=channel,
             applicant=applicant,
             acting_user=acting_user,
             at=filed_at,
         )
         _commitment_sign(filing, commitment_signer_name, commitment_signer_capacity, applicant, acting_user, filed_at)
-        documents_attach(case=open_case, uploads=evidence, acting_user=acting_user, purpose="evidence")
+        _party_documents_attach(filing.party, uploads=evidence, acting_user=acting_user, purpose="evidence")
         return filing
 
     objection = Objection(
@@ -223,6 +226,9 @@ def objection_file(
         channel=channel,
         ground=ground,
         statement=statement,
+        claimed=claimed or {},
+        contact_name=contact_name,
+        contact_phone=contact_phone,
         joined_at=filed_at,
     )
     objection.reference = f"YY-{business_date(filed_at).year}-{objection.pk:06d}"
@@ -271,9 +277,31 @@ def objection_file(
     _record_mark(record=record, objection=objection, acting_user=acting_user, at=filed_at)
     filing = Filing(objection=objection, party=party, joined=False)
     _commitment_sign(filing, commitment_signer_name, commitment_signer_capacity, applicant, acting_user, filed_at)
-    documents_attach(case=objection, uploads=evidence, acting_user=acting_user, purpose="evidence")
+    _party_documents_attach(party, uploads=evidence, acting_user=acting_user, purpose="evidence")
     _flow().start.run(objection=objection)
     return filing
+
+
+def _party_documents_attach(
+    party: ObjectionParty, *, uploads: Sequence[CheckedUpload], acting_user: User, purpose: str
+) -> None:
+    """Files a party sends belong to that party: no other party of the case sees or downloads them."""
+    documents = documents_attach(case=party.objection, uploads=uploads, acting_user=acting_user, purpose=purpose)
+    if documents:
+        party.documents.add(*documents)
+
+
+def objection_party_of(*, objection: Objection, user: User) -> ObjectionParty | None:
+    """The party `user` acts for on this case (the first filer's first when they act for several): the one who
+    entered or filed it, or a representative of its subject."""
+    parties = list(objection.parties.select_related("subject").order_by("joined_at", "id"))
+    for party in parties:
+        if user.pk in (party.filed_by_id, party.applicant_id):
+            return party
+    for party in parties:
+        if user.has_perm("subjects.act_for_subject", party.subject):
+            return party
+    return None
 
 
 def _commitment_sign(
@@ -328,6 +356,9 @@ def _party_join(
     subject: Subject,
     ground: str,
     statement: str,
+    claimed: dict[str, Any],
+    contact_name: str,
+    contact_phone: str,
     channel: str,
     applicant: User | None,
     acting_user: User,
@@ -356,6 +387,9 @@ def _party_join(
         channel=channel,
         ground=ground,
         statement=statement,
+        claimed=claimed,
+        contact_name=contact_name,
+        contact_phone=contact_phone,
         joined_at=at,
     )
     case_event_record(
@@ -444,24 +478,42 @@ def _material_submit(
     _lock(objection)
     if objection.status != Objection.Status.AWAITING_MATERIAL:
         raise _wrong_state(objection, _("补充材料"))
+    party = objection_party_of(objection=objection, user=acting_user)
     deadline = deadline_resume(deadline=objection.deadline, at=at, acting_user=acting_user)
     due_before = objection.due_date
     objection.material_answer = answer
     objection.material_answered_at = at
+    objection.material_answered_by = party
     objection.status = Objection.Status.VERIFYING
     objection.due_date = deadline.due_date
     objection.due_provisional = deadline.provisional
     objection.save(
-        update_fields=["material_answer", "material_answered_at", "status", "due_date", "due_provisional", "updated_at"]
+        update_fields=[
+            "material_answer",
+            "material_answered_at",
+            "material_answered_by",
+            "status",
+            "due_date",
+            "due_provisional",
+            "updated_at",
+        ]
     )
     case_event_record(
         kind="objection_material_submitted",
         case=objection,
         acting_user=acting_user,
         at=at,
-        data={"answer": answer, "due_before": due_before, "due_after": deadline.due_date},
+        data={
+            "answer": answer,
+            "party": party.pk if party else None,
+            "due_before": due_before,
+            "due_after": deadline.due_date,
+        },
     )
-    documents_attach(case=objection, uploads=files, acting_user=acting_user, purpose="material")
+    if party is not None:
+        _party_documents_attach(party, uploads=files, acting_user=acting_user, purpose="material")
+    else:
+        documents_attach(case=objection, uploads=files, acting_user=acting_user, purpose="material")
     flow_class = _flow()
     handle_task_run(flow_task=flow_class.await_material, process_id=_process_id(objection), acting_user=acting_user)
     return objection

@@ -1,6 +1,7 @@
 """The applicant portal for objections: my cases, one case (step, due date, pauses, letters), filing, material.
 
-Plain Django pages over the same selectors and services as the API; staff who may see a case can open it too.
+Plain Django pages over the same selectors, services and Output serializers as the API, so a page shows a reader
+exactly what the API shows them (a party: its own filing only); staff who may see a case can open it too.
 """
 
 from django.contrib import messages
@@ -21,14 +22,16 @@ from apps.sla.workdays import business_date
 from apps.subjects.models import Subject
 from apps.subjects.selectors import access_record_by_id, records_visible_to
 
+from .api import ObjectionRowOutput, objection_output
 from .forms import MaterialForm, ObjectionFileForm
 from .models import Channel, Objection
 from .selectors import (
     ANSWER,
     access_objection_by_id,
-    objection_detail,
     objection_list,
-    objection_row,
+    objection_rows_for,
+    objection_view_for,
+    objection_view_of,
     open_objection_for_record,
 )
 from .services import objection_file, objection_material_submit
@@ -48,7 +51,8 @@ def _form_errors(form, error: ApplicationError) -> None:
 
 @login_required
 def objection_list_page(request):
-    cases = [objection_row(objection, user=request.user) for objection in objection_list(user=request.user)[:100]]
+    rows = objection_rows_for(user=request.user, objections=objection_list(user=request.user)[:100])
+    cases = ObjectionRowOutput(rows, many=True).data
     subjects = _subjects_for(request.user)
     records = (
         records_visible_to(user=request.user)
@@ -62,11 +66,11 @@ def objection_list_page(request):
 @login_required
 def objection_detail_page(request, objection_id: int):
     try:
-        objection = access_objection_by_id(user=request.user, objection_id=objection_id)
+        view = objection_view_for(user=request.user, objection_id=objection_id)
     except ObjectDoesNotExist as exc:
         raise Http404 from exc
-    case = objection_detail(objection, user=request.user)
-    can_answer = objection.status == Objection.Status.AWAITING_MATERIAL and _may_answer(request.user, objection)
+    case = objection_output(view)
+    can_answer = view.case.status == Objection.Status.AWAITING_MATERIAL and _may_answer(request.user, view.case)
     return render(
         request,
         "objections/detail.html",
@@ -175,5 +179,5 @@ def objection_material_page(request, objection_id: int):
         else:
             messages.success(request, _("补充材料已提交，办理时限恢复计算。"))
             return redirect("objections:detail", objection_id=objection.pk)
-    case = objection_detail(objection, user=request.user)
+    case = objection_output(objection_view_of(objection, user=request.user))
     return render(request, "objections/detail.html", {"case": case, "material_form": form})

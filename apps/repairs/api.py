@@ -1,33 +1,36 @@
-"""Repair cases over HTTP: file (online or at the counter), read, answer a 补正, confirm a sanction lift, revoke."""
+"""Repair cases over HTTP: file (online or at the counter), read, answer a 补正, confirm a sanction lift, revoke.
+
+Every read of a case is built for its audience: the applicant's Output serializer has no internal field
+(apps.core.audience); the case's detail comes from apps.repairs.selectors.repair_view_for.
+"""
 
 from typing import Any
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import PolymorphicProxySerializer, extend_schema
 from rest_framework import serializers, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from apps.casework.selectors import case_documents, case_notices
+from apps.casework.outputs import DocumentOutput, LetterOutput, StaffDocumentOutput
 from apps.casework.services import idempotent_submit, upload_check
 from apps.commitments.models import CommitmentTextVersion
 from apps.core.api import ID_MAX, Pagination
+from apps.core.audience import CodeNameOutput, OutwardEventOutput, StaffEventOutput, SubjectRefOutput
 from apps.core.errors import ApplicationError
+from apps.core.schema import ErrorOutput, paginated
 from apps.repairs.eligibility import repair_eligibility
 from apps.repairs.models import Channel, RepairCase, RepairKind, SanctionLift
 from apps.repairs.selectors import (
+    RepairView,
     access_repaircase_by_id,
     access_sanctionlift_by_id,
-    case_current_tasks,
-    case_deadlines,
-    case_history,
-    case_letters,
-    case_lifts,
-    case_records,
     case_summary,
     lifts_visible_to,
+    repair_view_for,
+    repair_view_of,
     repairs_visible_to,
 )
 from apps.repairs.services import (
@@ -48,238 +51,242 @@ def _files(data: Any, name: str) -> list:
     return []
 
 
-EVENT_LABELS = {
-    "repair_filed": gettext_lazy("提交申请"),
-    "commitment_signed": gettext_lazy("签署信用修复承诺书"),
-    "document_attached": gettext_lazy("上传材料"),
-    "deadline_opened": gettext_lazy("开始计时"),
-    "deadline_paused": gettext_lazy("暂停计时"),
-    "deadline_resumed": gettext_lazy("恢复计时"),
-    "deadline_extended": gettext_lazy("延长时限"),
-    "deadline_closed": gettext_lazy("结束计时"),
-    "task_claimed": gettext_lazy("领取任务"),
-    "task_released": gettext_lazy("退回任务"),
-    "task_completed": gettext_lazy("办理完成"),
-    "repair_accepted": gettext_lazy("受理"),
-    "repair_supplement_requested": gettext_lazy("一次性告知补正"),
-    "repair_supplement_answered": gettext_lazy("提交补正材料"),
-    "repair_withdrawn": gettext_lazy("视为撤回"),
-    "repair_refused": gettext_lazy("不予修复"),
-    "repair_verified": gettext_lazy("核查"),
-    "repair_proposed": gettext_lazy("拟办意见"),
-    "repair_review_returned": gettext_lazy("审核退回"),
-    "repair_review_approved": gettext_lazy("审核同意"),
-    "repair_decided": gettext_lazy("作出修复决定"),
-    "sanction_lift_requested": gettext_lazy("通知解除惩戒"),
-    "sanction_lift_confirmed": gettext_lazy("确认解除惩戒"),
-    "repair_publication_stopped": gettext_lazy("停止公示"),
-    "repair_sharing_stopped": gettext_lazy("停止共享"),
-    "repair_closed": gettext_lazy("办结：修复完成"),
-    "repair_revoked": gettext_lazy("撤销修复"),
-    "commitment_checked": gettext_lazy("核查承诺履约"),
-    "sla_due_soon": gettext_lazy("临期提醒"),
-    "sla_breach": gettext_lazy("超期督办"),
-}
+# -- reads, one Output per audience ---------------------------------------------------------------------------------
 
 
-def repair_detail(case: RepairCase, *, user: Any) -> dict[str, Any]:
-    """Status, current step, due dates (provisional?), pauses, history, documents and letters of a case."""
-    deadlines = list(case_deadlines(case=case))
-    tasks = case_current_tasks(case=case)
-    purposes = {
-        "answer": _("办结（答复申请人）"),
-        "intake": _("受理审查"),
-        "supplement": _("申请人补正"),
-        "decision": _("认定部门作出决定"),
-        "execution": _("执行修复"),
-    }
-    commitment = case.commitment
-    lifts = list(case_lifts(case=case))
-    return {
-        **case_summary(case),
-        "status_display": case.get_status_display(),
-        "current_step": {
-            "code": case.status,
-            "label": case.get_status_display(),
-            "due_date": case.step_due_date,
-            "tasks": [
-                {
-                    "id": task.pk,
-                    "step": task.flow_task.name,
-                    "title": str(task.flow_task.task_title),
-                    "status": task.status,
-                    "owner": task.owner.get_username() if task.owner_id else None,
-                }
-                for task in tasks
-            ],
-            "pending_lifts": [lift.department.name for lift in lifts if lift.status == SanctionLift.Status.PENDING],
-        },
-        "kind": case.kind,
-        "kind_display": case.get_kind_display(),
-        "channel": case.channel,
-        "channel_display": case.get_channel_display(),
-        "subject": {"uscc": case.subject.uscc, "name": case.subject.name},
-        "department": {"code": case.department.code, "name": case.department.name},
-        "filed_by": case.filed_by.get_username(),
-        "filed_at": case.filed_at,
-        "filing_date": case.filing_date,
-        "contact_name": case.contact_name,
-        "contact_phone": case.contact_phone,
-        "statement": case.statement,
-        "due_date": case.due_date,
-        "provisional": case.due_provisional,
-        "step_due_date": case.step_due_date,
-        "rule_source": case.rule_source,
-        "rules": case.rules,
-        "requires_training": case.requires_training,
-        "requires_credit_report": case.requires_credit_report,
-        "records": [
-            {
-                "id": record.pk,
-                "kind": record.kind,
-                "kind_display": record.get_kind_display(),
-                "severity": record.severity,
-                "decision_no": record.decision_no,
-                "decision_date": record.decision_date,
-                "department": record.department.name,
-                "repair_earliest": record.repair_earliest,
-                "publication_status": record.publication_status,
-                "sharing_status": record.sharing_status,
-                "repair_status": record.repair_status,
-                "sanctions": [
-                    {"id": s.pk, "department": s.department.name, "measure": s.measure, "status": s.status}
-                    for s in record.sanctions.all()
-                ],
-            }
-            for record in case_records(case=case)
-        ],
-        "deadlines": [
-            {
-                "id": d.pk,
-                "purpose": d.purpose,
-                "purpose_display": purposes.get(d.purpose, d.purpose),
-                "status": d.status,
-                "started_at": d.started_at,
-                "working_days": d.working_days,
-                "paused_working_days": d.paused_working_days,
-                "extended_working_days": d.extended_working_days,
-                "due_date": d.due_date,
-                "provisional": d.provisional,
-                "closed_on_time": d.closed_on_time,
-            }
-            for d in deadlines
-        ],
-        "pauses": [
-            {
-                "deadline": d.purpose,
-                "started_at": p.started_at,
-                "ended_at": p.ended_at,
-                "working_days": p.working_days,
-                "reason": p.reason,
-            }
-            for d in deadlines
-            if d.purpose == "answer"
-            for p in d.pauses.all()
-        ],
-        "supplement": {
-            "items": case.supplement_items,
-            "requested_at": case.supplement_requested_at,
-            "answer_by": case.supplement_answer_by,
-            "answered_at": case.supplement_answered_at,
-            "note": case.supplement_note,
-        },
-        "verification": {
-            "obligations_fulfilled": case.obligations_fulfilled,
-            "commitment_valid": case.commitment_valid,
-            "training_ok": case.training_ok,
-            "credit_report_ok": case.credit_report_ok,
-            "note": case.verification_note,
-            "by": case.verified_by.get_username() if case.verified_by_id else None,
-            "at": case.verified_at,
-        },
-        "proposal": {
-            "outcome": case.proposed_outcome,
-            "reasons": case.proposal_reasons,
-            "by": case.proposed_by.get_username() if case.proposed_by_id else None,
-            "at": case.proposed_at,
-        },
-        "review": {
-            "note": case.review_note,
-            "by": case.reviewed_by.get_username() if case.reviewed_by_id else None,
-            "at": case.reviewed_at,
-        },
-        "outcome": case.outcome,
-        "refusal_reasons": case.refusal_reasons,
-        "decided_at": case.decided_at,
-        "closed_at": case.closed_at,
-        "revoked": {"at": case.revoked_at, "reason": case.revocation_reason} if case.revoked_at else None,
-        "commitment": {
-            "id": commitment.pk,
-            "text_version": commitment.text_version.code,
-            "signer_name": commitment.signer_name,
-            "signer_capacity": commitment.signer_capacity,
-            "signed_at": commitment.signed_at,
-            "fulfilment_status": commitment.fulfilment_status,
-            "url": f"/api/v1/commitments/{commitment.pk}",
-        }
-        if commitment
-        else None,
-        "lifts": [
-            {
-                "id": lift.pk,
-                "department": {"code": lift.department.code, "name": lift.department.name},
-                "status": lift.status,
-                "status_display": lift.get_status_display(),
-                "due_date": lift.due_date,
-                "confirmed_at": lift.confirmed_at,
-                "confirmed_by": lift.confirmed_by.get_username() if lift.confirmed_by_id else None,
-                "sanctions": [{"id": s.pk, "measure": s.measure, "status": s.status} for s in lift.sanctions.all()],
-            }
-            for lift in lifts
-        ],
-        "documents": [
-            {
-                "id": doc.pk,
-                "purpose": doc.purpose,
-                "title": doc.title,
-                "name": doc.original_name,
-                "content_type": doc.content_type,
-                "size": doc.size,
-                "sha256": doc.sha256,
-                "uploaded_at": doc.uploaded_at,
-                "uploaded_by": doc.uploaded_by.get_username() if doc.uploaded_by_id else None,
-                "url": f"/api/v1/documents/{doc.pk}",
-            }
-            for doc in case_documents(case=case)
-        ],
-        "letters": [
-            {
-                "id": letter.pk,
-                "code": letter.code,
-                "title": letter.title,
-                "status": letter.status,
-                "verification_code": letter.verification_code,
-                "created_at": letter.created_at,
-                "url": f"/api/v1/letters/{letter.pk}.pdf",
-            }
-            for letter in case_letters(case=case)
-        ],
-        "notices": [
-            {"kind": n.kind, "due_date": n.due_date, "message": n.message, "created_at": n.created_at}
-            for n in case_notices(case=case)
-        ],
-        "history": [
-            {
-                "seq": e.seq,
-                "at": e.at,
-                "kind": e.kind,
-                "label": str(EVENT_LABELS.get(e.kind, e.kind)),
-                "actor": e.actor_label,
-                "data": e.data,
-            }
-            for e in case_history(case=case)
-        ],
-    }
+class RepairRowOutput(serializers.Serializer):
+    """A case in a list (the API list, the portal's list, task lists): nothing internal for any reader."""
+
+    type = serializers.CharField()
+    id = serializers.IntegerField()
+    label = serializers.CharField()
+    reference = serializers.CharField()
+    subject = serializers.CharField()
+    uscc = serializers.CharField()
+    department = serializers.CharField()
+    kind = serializers.CharField(help_text=gettext_lazy("修复类型"))
+    status = serializers.CharField()
+    current_step = serializers.CharField()
+    due_date = serializers.DateField(allow_null=True)
+    step_due_date = serializers.DateField(allow_null=True)
+    provisional = serializers.BooleanField()
+    filed_at = serializers.DateTimeField()
+    url = serializers.CharField()
+
+
+class RepairStepOutput(serializers.Serializer):
+    code = serializers.CharField()
+    label = serializers.CharField()
+    due_date = serializers.DateField(allow_null=True)
+    pending_lifts = serializers.ListField(child=serializers.CharField(), help_text=gettext_lazy("待确认解除惩戒的部门"))
+
+
+class RepairTaskRefOutput(serializers.Serializer):
+    id = serializers.IntegerField(source="pk")
+    step = serializers.CharField(source="flow_task.name")
+    title = serializers.SerializerMethodField()
+    status = serializers.CharField()
+    owner = serializers.CharField(source="owner.username", allow_null=True, default=None)
+
+    def get_title(self, task) -> str:
+        return str(task.flow_task.task_title)
+
+
+class RepairStaffStepOutput(RepairStepOutput):
+    tasks = RepairTaskRefOutput(many=True)
+
+
+class RepairSanctionRefOutput(serializers.Serializer):
+    id = serializers.IntegerField()
+    measure = serializers.CharField()
+    status = serializers.CharField()
+
+
+class RepairSanctionOutput(RepairSanctionRefOutput):
+    department = serializers.CharField(source="department.name")
+
+
+class RepairRecordOutput(serializers.Serializer):
+    id = serializers.IntegerField()
+    kind = serializers.CharField()
+    kind_display = serializers.CharField(source="get_kind_display")
+    severity = serializers.CharField()
+    decision_no = serializers.CharField()
+    decision_date = serializers.DateField()
+    department = serializers.CharField(source="department.name")
+    repair_earliest = serializers.DateField(allow_null=True)
+    publication_status = serializers.CharField()
+    sharing_status = serializers.CharField()
+    repair_status = serializers.CharField()
+    sanctions = RepairSanctionOutput(many=True, source="sanctions.all")
+
+
+class RepairDeadlineOutput(serializers.Serializer):
+    id = serializers.IntegerField()
+    purpose = serializers.CharField()
+    purpose_display = serializers.CharField()
+    status = serializers.CharField()
+    started_at = serializers.DateTimeField()
+    working_days = serializers.IntegerField()
+    paused_working_days = serializers.IntegerField()
+    extended_working_days = serializers.IntegerField()
+    due_date = serializers.DateField()
+    provisional = serializers.BooleanField()
+    closed_on_time = serializers.BooleanField(allow_null=True)
+
+
+class RepairPauseOutput(serializers.Serializer):
+    deadline = serializers.CharField()
+    started_at = serializers.DateTimeField()
+    ended_at = serializers.DateTimeField(allow_null=True)
+    working_days = serializers.IntegerField(allow_null=True)
+    reason = serializers.CharField()
+
+
+class RepairSupplementOutput(serializers.Serializer):
+    items = serializers.ListField(child=serializers.CharField())
+    requested_at = serializers.DateTimeField(allow_null=True)
+    answer_by = serializers.DateField(allow_null=True)
+    answered_at = serializers.DateTimeField(allow_null=True)
+    note = serializers.CharField(help_text=gettext_lazy("申请人的补正说明"))
+
+
+class RepairRevokedOutput(serializers.Serializer):
+    at = serializers.DateTimeField()
+    reason = serializers.CharField()
+
+
+class RepairCommitmentOutput(serializers.Serializer):
+    id = serializers.IntegerField()
+    text_version = serializers.CharField(source="text_version.code")
+    signer_name = serializers.CharField()
+    signer_capacity = serializers.CharField()
+    signed_at = serializers.DateTimeField()
+    fulfilment_status = serializers.CharField()
+    url = serializers.SerializerMethodField()
+
+    def get_url(self, commitment) -> str:
+        return f"/api/v1/commitments/{commitment.pk}"
+
+
+class RepairLiftOutput(serializers.Serializer):
+    id = serializers.IntegerField()
+    department = CodeNameOutput()
+    status = serializers.CharField()
+    status_display = serializers.CharField(source="get_status_display")
+    due_date = serializers.DateField(allow_null=True)
+    confirmed_at = serializers.DateTimeField(allow_null=True)
+    sanctions = RepairSanctionRefOutput(many=True, source="sanctions.all")
+
+
+class RepairStaffLiftOutput(RepairLiftOutput):
+    confirmed_by = serializers.CharField(source="confirmed_by.username", allow_null=True, default=None)
+
+
+class RepairVerificationOutput(serializers.Serializer):
+    obligations_fulfilled = serializers.BooleanField(allow_null=True)
+    commitment_valid = serializers.BooleanField(allow_null=True)
+    training_ok = serializers.BooleanField(allow_null=True)
+    credit_report_ok = serializers.BooleanField(allow_null=True)
+    note = serializers.CharField()
+    by = serializers.CharField(allow_null=True)
+    at = serializers.DateTimeField(allow_null=True)
+
+
+class RepairProposalOutput(serializers.Serializer):
+    outcome = serializers.CharField()
+    reasons = serializers.CharField()
+    by = serializers.CharField(allow_null=True)
+    at = serializers.DateTimeField(allow_null=True)
+
+
+class RepairReviewOutput(serializers.Serializer):
+    note = serializers.CharField()
+    by = serializers.CharField(allow_null=True)
+    at = serializers.DateTimeField(allow_null=True)
+
+
+class RepairNoticeOutput(serializers.Serializer):
+    kind = serializers.CharField()
+    due_date = serializers.DateField()
+    message = serializers.CharField()
+    created_at = serializers.DateTimeField()
+
+
+class RepairDetailApi(APIView):
+    """One case, built for the reader: the applicant (and the clerk who filed for it) reads PartyOutput, the
+    handling department and the credit office StaffOutput."""
+
+    class PartyOutput(serializers.Serializer):
+        type = serializers.CharField(source="summary.type")
+        id = serializers.IntegerField(source="case.pk")
+        label = serializers.CharField(source="summary.label")
+        reference = serializers.CharField(source="case.reference")
+        url = serializers.CharField(source="summary.url")
+        status = serializers.CharField(source="case.status")
+        status_display = serializers.CharField(source="case.get_status_display")
+        current_step = RepairStepOutput()
+        kind = serializers.CharField(source="case.kind")
+        kind_display = serializers.CharField(source="case.get_kind_display")
+        channel = serializers.CharField(source="case.channel")
+        channel_display = serializers.CharField(source="case.get_channel_display")
+        subject = SubjectRefOutput(source="case.subject")
+        uscc = serializers.CharField(source="case.subject.uscc")
+        department = CodeNameOutput(source="case.department")
+        filed_at = serializers.DateTimeField(source="case.filed_at")
+        filing_date = serializers.DateField(source="case.filing_date")
+        contact_name = serializers.CharField(source="case.contact_name")
+        contact_phone = serializers.CharField(source="case.contact_phone")
+        statement = serializers.CharField(source="case.statement")
+        due_date = serializers.DateField(source="case.due_date", allow_null=True)
+        provisional = serializers.BooleanField(source="case.due_provisional")
+        step_due_date = serializers.DateField(source="case.step_due_date", allow_null=True)
+        rule_source = serializers.CharField(source="case.rule_source")
+        rules = serializers.JSONField(source="case.rules", help_text=gettext_lazy("申请日施行的规则：时限与依据"))
+        requires_training = serializers.BooleanField(source="case.requires_training")
+        requires_credit_report = serializers.BooleanField(source="case.requires_credit_report")
+        records = RepairRecordOutput(many=True)
+        deadlines = RepairDeadlineOutput(many=True, source="deadline_rows")
+        pauses = RepairPauseOutput(many=True)
+        supplement = RepairSupplementOutput()
+        outcome = serializers.CharField(source="case.outcome")
+        refusal_reasons = serializers.ListField(child=serializers.CharField(), source="case.refusal_reasons")
+        decided_at = serializers.DateTimeField(source="case.decided_at", allow_null=True)
+        closed_at = serializers.DateTimeField(source="case.closed_at", allow_null=True)
+        revoked = RepairRevokedOutput(allow_null=True)
+        commitment = RepairCommitmentOutput(source="case.commitment", allow_null=True)
+        lifts = RepairLiftOutput(many=True)
+        documents = DocumentOutput(many=True)
+        letters = LetterOutput(many=True)
+        history = OutwardEventOutput(many=True, source="outward_events")
+
+    class StaffOutput(PartyOutput):
+        current_step = RepairStaffStepOutput()
+        filed_by = serializers.CharField(source="case.filed_by.username")
+        verification = RepairVerificationOutput()
+        proposal = RepairProposalOutput()
+        review = RepairReviewOutput()
+        lifts = RepairStaffLiftOutput(many=True)
+        documents = StaffDocumentOutput(many=True)
+        notices = RepairNoticeOutput(many=True)
+        history = StaffEventOutput(many=True)
+
+    detail_schema = PolymorphicProxySerializer(
+        component_name="RepairDetail", serializers=[PartyOutput, StaffOutput], resource_type_field_name=None
+    )
+
+    @extend_schema(responses=detail_schema)
+    def get(self, request, case_id: int):
+        return Response(repair_output(repair_view_for(user=request.user, case_id=case_id)))
+
+
+DETAIL = RepairDetailApi.detail_schema
+
+
+def repair_output(view: RepairView) -> dict[str, Any]:
+    """The detail of a case for the reader's audience (the API and the portal page render the same)."""
+    output = RepairDetailApi.StaffOutput if view.internal else RepairDetailApi.PartyOutput
+    return output(view).data
 
 
 class RepairFilingInput(serializers.Serializer):
@@ -360,7 +367,11 @@ class RepairListApi(APIView):
         status = serializers.ChoiceField(choices=RepairCase.Status.choices, required=False)
         uscc = serializers.CharField(max_length=18, required=False)
 
-    @extend_schema(operation_id="v1_repairs_list", parameters=[FilterSerializer], responses=dict)
+    @extend_schema(
+        operation_id="v1_repairs_list",
+        parameters=[FilterSerializer],
+        responses=paginated("RepairPage", RepairRowOutput),
+    )
     def get(self, request):
         filters = self.FilterSerializer(data=request.query_params)
         filters.is_valid(raise_exception=True)
@@ -371,13 +382,15 @@ class RepairListApi(APIView):
             qs = qs.filter(subject__uscc=value.upper())
         paginator = Pagination()
         page = paginator.paginate_queryset(qs.order_by("-filed_at", "-id"), request, view=self)
-        return paginator.get_paginated_response([case_summary(case) for case in page])
+        return paginator.get_paginated_response(RepairRowOutput([case_summary(case) for case in page], many=True).data)
 
-    @extend_schema(request=RepairFilingInput, responses={201: dict, 400: dict, 409: dict, 422: dict})
+    @extend_schema(
+        request=RepairFilingInput, responses={201: DETAIL, 400: ErrorOutput, 409: ErrorOutput, 422: ErrorOutput}
+    )
     def post(self, request):
         def submit() -> tuple[int, dict]:
             case = file_repair_from_request(user=request.user, data=request.data)
-            return status.HTTP_201_CREATED, _jsonable(repair_detail(case, user=request.user))
+            return status.HTTP_201_CREATED, _jsonable(repair_output(repair_view_of(case, user=request.user)))
 
         code, body, replayed = idempotent_submit(
             user=request.user,
@@ -405,7 +418,16 @@ class RepairEligibilityApi(APIView):
         records = serializers.CharField(help_text="comma-separated record ids")
         kind = serializers.ChoiceField(choices=RepairKind.choices, default=RepairKind.END_PUBLICATION)
 
-    @extend_schema(parameters=[FilterSerializer], responses=dict)
+    class OutputSerializer(serializers.Serializer):
+        eligible = serializers.BooleanField()
+        on = serializers.DateField()
+        rule_source = serializers.CharField()
+        rules = serializers.JSONField()
+        error = serializers.CharField(required=False, help_text=gettext_lazy("不符合时：原因代码"))
+        detail = serializers.CharField(required=False, help_text=gettext_lazy("不符合时：原因"))
+        earliest_filing_date = serializers.DateField(required=False, allow_null=True)
+
+    @extend_schema(parameters=[FilterSerializer], responses=OutputSerializer)
     def get(self, request):
         filters = self.FilterSerializer(data=request.query_params)
         filters.is_valid(raise_exception=True)
@@ -431,20 +453,15 @@ class RepairEligibilityApi(APIView):
         return Response(body)
 
 
-class RepairDetailApi(APIView):
-    @extend_schema(responses=dict)
-    def get(self, request, case_id: int):
-        case = access_repaircase_by_id(user=request.user, case_id=case_id)
-        return Response(repair_detail(case, user=request.user))
-
-
 class RepairSupplementApi(APIView):
     """The applicant's answer to the 补正 (multipart: files `files`, text `note`)."""
 
     class InputSerializer(serializers.Serializer):
         note = serializers.CharField(max_length=5000, required=False, allow_blank=True, default="")
 
-    @extend_schema(request=InputSerializer, responses=dict)
+    @extend_schema(
+        request=InputSerializer, responses={200: DETAIL, 400: ErrorOutput, 403: ErrorOutput, 409: ErrorOutput}
+    )
     def post(self, request, case_id: int):
         case = access_repaircase_by_id(user=request.user, case_id=case_id)
         data = self.InputSerializer(data=request.data)
@@ -453,7 +470,7 @@ class RepairSupplementApi(APIView):
         case = repair_supplement_answer(
             case=case, uploads=uploads, note=data.validated_data["note"], acting_user=request.user
         )
-        return Response(repair_detail(case, user=request.user))
+        return Response(repair_output(repair_view_of(case, user=request.user)))
 
 
 class RepairRevokeApi(APIView):
@@ -462,13 +479,15 @@ class RepairRevokeApi(APIView):
     class InputSerializer(serializers.Serializer):
         reason = serializers.CharField(max_length=5000)
 
-    @extend_schema(request=InputSerializer, responses=dict)
+    @extend_schema(
+        request=InputSerializer, responses={200: DETAIL, 400: ErrorOutput, 403: ErrorOutput, 409: ErrorOutput}
+    )
     def post(self, request, case_id: int):
         case = access_repaircase_by_id(user=request.user, case_id=case_id, perm="repairs.work_repaircase")
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         case = repair_revoke(case=case, reason=data.validated_data["reason"], acting_user=request.user)
-        return Response(repair_detail(case, user=request.user))
+        return Response(repair_output(repair_view_of(case, user=request.user)))
 
 
 class LiftOutputSerializer(serializers.Serializer):
@@ -492,7 +511,11 @@ class SanctionLiftListApi(APIView):
     class FilterSerializer(serializers.Serializer):
         status = serializers.ChoiceField(choices=SanctionLift.Status.choices, required=False)
 
-    @extend_schema(parameters=[FilterSerializer], responses=LiftOutputSerializer(many=True))
+    @extend_schema(
+        operation_id="v1_repairs_lifts_list",
+        parameters=[FilterSerializer],
+        responses=paginated("SanctionLiftPage", LiftOutputSerializer),
+    )
     def get(self, request):
         filters = self.FilterSerializer(data=request.query_params)
         filters.is_valid(raise_exception=True)

@@ -13,7 +13,13 @@ class RepairsConfig(AppConfig):
         from apps.repairs import handlers
         from apps.repairs.flows import RepairFlow
         from apps.repairs.models import RepairCase
-        from apps.repairs.selectors import access_case_for_casework, case_summary, subject_repair_cases
+        from apps.repairs.selectors import (
+            access_case_for_casework,
+            case_summary,
+            repair_audience,
+            repair_party_sees,
+            subject_repair_cases,
+        )
         from apps.repairs.signals import refresh_due_columns
         from apps.sla.signals import deadline_due_changed
 
@@ -23,6 +29,8 @@ class RepairsConfig(AppConfig):
             describe=case_summary,
             department_of=lambda case: case.department,
             queryset=lambda: RepairCase.objects.select_related("subject", "department"),
+            audience=repair_audience,
+            party_sees=repair_party_sees,
         )
         register_flow(flow_class=RepairFlow, title=_("信用修复"), icon="verified_user")
         handlers.register(RepairFlow)

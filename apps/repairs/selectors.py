@@ -1,12 +1,27 @@
-"""Reads of the repairs app and its access functions: the only ways an interface obtains a case or a lift."""
+"""Reads of the repairs app and its access functions: the only ways an interface obtains a case or a lift.
 
+Every read of a case is built for its audience (apps.core.audience): `repair_view_for(user=, case_id=)` does access
+and audience in one call and gives a RepairView; the API and the portal pages render it with the Output serializer
+of that audience. The applicant (and the clerk who filed for it) reads its filing, the clocks and pauses, the 补正,
+the decision with its reasons, the letters and outward events in plain words; never verification notes, proposals,
+review comments, returns for revision or usernames.
+"""
+
+from functools import cached_property
 from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import Prefetch, Q, QuerySet
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from guardian.shortcuts import get_objects_for_user
 
+from apps.accounts.selectors import role_label
+from apps.casework.models import Document
 from apps.casework.selectors import case_documents, case_notices, case_open_tasks
+from apps.commitments.models import Commitment
+from apps.core.audience import Audience, OutwardEvent, OutwardKind, StaffEvent
+from apps.core.models import CaseEvent
 from apps.core.selectors import case_events
 from apps.repairs.models import RepairCase, RepairProcess, SanctionLift
 from apps.sla.models import Deadline
@@ -76,7 +91,7 @@ def case_lifts(*, case: RepairCase) -> QuerySet[SanctionLift]:
 def case_letters(*, case: RepairCase) -> list[Any]:
     from apps.letters.selectors import letters_for_owner
 
-    return list(letters_for_owner(owner=case))
+    return list(letters_for_owner(owner=case).select_related("department"))
 
 
 def case_history(*, case: RepairCase) -> QuerySet:
@@ -122,6 +137,7 @@ def case_summary(case: RepairCase) -> dict[str, Any]:
         "due_date": case.due_date,
         "step_due_date": case.step_due_date,
         "provisional": case.due_provisional,
+        "filed_at": case.filed_at,
         "url": f"/api/v1/repairs/{case.pk}",
     }
 
@@ -137,3 +153,292 @@ def case_documents_of(*, case: RepairCase):
 
 def case_notices_of(*, case: RepairCase):
     return case_notices(case=case)
+
+
+# -- audience ------------------------------------------------------------------------------------------------------
+
+EVENT_LABELS = {
+    "repair_filed": gettext_lazy("提交申请"),
+    "commitment_signed": gettext_lazy("签署信用修复承诺书"),
+    "document_attached": gettext_lazy("上传材料"),
+    "deadline_opened": gettext_lazy("开始计时"),
+    "deadline_paused": gettext_lazy("暂停计时"),
+    "deadline_resumed": gettext_lazy("恢复计时"),
+    "deadline_extended": gettext_lazy("延长时限"),
+    "deadline_closed": gettext_lazy("结束计时"),
+    "task_claimed": gettext_lazy("领取任务"),
+    "task_released": gettext_lazy("退回任务"),
+    "task_completed": gettext_lazy("办理完成"),
+    "repair_accepted": gettext_lazy("受理"),
+    "repair_supplement_requested": gettext_lazy("一次性告知补正"),
+    "repair_supplement_answered": gettext_lazy("提交补正材料"),
+    "repair_withdrawn": gettext_lazy("视为撤回"),
+    "repair_refused": gettext_lazy("不予修复"),
+    "repair_verified": gettext_lazy("核查"),
+    "repair_proposed": gettext_lazy("拟办意见"),
+    "repair_review_returned": gettext_lazy("审核退回"),
+    "repair_review_approved": gettext_lazy("审核同意"),
+    "repair_decided": gettext_lazy("作出修复决定"),
+    "sanction_lift_requested": gettext_lazy("通知解除惩戒"),
+    "sanction_lift_confirmed": gettext_lazy("确认解除惩戒"),
+    "repair_publication_stopped": gettext_lazy("停止公示"),
+    "repair_sharing_stopped": gettext_lazy("停止共享"),
+    "repair_closed": gettext_lazy("办结：修复完成"),
+    "repair_revoked": gettext_lazy("撤销修复"),
+    "commitment_checked": gettext_lazy("核查承诺履约"),
+    "sla_due_soon": gettext_lazy("临期提醒"),
+    "sla_breach": gettext_lazy("超期督办"),
+}
+
+# What the applicant is told happened, in plain words. Verification, proposals, reviews (and returns), task claims
+# and SLA escalations are the office's internal work.
+OUTWARD_EVENTS = {
+    "repair_filed": (OutwardKind.FILED, gettext_lazy("提交信用修复申请")),
+    "repair_accepted": (OutwardKind.ACCEPTED, gettext_lazy("受理")),
+    "repair_supplement_requested": (OutwardKind.SUPPLEMENT_REQUESTED, gettext_lazy("一次性告知补正（计时暂停）")),
+    "repair_supplement_answered": (OutwardKind.SUPPLEMENT_ANSWERED, gettext_lazy("提交补正材料（恢复计时）")),
+    "repair_refused": (OutwardKind.DECIDED, gettext_lazy("决定不予修复")),
+    "repair_decided": (OutwardKind.DECIDED, gettext_lazy("决定予以信用修复")),
+    "repair_publication_stopped": (OutwardKind.EXECUTED, gettext_lazy("停止公示")),
+    "repair_sharing_stopped": (OutwardKind.EXECUTED, gettext_lazy("停止共享")),
+    "sanction_lift_confirmed": (OutwardKind.EXECUTED, gettext_lazy("解除惩戒措施")),
+    "repair_revoked": (OutwardKind.DECIDED, gettext_lazy("撤销信用修复")),
+    "repair_withdrawn": (OutwardKind.CLOSED, gettext_lazy("补正期限届满未补正，视为撤回")),
+    "repair_closed": (OutwardKind.CLOSED, gettext_lazy("办结：修复完成")),
+}
+# Files of the applicant's own filing (and its 补正 answer). A file staff attach for themselves is not the party's.
+PARTY_DOCUMENT_PURPOSES = ("evidence", "training_certificate", "credit_report", "supplement")
+
+DEADLINE_PURPOSES = {
+    "answer": gettext_lazy("办结（答复申请人）"),
+    "intake": gettext_lazy("受理审查"),
+    "supplement": gettext_lazy("申请人补正"),
+    "decision": gettext_lazy("认定部门作出决定"),
+    "execution": gettext_lazy("执行修复"),
+}
+
+
+def repair_audience(*, user: Any, case: RepairCase) -> Audience:
+    """Who `user`, who may see the case, is to it: the credit office (global view), the handling department (its
+    group's object permission) or a party (the subject's representative, the clerk who filed it)."""
+    if user.has_perm(VIEW):
+        return Audience.OFFICE
+    if user.has_perm(VIEW, case):
+        return Audience.STAFF
+    return Audience.PARTY
+
+
+def repair_party_sees(*, user: Any, case: RepairCase, item: Any) -> bool:
+    """casework's question: may the applicant see this item of its case? Its filing's files and its commitment."""
+    if isinstance(item, Document):
+        return item.purpose in PARTY_DOCUMENT_PURPOSES
+    if isinstance(item, Commitment):
+        return item.pk == case.commitment_id
+    return False
+
+
+class RepairView:
+    """One repair case as one person may read it. `.audience` says which Output serializer renders it."""
+
+    def __init__(self, case: RepairCase, *, audience: Audience):
+        self.case = case
+        self.audience = audience
+
+    @property
+    def internal(self) -> bool:
+        return self.audience.internal
+
+    @property
+    def summary(self) -> dict[str, Any]:
+        return case_summary(self.case)
+
+    @cached_property
+    def deadlines(self) -> list[Deadline]:
+        return list(case_deadlines(case=self.case))
+
+    @cached_property
+    def lifts(self) -> list[SanctionLift]:
+        return list(case_lifts(case=self.case))
+
+    @cached_property
+    def tasks(self) -> list[Any]:
+        return case_current_tasks(case=self.case)
+
+    @property
+    def current_step(self) -> dict[str, Any]:
+        case = self.case
+        return {
+            "code": case.status,
+            "label": case.get_status_display(),
+            "due_date": case.step_due_date,
+            "pending_lifts": [
+                lift.department.name for lift in self.lifts if lift.status == SanctionLift.Status.PENDING
+            ],
+            "tasks": self.tasks if self.internal else [],
+        }
+
+    @cached_property
+    def records(self) -> list[NegativeRecord]:
+        return list(case_records(case=self.case))
+
+    @property
+    def deadline_rows(self) -> list[dict[str, Any]]:
+        return [
+            {
+                "id": d.pk,
+                "purpose": d.purpose,
+                "purpose_display": str(DEADLINE_PURPOSES.get(d.purpose, d.purpose)),
+                "status": d.status,
+                "started_at": d.started_at,
+                "working_days": d.working_days,
+                "paused_working_days": d.paused_working_days,
+                "extended_working_days": d.extended_working_days,
+                "due_date": d.due_date,
+                "provisional": d.provisional,
+                "closed_on_time": d.closed_on_time,
+            }
+            for d in self.deadlines
+        ]
+
+    @property
+    def pauses(self) -> list[dict[str, Any]]:
+        """The pauses of the case's answer clock (the one the applicant waits on)."""
+        return [
+            {
+                "deadline": d.purpose,
+                "started_at": p.started_at,
+                "ended_at": p.ended_at,
+                "working_days": p.working_days,
+                "reason": p.reason,
+            }
+            for d in self.deadlines
+            if d.purpose == "answer"
+            for p in d.pauses.all()
+        ]
+
+    @property
+    def supplement(self) -> dict[str, Any]:
+        case = self.case
+        return {
+            "items": case.supplement_items,
+            "requested_at": case.supplement_requested_at,
+            "answer_by": case.supplement_answer_by,
+            "answered_at": case.supplement_answered_at,
+            "note": case.supplement_note,
+        }
+
+    @property
+    def revoked(self) -> dict[str, Any] | None:
+        case = self.case
+        return {"at": case.revoked_at, "reason": case.revocation_reason} if case.revoked_at else None
+
+    # -- internal (staff and the office only; the party's Output has no field reading these) --
+
+    @property
+    def verification(self) -> dict[str, Any]:
+        case = self.case
+        return {
+            "obligations_fulfilled": case.obligations_fulfilled,
+            "commitment_valid": case.commitment_valid,
+            "training_ok": case.training_ok,
+            "credit_report_ok": case.credit_report_ok,
+            "note": case.verification_note,
+            "by": case.verified_by.get_username() if case.verified_by_id else None,
+            "at": case.verified_at,
+        }
+
+    @property
+    def proposal(self) -> dict[str, Any]:
+        case = self.case
+        return {
+            "outcome": case.proposed_outcome,
+            "reasons": case.proposal_reasons,
+            "by": case.proposed_by.get_username() if case.proposed_by_id else None,
+            "at": case.proposed_at,
+        }
+
+    @property
+    def review(self) -> dict[str, Any]:
+        case = self.case
+        return {
+            "note": case.review_note,
+            "by": case.reviewed_by.get_username() if case.reviewed_by_id else None,
+            "at": case.reviewed_at,
+        }
+
+    @property
+    def notices(self) -> list[Any]:
+        return list(case_notices(case=self.case))
+
+    # -- documents, letters, history --
+
+    @cached_property
+    def documents(self) -> list[Document]:
+        documents = case_documents(case=self.case)
+        if not self.internal:
+            documents = documents.filter(purpose__in=PARTY_DOCUMENT_PURPOSES)
+        return list(documents)
+
+    @cached_property
+    def letters(self) -> list[Any]:
+        letters = case_letters(case=self.case)
+        if self.internal:
+            return letters
+        return [letter for letter in letters if letter.recipient_uscc == self.case.subject.uscc]
+
+    def _events(self) -> QuerySet:
+        return case_events(case=self.case).select_related("actor__department")
+
+    @cached_property
+    def history(self) -> list[StaffEvent]:
+        return [
+            StaffEvent(
+                seq=e.seq,
+                at=e.at,
+                kind=e.kind,
+                label=str(EVENT_LABELS.get(e.kind, e.kind)),
+                actor=e.actor_label,
+                actor_name=(e.actor.display_name or e.actor.username) if e.actor else _("系统"),
+                data=e.data,
+            )
+            for e in self._events()
+        ]
+
+    @cached_property
+    def outward_events(self) -> list[OutwardEvent]:
+        """The applicant's history: outward events in plain words with the department and role, and the letters
+        issued to it (each right after the event that issued it)."""
+        department = self.case.department
+        lines: list[tuple[int, OutwardEvent]] = []
+        for event in self._events():
+            if event.kind not in OUTWARD_EVENTS:
+                continue
+            kind, label = OUTWARD_EVENTS[event.kind]
+            actor = role_label(event.actor, department=department)
+            lines.append((event.seq, OutwardEvent(at=event.at, kind=kind, label=str(label), actor=actor)))
+        # a letter takes its place in the audit chain (its letter_created event), right after the step that issued it
+        created = dict(
+            CaseEvent.objects.filter(
+                case_type="letters.letter", case_id__in=[letter.pk for letter in self.letters], kind="letter_created"
+            ).values_list("case_id", "seq")
+        )
+        for letter in self.letters:
+            line = OutwardEvent(
+                at=letter.created_at,
+                kind=OutwardKind.LETTER_ISSUED,
+                label=_("出具《%(title)s》") % {"title": letter.title},
+                actor=letter.department.name if letter.department_id else department.name,
+            )
+            lines.append((created.get(letter.pk, 0), line))
+        return [line for _seq, line in sorted(lines, key=lambda item: item[0])]
+
+
+def repair_view_for(*, user: Any, case_id: int, perm: str = VIEW) -> RepairView:
+    """Access and audience in one: the case as `user` may read it (404 for anyone who may not see it at all)."""
+    case = access_repaircase_by_id(user=user, case_id=case_id, perm=perm)
+    return repair_view_of(case, user=user)
+
+
+def repair_view_of(case: RepairCase, *, user: Any) -> RepairView:
+    """The view of a case the caller obtained through access_repaircase_by_id (or just filed)."""
+    return RepairView(case, audience=repair_audience(user=user, case=case))

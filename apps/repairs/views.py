@@ -18,12 +18,14 @@ from apps.casework.services import idempotent_submit, upload_check
 from apps.commitments.models import CommitmentType
 from apps.commitments.selectors import text_versions_in_force
 from apps.core.errors import ApplicationError
-from apps.repairs.api import file_repair_from_request, repair_detail
+from apps.repairs.api import RepairRowOutput, file_repair_from_request, repair_output
 from apps.repairs.models import RepairCase, RepairKind, SanctionLift
 from apps.repairs.selectors import (
     access_repaircase_by_id,
     access_sanctionlift_by_id,
+    case_summary,
     lifts_visible_to,
+    repair_view_for,
     repairs_visible_to,
 )
 from apps.repairs.services import repair_supplement_answer, sanction_lift_confirm
@@ -56,8 +58,9 @@ def _case_or_404(request: HttpRequest, case_id: int) -> RepairCase:
 
 @login_required
 def portal_index(request: HttpRequest) -> HttpResponse:
-    cases = repairs_visible_to(user=request.user).order_by("-filed_at")[:200]
-    return render(request, "repairs/portal_index.html", {"cases": cases})
+    cases = repairs_visible_to(user=request.user).order_by("-filed_at", "-id")[:200]
+    rows = RepairRowOutput([case_summary(case) for case in cases], many=True).data  # what the API list shows
+    return render(request, "repairs/portal_index.html", {"cases": rows})
 
 
 def _candidate_records(request: HttpRequest, uscc: str):
@@ -116,13 +119,17 @@ def portal_new(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def portal_detail(request: HttpRequest, case_id: int) -> HttpResponse:
-    case = _case_or_404(request, case_id)
-    detail = repair_detail(case, user=request.user)
+    """The case as the API shows the reader (the applicant: its filing, clocks, 补正, decision, letters)."""
+    try:
+        view = repair_view_for(user=request.user, case_id=case_id)
+    except ObjectDoesNotExist as exc:
+        raise Http404 from exc
+    case = view.case
     can_answer = case.status == RepairCase.Status.SUPPLEMENT and (
         request.user.has_perm("subjects.act_for_subject", case.subject)
         or request.user.has_perm("subjects.file_on_behalf")
     )
-    return render(request, "repairs/portal_detail.html", {"case": case, "detail": detail, "can_answer": can_answer})
+    return render(request, "repairs/portal_detail.html", {"detail": repair_output(view), "can_answer": can_answer})
 
 
 @login_required

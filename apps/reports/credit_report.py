@@ -11,7 +11,6 @@ from datetime import date
 from typing import Any
 
 from django.apps import apps as django_apps
-from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -56,23 +55,26 @@ def repair_rows(subject: Subject) -> list[list[str]]:
 
 
 def objection_rows(subject: Subject) -> list[list[str]]:
-    Objection = django_apps.get_model("objections", "Objection")
-    cases = (
-        Objection.objects.filter(Q(subject=subject) | Q(parties__subject=subject))
-        .select_related("record")
-        .distinct()
-        .order_by("filed_at", "id")
+    """The subject's own objections: its ground, not that of another subject joined to the same case; the outcome
+    once approved."""
+    ObjectionParty = django_apps.get_model("objections", "ObjectionParty")
+    parties = (
+        ObjectionParty.objects.filter(subject=subject).select_related("objection__record").order_by("joined_at", "id")
     )
     return [
         [
-            case.reference,
-            case.record.decision_no,
-            _label(case, "ground"),
-            _label(case, "status"),
-            _label(case, "outcome") or "—",
+            party.objection.reference,
+            party.objection.record.decision_no,
+            _label(party, "ground"),
+            _label(party.objection, "status"),
+            # a proposed outcome is internal until a second person approved it
+            (_label(party.objection, "outcome") if party.objection.status in DECIDED else "") or "—",
         ]
-        for case in cases
+        for party in parties
     ]
+
+
+DECIDED = ("applying", "replying", "closed")  # objection statuses after the review approved the outcome
 
 
 @dataclass(frozen=True)

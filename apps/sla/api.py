@@ -11,6 +11,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from apps.core.errors import ApplicationError
+from apps.sla.outputs import CalendarYearConfirmedOutput, CalendarYearOutput, DeadlineOutput
 from apps.sla.selectors import access_deadline_by_id, calendar_days, calendar_year_detail, deadline_explain
 from apps.sla.services import calendar_year_confirm
 from apps.sla.workdays import (
@@ -164,12 +165,12 @@ class CalendarYearApi(APIView):
             message = _("年份应在 %(first)s 至 %(last)s 之间。") % {"first": FIRST_YEAR, "last": LAST_YEAR}
             raise ApplicationError("invalid", message, fields={"year": [message]})
 
-    @extend_schema(responses=dict)
+    @extend_schema(responses=CalendarYearOutput)
     def get(self, request, year: int):
         self._check_year(year)
-        return Response(calendar_year_detail(year=year))
+        return Response(CalendarYearOutput(calendar_year_detail(year=year)).data)
 
-    @extend_schema(request=InputSerializer, responses=dict)
+    @extend_schema(request=InputSerializer, responses=CalendarYearConfirmedOutput)
     def post(self, request, year: int):
         if not request.user.has_perm("sla.change_calendaryear"):
             raise exceptions.PermissionDenied(_("只有系统管理员可以维护节假日安排。"))
@@ -182,12 +183,14 @@ class CalendarYearApi(APIView):
             notice=data.validated_data["notice"],
             acting_user=request.user,
         )
-        return Response({**calendar_year_detail(year=year), "deadlines_recomputed": confirmed.deadlines_recomputed})
+        body = {**calendar_year_detail(year=year), "deadlines_recomputed": confirmed.deadlines_recomputed}
+        return Response(CalendarYearConfirmedOutput(body).data)
 
 
 class DeadlineDetailApi(APIView):
     """One deadline explained: dates, days skipped, make-up days counted, the ledger of pauses."""
 
-    @extend_schema(responses=dict)
+    @extend_schema(responses=DeadlineOutput)
     def get(self, request, deadline_id: int):
-        return Response(deadline_explain(access_deadline_by_id(user=request.user, deadline_id=deadline_id)))
+        deadline = access_deadline_by_id(user=request.user, deadline_id=deadline_id)
+        return Response(DeadlineOutput(deadline_explain(deadline)).data)

@@ -1,7 +1,8 @@
 """Subjects, negative records and the code check: thin views over the services and selectors."""
 
 from django.utils.translation import gettext as _
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from django.utils.translation import gettext_lazy
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
 from rest_framework import serializers, status
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
@@ -11,6 +12,7 @@ from apps.accounts.models import Department
 from apps.core.api import Pagination
 from apps.core.errors import ApplicationError
 from apps.core.registry import subject_cases
+from apps.core.schema import ErrorOutput, paginated
 from apps.subjects.fields import UsccField
 from apps.subjects.models import NegativeRecord, RecordKind, Severity, Subject
 from apps.subjects.selectors import (
@@ -25,30 +27,64 @@ from apps.subjects.services import record_create, subject_create
 from apps.subjects.uscc import validate_uscc
 
 
+class UsccPartOutput(serializers.Serializer):
+    code = serializers.CharField()
+    name = serializers.CharField()
+
+
+class UsccPartsOutput(serializers.Serializer):
+    registration_authority = UsccPartOutput()
+    category = UsccPartOutput()
+    region_code = serializers.CharField()
+    organisation_code = serializers.CharField()
+    check_character = serializers.CharField()
+    is_legal_person_or_organisation = serializers.BooleanField()
+
+
+class UsccValidOutput(serializers.Serializer):
+    valid = serializers.BooleanField()
+    code = serializers.CharField()
+    parts = UsccPartsOutput()
+
+
+class UsccProblemOutput(serializers.Serializer):
+    code = serializers.CharField()
+    message = serializers.CharField()
+    position = serializers.IntegerField(required=False)
+    character = serializers.CharField(required=False)
+    expected = serializers.CharField(required=False)
+
+
+class UsccInvalidOutput(ErrorOutput):
+    valid = serializers.BooleanField()
+    position = serializers.IntegerField(allow_null=True, help_text=gettext_lazy("第一处错误的位置（1-18）"))
+    character = serializers.CharField(allow_null=True)
+    expected = serializers.CharField(allow_null=True, help_text=gettext_lazy("应为的校验码"))
+    errors = UsccProblemOutput(many=True)
+
+
 class UsccCheckApi(APIView):
     """Check a unified social credit code (GB 32100-2015) and split it into its parts. Public."""
 
     permission_classes = [AllowAny]
 
-    @extend_schema(responses={200: dict, 400: dict})
+    @extend_schema(responses={200: UsccValidOutput, 400: UsccInvalidOutput})
     def get(self, request, code: str):
         result = validate_uscc(code)
         if not result.valid:
             first = result.errors[0]
-            return Response(
-                {
-                    "valid": False,
-                    "error": "invalid_uscc",
-                    "detail": first.message,
-                    "fields": {"code": [e.message for e in result.errors]},
-                    "position": first.position,
-                    "character": first.character,
-                    "expected": first.expected,
-                    "errors": [e.as_dict() for e in result.errors],
-                },
-                status=status.HTTP_400_BAD_REQUEST,
-            )
-        return Response({"valid": True, "code": result.code, "parts": result.parts()})
+            body = {
+                "valid": False,
+                "error": "invalid_uscc",
+                "detail": first.message,
+                "fields": {"code": [e.message for e in result.errors]},
+                "position": first.position,
+                "character": first.character,
+                "expected": first.expected,
+                "errors": [e.as_dict() for e in result.errors],
+            }
+            return Response(UsccInvalidOutput(body).data, status=status.HTTP_400_BAD_REQUEST)
+        return Response(UsccValidOutput({"valid": True, "code": result.code, "parts": result.parts()}).data)
 
 
 class SanctionOutputSerializer(serializers.Serializer):
@@ -143,7 +179,11 @@ class SubjectListApi(APIView):
         address = serializers.CharField(max_length=300, required=False, default="")
         registered_on = serializers.DateField(required=False, allow_null=True, default=None)
 
-    @extend_schema(parameters=[FilterSerializer], responses=SubjectOutputSerializer(many=True))
+    @extend_schema(
+        operation_id="v1_subjects_list",
+        parameters=[FilterSerializer],
+        responses=paginated("SubjectPage", SubjectOutputSerializer),
+    )
     def get(self, request):
         filters = self.FilterSerializer(data=request.query_params)
         filters.is_valid(raise_exception=True)
@@ -166,26 +206,58 @@ class SubjectListApi(APIView):
         return Response(SubjectOutputSerializer(subject).data, status=status.HTTP_201_CREATED)
 
 
+class SubjectListStatusOutput(serializers.Serializer):
+    on_serious_list = serializers.BooleanField()
+    entries = serializers.ListField(child=serializers.IntegerField(), help_text=gettext_lazy("名单信息的编号"))
+
+
+class SubjectCaseOutput(serializers.Serializer):
+    """A case of the subject that the reader may see (each case app's provider): where it stands, nothing else."""
+
+    type = serializers.CharField()
+    id = serializers.IntegerField()
+    reference = serializers.CharField()
+    status = serializers.CharField()
+    current_step = serializers.JSONField(help_text=gettext_lazy("当前环节"))
+    due_date = serializers.DateField(allow_null=True)
+    provisional = serializers.BooleanField()
+    url = serializers.CharField()
+
+
 class SubjectDetailApi(APIView):
-    @extend_schema(responses=dict)
+    class OutputSerializer(SubjectOutputSerializer):
+        """The subject with the records and cases the reader may see (passed in the context)."""
+
+        legal_representative = serializers.CharField()
+        address = serializers.CharField()
+        registered_on = serializers.DateField(allow_null=True)
+        records = serializers.SerializerMethodField()
+        list_status = serializers.SerializerMethodField()
+        cases = serializers.SerializerMethodField()
+
+        @extend_schema_field(RecordOutputSerializer(many=True))
+        def get_records(self, subject) -> list:
+            return RecordOutputSerializer(self.context["records"], many=True).data
+
+        @extend_schema_field(SubjectListStatusOutput)
+        def get_list_status(self, subject) -> dict:
+            records = self.context["records"]
+            status = {"on_serious_list": subject_on_serious_list(subject=subject), "entries": []}
+            status["entries"] = [r.pk for r in records if r.on_serious_list]
+            return SubjectListStatusOutput(status).data
+
+        @extend_schema_field(SubjectCaseOutput(many=True))
+        def get_cases(self, subject) -> list:
+            return SubjectCaseOutput(self.context["cases"], many=True).data
+
+    @extend_schema(responses=OutputSerializer)
     def get(self, request, uscc: str):
         subject = access_subject_by_uscc(user=request.user, uscc=uscc)
-        records = subject_records(user=request.user, subject=subject)
-        body = SubjectOutputSerializer(subject).data
-        body.update(
-            {
-                "legal_representative": subject.legal_representative,
-                "address": subject.address,
-                "registered_on": subject.registered_on,
-                "records": RecordOutputSerializer(records, many=True).data,
-                "list_status": {
-                    "on_serious_list": subject_on_serious_list(subject=subject),
-                    "entries": [r.pk for r in records if r.on_serious_list],
-                },
-                "cases": subject_cases(user=request.user, subject=subject),
-            }
-        )
-        return Response(body)
+        context = {
+            "records": list(subject_records(user=request.user, subject=subject)),
+            "cases": subject_cases(user=request.user, subject=subject),
+        }
+        return Response(self.OutputSerializer(subject, context=context).data)
 
 
 class RecordsApi(APIView):
@@ -247,7 +319,8 @@ class RecordsApi(APIView):
 
     @extend_schema(
         parameters=[OpenApiParameter("uscc", str), OpenApiParameter("kind", str)],
-        responses=RecordOutputSerializer(many=True),
+        operation_id="v1_records_list",
+        responses=paginated("RecordPage", RecordOutputSerializer),
     )
     def get(self, request):
         qs = (

@@ -2,19 +2,34 @@ import pytest
 from django.core.management import call_command
 from django.test import override_settings
 
-from apps.accounts.models import User
+from apps.accounts.models import Role, User
 from apps.core.errors import ApplicationError
 from apps.core.selectors import audit_chain_breaks
-from apps.demo.services import demo_seed
+from apps.demo.services import DEPARTMENTS, demo_seed
 from apps.subjects.models import NegativeRecord, Subject
 from apps.subjects.uscc import validate_uscc
 
 pytestmark = pytest.mark.django_db
 
+# Every demo user, its role and department (DESIGN.md's list; head1 belongs to another issue).
+DEMO_USERS = [
+    ("applicant1", "applicant", None),
+    ("applicant2", "applicant", None),
+    ("clerk1", "clerk", "YC-XYB"),
+    ("officer1", "officer", "YC-SCJG"),
+    ("reviewer1", "reviewer", "YC-SCJG"),
+    ("officer2", "officer", "YC-SW"),
+    ("reviewer2", "reviewer", "YC-SW"),
+    ("officer3", "officer", "YC-STHJ"),
+    ("monitor1", "monitor", "YC-XYB"),
+    ("trainer1", "trainer", "YC-XYB"),
+    ("admin", "admin", None),
+]
+
 
 def test_seed_demo_twice_adds_nothing_the_second_time():
     first = demo_seed(subjects=25)
-    assert first["users"] == 10 and first["subjects"] == 25 and first["records"] > 10
+    assert first["users"] == 11 and first["subjects"] == 25 and first["records"] > 10
     counts = (User.objects.count(), Subject.objects.count(), NegativeRecord.objects.count())
     second = demo_seed(subjects=25)
     assert second == {"departments": 0, "users": 0, "subjects": 0, "records": 0}
@@ -25,11 +40,30 @@ def test_seed_demo_twice_adds_nothing_the_second_time():
 
 def test_demo_users_can_sign_in(api):
     call_command("seed_demo", subjects=5)
-    for username in ["applicant1", "clerk1", "officer1", "reviewer1", "monitor1", "trainer1", "admin"]:
+    for username, role, department in DEMO_USERS:
         response = api().post("/api/v1/auth/token", {"username": username, "password": "demo-pass-2026"}, format="json")
         assert response.status_code == 200, username
+        user = User.objects.select_related("department").get(username=username)
+        assert (user.role, user.department.code if user.department else None) == (role, department), username
     applicant = User.objects.get(username="applicant1")
     assert applicant.represented_subjects.count() >= 4  # plus the subjects of the demo repair cases
+    other = User.objects.get(username="applicant2")  # another enterprise: its own subjects, none of applicant1's
+    assert other.represented_subjects.count() >= 3
+    assert not set(other.represented_subjects.all()) & set(applicant.represented_subjects.all())
+
+
+def test_the_readme_lists_every_demo_user_with_role_and_department():
+    from pathlib import Path
+
+    from django.conf import settings
+
+    readme = (Path(settings.BASE_DIR) / "README.md").read_text(encoding="utf-8")
+    for username, role, department in DEMO_USERS:
+        line = next((line for line in readme.splitlines() if f"`{username}`" in line), "")
+        assert line, f"README.md does not list {username}"
+        assert str(Role(role).label) in line, (username, line)
+        if department:
+            assert dict((code, name) for code, name, _sector in DEPARTMENTS)[department] in line, (username, line)
 
 
 @override_settings(DEMO_MODE=False)

@@ -31,8 +31,9 @@ def test_filed_before_national_day_is_due_on_the_fifth_working_day_counting_the_
     assert "国庆" in body["skipped"][0]["reason"]
     assert [d["date"] for d in body["makeup_workdays"]] == ["2026-10-10"]
     assert body["current_step"]["code"] == "verifying"
-    assert [h["kind"] for h in body["history"]][:1] == ["objection_filed"]
-    commitment = body["parties"][0]["commitment"]
+    # the applicant's history is in plain words, with the department and role rather than a person
+    assert [(h["kind"], h["actor"]) for h in body["history"]][:1] == [("filed", "申请人（企业）")]
+    commitment = body["filings"][0]["commitment"]
     assert commitment["type"] == "objection_appeal" and commitment["signer_name"] == "张敏"
     assert commitment["text_version"] == "YYSS-2023"
 
@@ -73,7 +74,10 @@ def test_another_subject_is_joined_to_the_open_case(api, world):
     assert joined.status_code == 200
     body = joined.json()
     assert body["joined"] is True and body["id"] == first["id"]
-    assert [p["subject"]["uscc"] for p in body["parties"]] == [world["a"].uscc, world["b"].uscc]
+    # the joined party reads its own filing only (the first filer's is not its business)
+    assert [p["subject"]["uscc"] for p in body["filings"]] == [world["b"].uscc]
+    staff = api(world["officer"]).get(f"/api/v1/objections/{first['id']}").json()
+    assert [p["subject"]["uscc"] for p in staff["filings"]] == [world["a"].uscc, world["b"].uscc]
     assert Objection.objects.count() == 1
     # the joined subject's applicant now follows the case
     assert api(world["applicant2"]).get(f"/api/v1/objections/{first['id']}").status_code == 200
@@ -109,7 +113,11 @@ def test_counter_filing_by_a_clerk(api, world):
         api, world["clerk"], world["record"], channel="counter", contact_name="张敏", contact_phone="0717-6221234"
     )
     assert response.status_code == 201, response.json()
-    assert response.json()["channel"] == "counter"
+    filing = response.json()["filings"][0]
+    assert filing["channel"] == "counter" and (filing["contact_name"], filing["contact_phone"]) == (
+        "张敏",
+        "0717-6221234",
+    )
     assert post(api, world["applicant2"], world["record"], channel="counter").status_code == 400
 
 

@@ -117,7 +117,20 @@ def test_corrected_end_to_end(api, world, clock):
     assert record["decision"]["fine_amount"] == "5000.00"
     assert record["status"]["under_objection"] is False
 
-    history = {(h["kind"], h["actor"]) for h in closed["history"]}
+    # the applicant reads outward events in plain words: the department and role, never a username
+    outward = [(h["kind"], h["actor"]) for h in closed["history"]]
+    assert outward == [
+        ("filed", "申请人（企业）"),
+        ("accepted", "宜昌市市场监督管理局"),
+        ("supplement_requested", "宜昌市市场监督管理局 承办人"),
+        ("supplement_answered", "申请人（企业）"),
+        ("decided", "宜昌市市场监督管理局 审核人"),
+        ("letter_issued", "宜昌市市场监督管理局"),
+        ("closed", "宜昌市市场监督管理局 审核人"),
+    ]
+    assert all(h["at"] and h["label"] for h in closed["history"])
+    staff = detail(api, world["officer"], case["id"])
+    history = {(h["kind"], h["actor"]) for h in staff["history"]}
     assert {
         ("objection_filed", "applicant1"),
         ("objection_material_requested", "officer1"),
@@ -128,8 +141,8 @@ def test_corrected_end_to_end(api, world, clock):
         ("objection_replied", "reviewer1"),
         ("objection_closed", "reviewer1"),
     } <= history
-    assert all(h["at"] for h in closed["history"])
-    corrected = next(h for h in closed["history"] if h["kind"] == "record_objection_corrected")
+    assert all(h["at"] for h in staff["history"])
+    corrected = next(h for h in staff["history"] if h["kind"] == "record_objection_corrected")
     assert corrected["data"]["before"]["fine_amount"] is None and corrected["data"]["after"]["fine_amount"] == "5000.00"
     assert list(audit_chain_breaks()) == []
 

@@ -12,5 +12,9 @@ def test_demo_repair_cases_in_several_states_idempotently(users, departments):
     assert demo_seed_repairs(today=date(2026, 11, 20)) == {"repair_cases": len(PLAN)}
     assert demo_seed_repairs(today=date(2026, 11, 20)) == {"repair_cases": 0}
     states = dict(RepairCase.objects.values_list("subject__name", "status"))
-    assert states == {name: state for name, state, _channel, _days in PLAN}
+    assert states == {name: state for name, state, _channel, _days, _who in PLAN}
+    # the second enterprise's cases are its own: applicant2 represents their subjects, applicant1 does not
+    for name, _state, _channel, _days, who in PLAN:
+        case = RepairCase.objects.get(subject__name=name)
+        assert set(case.subject.representatives.values_list("username", flat=True)) == {who}
     assert list(audit_chain_breaks()) == []

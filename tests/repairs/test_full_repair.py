@@ -64,6 +64,16 @@ def test_full_online_repair(clock, users, world, api):
 
     detail = applicant.get(f"/api/v1/repairs/{case_id}").json()
     assert detail["status"] == "repaired"
+    # the applicant's history: outward events in plain words, the department and role instead of a person
+    outward = [(event["kind"], event["actor"]) for event in detail["history"]]
+    assert outward[0] == ("filed", "申请人（企业）")
+    assert ("accepted", "宜昌市市场监督管理局 承办人") in outward
+    assert ("decided", "宜昌市市场监督管理局 审核人") in outward
+    assert ("executed", "国家税务总局宜昌市税务局 承办人") in outward
+    assert outward[-1] == ("closed", "宜昌市市场监督管理局")
+    assert {"letter_issued"} <= {kind for kind, _actor in outward}
+    # the department reads the full history with who did what
+    detail = api(users["officer"]).get(f"/api/v1/repairs/{case_id}").json()
     kinds = [event["kind"] for event in detail["history"]]
     for kind in (
         "repair_filed",
@@ -93,7 +103,8 @@ def test_full_counter_repair(clock, users, world, api):
     assert response.status_code == 201, response.json()
     body = response.json()
     case_id = body["id"]
-    assert body["channel"] == "counter" and body["filed_by"] == "clerk1"
+    assert body["channel"] == "counter"
+    assert api(users["officer"]).get(f"/api/v1/repairs/{case_id}").json()["filed_by"] == "clerk1"
     case = RepairCase.objects.get(pk=case_id)
     assert case.commitment.signer_user is None  # signed on paper at the counter
 

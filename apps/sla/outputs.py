@@ -1,0 +1,71 @@
+"""Output serializers of deadlines and the calendar, shared by the sla API and the case reads that show a clock."""
+
+from rest_framework import serializers
+
+
+class DayReasonOutput(serializers.Serializer):
+    date = serializers.DateField()
+    reason = serializers.CharField()
+
+
+class PauseOutput(serializers.Serializer):
+    started_at = serializers.DateTimeField()
+    started_on = serializers.DateField()
+    ended_at = serializers.DateTimeField(allow_null=True)
+    ended_on = serializers.DateField(allow_null=True)
+    reason = serializers.CharField()
+    working_days = serializers.IntegerField(allow_null=True)
+
+
+class ClockOutput(serializers.Serializer):
+    """A deadline explained (apps.sla.selectors.deadline_explain) as a case's party reads it."""
+
+    purpose = serializers.CharField()
+    status = serializers.CharField()
+    running = serializers.BooleanField()
+    start = serializers.CharField()
+    received_on = serializers.DateField()
+    working_days = serializers.IntegerField()
+    extended_working_days = serializers.IntegerField()
+    paused_working_days = serializers.IntegerField()
+    due_date = serializers.DateField()
+    provisional = serializers.BooleanField()
+    provisional_years = serializers.ListField(child=serializers.IntegerField())
+    skipped = DayReasonOutput(many=True)
+    makeup_workdays = DayReasonOutput(many=True)
+    pauses = PauseOutput(many=True)
+    closed_at = serializers.DateTimeField(allow_null=True)
+    closed_on_time = serializers.BooleanField(allow_null=True)
+    explanation = serializers.CharField()
+
+
+class DeadlineOutput(ClockOutput):
+    """The same with what it belongs to (GET /api/v1/deadlines/{id}, staff and monitors)."""
+
+    id = serializers.IntegerField()
+    owner_type = serializers.CharField()
+    owner_id = serializers.IntegerField()
+
+
+class CalendarYearDayOutput(serializers.Serializer):
+    date = serializers.DateField()
+    is_workday = serializers.BooleanField()
+    kind = serializers.CharField()
+    name = serializers.CharField()
+    reason = serializers.CharField()
+
+
+class CalendarYearOutput(serializers.Serializer):
+    year = serializers.IntegerField()
+    status = serializers.CharField()
+    notice = serializers.CharField()
+    source = serializers.CharField()
+    entered_by = serializers.CharField(allow_null=True)
+    entered_at = serializers.DateTimeField(allow_null=True)
+    estimated = serializers.BooleanField()
+    working_days = serializers.IntegerField()
+    days = CalendarYearDayOutput(many=True)
+
+
+class CalendarYearConfirmedOutput(CalendarYearOutput):
+    deadlines_recomputed = serializers.IntegerField()
