@@ -23,6 +23,8 @@ install: system-deps $(VENV)/.synced
 system-deps:
 	@bash scripts/system-deps.sh
 
+# Letters print and encode the address the server runs on (PORT=8101 make run prints 8101).
+run: export PUBLIC_BASE_URL ?= http://127.0.0.1:$(PORT)
 run: install
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py seed_demo

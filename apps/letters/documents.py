@@ -28,7 +28,7 @@ def normalise_code(raw: str) -> str:
 
 
 def public_base_url() -> str:
-    return getattr(settings, "PUBLIC_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
+    return settings.PUBLIC_BASE_URL
 
 
 def verify_url(code: str) -> str:

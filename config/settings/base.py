@@ -19,6 +19,9 @@ DEBUG = env_bool("DJANGO_DEBUG", False)
 ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", ["127.0.0.1", "localhost", "testserver"])
 # Demo mode allows seed_demo and shows the demo accounts on the login page. Never in production.
 DEMO_MODE = env_bool("DEMO_MODE", False)
+# The address people reach the product at: printed on every letter and encoded in its QR code. `make run` sets it to
+# the address the server runs on (PORT); production requires it (config/settings/production.py).
+PUBLIC_BASE_URL = env_str("PUBLIC_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
 
 INSTALLED_APPS = [
     "django.contrib.admin",

@@ -1,5 +1,7 @@
 """Production: PostgreSQL and Redis from the environment; refuses to start with unsafe settings."""
 
+import os
+
 from django.core.exceptions import ImproperlyConfigured
 
 from config.env import LOCMEM_CACHE, env_bool, env_int, env_str
@@ -17,6 +19,11 @@ if DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
 if CACHES["default"]["BACKEND"] == LOCMEM_CACHE:
     # Each gunicorn process would keep its own counts: the verification rate limit would multiply by the workers.
     raise ImproperlyConfigured("Production needs a cache shared by all processes: set CACHE_URL=redis://host:6379/1")
+if not os.environ.get("PUBLIC_BASE_URL", "").startswith(("https://", "http://")):
+    # Every letter prints and encodes this address; a default would send the public to 127.0.0.1.
+    raise ImproperlyConfigured(
+        "Set PUBLIC_BASE_URL to the address the public reaches the product at (https://credit.example.gov.cn)."
+    )
 CELERY_BROKER_URL = env_str("CELERY_BROKER_URL")
 CELERY_TASK_ALWAYS_EAGER = False
 

@@ -45,7 +45,13 @@ PROPER = {
     "DATABASE_URL": "postgres://x@127.0.0.1/x",
     "CELERY_BROKER_URL": "redis://h",
     "CACHE_URL": "redis://h:6379/1",
+    "PUBLIC_BASE_URL": "https://credit.example.gov.cn",
 }
+
+
+def test_production_requires_the_public_address_letters_print():
+    result = _production({**PROPER, "PUBLIC_BASE_URL": ""})
+    assert result.returncode != 0 and "PUBLIC_BASE_URL" in result.stderr
 
 
 def test_production_starts_with_proper_settings():

@@ -8,9 +8,10 @@ from django.conf import settings
 from django.test import Client
 
 from apps.letters.models import Letter
+from apps.letters.selectors import letter_file_bytes
 from apps.letters.services import letter_create, letter_render
 from apps.subjects.services import subject_representative_add
-from tests.letters.support import make_subject
+from tests.letters.support import compact, make_subject, pdf_text
 
 CONTEXT = {
     "subject_name": "宜昌市示例商贸有限公司",
@@ -172,3 +173,21 @@ def test_queued_letter_pdf_is_a_conflict(api, users, departments):
     response = api(users["officer"]).get(f"/api/v1/letters/{queued.pk}.pdf")
     assert response.status_code == 409 and response.json()["error"] == "letter_not_rendered"
     assert Letter.objects.get(pk=queued.pk).status == Letter.Status.QUEUED
+
+
+@pytest.mark.django_db
+def test_the_letter_prints_the_address_the_product_runs_at(departments, settings):
+    """`PORT=8101 make run` sets PUBLIC_BASE_URL to its own address; the letter prints that, not a default."""
+    settings.PUBLIC_BASE_URL = "http://127.0.0.1:8101"
+    subject = make_subject("宜昌市示例商贸有限公司")
+    made = letter_create(
+        template_code="penalty_decision",
+        owner=("tests.api", 2),
+        recipient=subject,
+        context={**CONTEXT, "subject_uscc": subject.uscc},
+        acting_user=None,
+        department=departments["market"],
+    )
+    text = compact(pdf_text(letter_file_bytes(letter=letter_render(letter=made))))
+    assert f"127.0.0.1:8101/verify/{made.verification_code}" in text
+    assert "127.0.0.1:8000" not in text
