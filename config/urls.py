@@ -2,9 +2,15 @@ from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from apps.core import views as core_views
+
+# The administration is titled for the product, not "Django 管理".
+admin.site.site_header = _("信用修复与异议办理 · 系统管理")
+admin.site.site_title = _("信用修复与异议办理")
+admin.site.index_title = _("系统管理")
 
 urlpatterns = [
     path("", core_views.home, name="home"),
