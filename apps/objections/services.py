@@ -173,7 +173,9 @@ def objection_file(
     if not can_file_for(user=acting_user, subject=subject, channel=channel):
         raise _invalid("subject", _("未找到该主体，或无权代表该主体提出异议。"))
     # Serialise filings on one record: the open-case check and the mark must not interleave.
-    record = NegativeRecord.objects.select_for_update().select_related("department", "subject").get(pk=record.pk)
+    record = (
+        NegativeRecord.objects.select_for_update(of=("self",)).select_related("department", "subject").get(pk=record.pk)
+    )
     if record.publication_status == NegativeRecord.PublicationStatus.DELETED:
         raise _invalid("record", _("该信息已删除，无需提出异议。"))
     if record.subject_id != subject.pk and not record.is_public:
@@ -684,7 +686,9 @@ def objection_outcome_apply(*, objection: Objection, acting_user: User | None, a
     _lock(objection)
     if objection.status != Objection.Status.APPLYING:
         raise _wrong_state(objection, _("执行核查结果"))
-    record = NegativeRecord.objects.select_for_update().select_related("department").get(pk=objection.record_id)
+    record = (
+        NegativeRecord.objects.select_for_update(of=("self",)).select_related("department").get(pk=objection.record_id)
+    )
     fields = ["objection_status", "objection_finding", "updated_at"]
     before: dict[str, Any] = {
         "objection_status": record.objection_status,
