@@ -193,8 +193,8 @@ def decision_register(
 ) -> PenaltyDecision:
     """Register a decision: the subject (created if the code is new), the negative record (its publication window
     from the rule rows), and for a legal person or organisation the 信用修复告知书, rendered by `batch`'s job or its
-    own task (`batch` gives the batch when a notice needs one, so an import whose rows need no notice leaves no empty
-batch). Raises DuplicateDecision if (department, decision number, kind) is already registered."""
+    own task (`batch` gives the batch when a notice needs one, so an import whose rows need no notice leaves no
+    empty batch). Raises DuplicateDecision if (department, decision number, kind) is already registered."""
     existing = (
         PenaltyDecision.objects.select_related("department")
         .filter(department=department, decision_no=decision_no, kind=kind)
