@@ -890,6 +890,7 @@ def repair_revoke(*, case: RepairCase, reason: str, acting_user: Any, at: dateti
         commitment = commitment_check_fulfilment(
             commitment=commitment, fulfilled=False, finding=reason, acting_user=acting_user
         )
+        case.commitment = commitment  # the answer shows the commitment as stored now: violated
     case.status, case.revoked_at, case.revoked_by, case.revocation_reason = (
         RepairCase.Status.REVOKED,
         at,
