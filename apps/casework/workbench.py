@@ -64,7 +64,7 @@ class ScopedDashboardView(flow_views.DashboardView):
 class ScopedProcessListView(flow_views.DashboardProcessListView):
     @viewprop
     def queryset(self):
-        return processes_visible_to(user=self.request.user, flow_class=self.flow_class)
+        return processes_visible_to(user=self.request.user, flow_class=self.flow_class).order_by("-created", "-pk")
 
 
 class ScopedTaskListView(flow_views.DashboardTaskListView):
