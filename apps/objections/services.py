@@ -32,6 +32,7 @@ from apps.subjects.models import NegativeRecord, Severity, Subject
 from apps.subjects.services import publication_window
 
 from .models import Channel, Ground, Objection, ObjectionParty, Outcome
+from .selectors import objection_proposed_by
 
 OBJECTION_DUPLICATE = "objection_duplicate"
 OBJECTION_WRONG_STATE = "objection_wrong_state"
@@ -656,7 +657,7 @@ def objection_review(
     _lock(objection)
     if objection.status != Objection.Status.REVIEWING:
         raise _wrong_state(objection, _("审核"))
-    if objection.proposed_by_id == acting_user.pk:
+    if objection_proposed_by(objection=objection, user=acting_user):
         raise ApplicationError(SAME_PERSON, _("核查结果须由提出人以外的人员审核。"), status_code=403)
     if not approve and not comment:
         raise _invalid("comment", _("退回时须写明审核意见。"))

@@ -28,7 +28,7 @@ from apps.letters.models import TemplateCode
 from apps.repairs.eligibility import repair_eligibility
 from apps.repairs.letters import letter_issue
 from apps.repairs.models import Channel, RepairCase, RepairKind, SanctionLift
-from apps.repairs.selectors import case_process
+from apps.repairs.selectors import case_process, repair_proposed_by
 from apps.rules.models import RuleCode
 from apps.sla.models import Deadline
 from apps.sla.services import deadline_close, deadline_open, deadline_pause, deadline_resume
@@ -627,7 +627,7 @@ def repair_propose(
 
 def may_review(*, case: RepairCase, user: Any) -> bool:
     """Four eyes: the proposer can never approve their own proposal."""
-    return case.proposed_by_id is None or case.proposed_by_id != user.pk
+    return not repair_proposed_by(case=case, user=user)
 
 
 @transaction.atomic
