@@ -13,10 +13,12 @@ JSON parser (apps.core.parsers) refuses the same for bodies too large for this s
 import json
 from typing import Any
 
-from django.http import HttpResponseBadRequest, JsonResponse
+from django.http import JsonResponse
+from django.shortcuts import render
 from django.utils.translation import gettext as _
 
 from apps.core.api import error_body
+from apps.core.errors import ApplicationError
 
 NUL = "\x00"
 MAX_JSON_SCAN_BYTES = 10 * 1024 * 1024
@@ -69,7 +71,7 @@ class RejectNulCharactersMiddleware:
     def _refuse(request, field: str, message: str):
         if request.path.startswith("/api/"):
             return JsonResponse(error_body("invalid", f"{field}: {message}", {field: [message]}), status=400)
-        return HttpResponseBadRequest(f"{field}: {message}".encode(), content_type="text/plain; charset=utf-8")
+        return render(request, "400.html", {"detail": f"{field}: {message}"}, status=400)
 
     @staticmethod
     def _offending_field(request) -> str | None:
@@ -93,3 +95,20 @@ class RejectNulCharactersMiddleware:
 def _content_length(request) -> int:
     raw = request.META.get("CONTENT_LENGTH") or "0"
     return int(raw) if raw.isascii() and raw.isdigit() and len(raw) < 19 else MAX_JSON_SCAN_BYTES + 1
+
+
+class ApplicationErrorPageMiddleware:
+    """A domain or input error (ApplicationError, e.g. apps.core.inputs.InputError) that leaves an HTML view is
+    the 4xx page naming the field and reason, not a 500. The API answers these itself (apps.core.api)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        if not isinstance(exception, ApplicationError) or request.path.startswith("/api/"):
+            return None
+        context = {"detail": exception.detail, "fields": exception.fields}
+        return render(request, "400.html", context, status=exception.status_code)

@@ -22,8 +22,8 @@ from apps.casework.services import CheckedUpload, documents_attach, handle_task_
 from apps.commitments.models import CommitmentType
 from apps.commitments.services import commitment_sign, text_version_in_force
 from apps.core.errors import ApplicationError, ConflictError
-from apps.core.inputs import InputError, parse_decimal
 from apps.core.i18n import in_office_language, office_language
+from apps.core.inputs import InputError, parse_decimal
 from apps.core.services import case_event_record, case_label
 from apps.rules.models import RuleCode
 from apps.rules.selectors import rule_in_force

@@ -67,6 +67,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "apps.core.middleware.ApplicationErrorPageMiddleware",  # a refused input on a page is its 4xx page, not a 500
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Last: turns a login that django-axes refused (too many failures) into the page saying when to try again.
     "axes.middleware.AxesMiddleware",
