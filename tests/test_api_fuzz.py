@@ -50,7 +50,7 @@ def auth(request, users, settings):
 @pytest.mark.django_db
 @schema.parametrize()
 @hypothesis_settings(
-    max_examples=6, deadline=None, database=None, derandomize=True, suppress_health_check=list(HealthCheck)
+    max_examples=4, deadline=None, database=None, derandomize=True, suppress_health_check=list(HealthCheck)
 )
 def test_no_generated_request_makes_a_server_error(case, auth):
     response = case.call(headers=auth)

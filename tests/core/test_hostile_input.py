@@ -192,3 +192,19 @@ def test_the_server_error_page_renders_on_its_own():
 
     text = render_to_string("500.html")
     assert "系统错误（500）" in text and "site.css" in text
+
+
+def test_an_input_error_leaving_a_page_is_its_400_page_naming_the_field(rf, users):
+    from apps.core.inputs import InputError, parse_month
+    from apps.core.middleware import ApplicationErrorPageMiddleware
+
+    request = rf.get("/workbench/notices/", {"month": f"2026-{HUGE}"})
+    request.user = users["officer"]
+    with pytest.raises(InputError) as refused:
+        parse_month(request.GET["month"])
+    exc = refused.value
+    response = ApplicationErrorPageMiddleware(lambda r: None).process_exception(request, exc)
+    assert response.status_code == 400
+    assert "month: 月份格式应为 YYYY-MM" in response.content.decode()
+    api_request = rf.get("/api/v1/decisions")
+    assert ApplicationErrorPageMiddleware(lambda r: None).process_exception(api_request, exc) is None
