@@ -23,6 +23,7 @@ from apps.commitments.models import CommitmentType
 from apps.commitments.services import commitment_sign, text_version_in_force
 from apps.core.errors import ApplicationError, ConflictError
 from apps.core.i18n import in_office_language, office_language
+from apps.core.inputs import InputError, parse_decimal
 from apps.core.services import case_event_record, case_label
 from apps.rules.models import RuleCode
 from apps.rules.selectors import rule_in_force
@@ -547,9 +548,10 @@ def _clean_corrections(record: NegativeRecord, corrections: Any) -> dict[str, An
                     raise ValidationError(_("应为处罚种类的列表。"))
                 python = [v.strip() for v in value]
             elif name == "fine_amount":
-                python = None if value in (None, "") else Decimal(str(value))
-                if python is not None and (python < 0 or python.as_tuple().exponent < -2):
-                    raise ValidationError(_("金额应为不小于0、最多两位小数的数。"))
+                try:
+                    python = None if value in (None, "") else parse_decimal(value, field=f"corrections.{name}")
+                except InputError as exc:
+                    raise ValidationError(exc.reason) from None
             elif name == "severity":
                 if value not in Severity.values:
                     raise ValidationError(_("可选值：%s") % "、".join(Severity.values))
