@@ -13,3 +13,6 @@ CELERY_TASK_ALWAYS_EAGER = env_str("CELERY_TASK_ALWAYS_EAGER", "1") == "1"
 # Tests clear the cache between them: never a real one, whatever CACHE_URL the shell has.
 CACHES = {"default": {"BACKEND": LOCMEM_CACHE, "LOCATION": "tests"}}
 LOGGING = {"version": 1, "disable_existing_loggers": False, "root": {"level": "WARNING"}}
+# A fixed, published key: test chains are reproducible and mean nothing outside the tests.
+AUDIT_KEY = "test-audit-key-0123456789abcdef0123456789abcdef"
+AUDIT_OLD_KEYS: list[str] = []
