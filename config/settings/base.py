@@ -22,6 +22,11 @@ DEMO_MODE = env_bool("DEMO_MODE", False)
 # The address people reach the product at: printed on every letter and encoded in its QR code. `make run` sets it to
 # the address the server runs on (PORT); production requires it (config/settings/production.py).
 PUBLIC_BASE_URL = env_str("PUBLIC_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
+# The audit chain's HMAC key (apps/core/auditkeys.py, docs/audit.md). Never stored in the database, so whoever can edit
+# rows cannot recompute the chain. Production requires it; `make run` (local settings) generates one per installation
+# in var/audit.key. AUDIT_OLD_KEYS (comma-separated) are keys retired by a rotation: rows they signed still verify.
+AUDIT_KEY = env_str("AUDIT_KEY", "")
+AUDIT_OLD_KEYS = env_list("AUDIT_OLD_KEYS", [])
 
 INSTALLED_APPS = [
     "django.contrib.admin",

@@ -20,3 +20,6 @@ LOGGING = {
     "filters": BASE_LOGGING["filters"],
     "loggers": {"django.request": BASE_LOGGING["loggers"]["django.request"]},
 }
+# A fixed, published key: test chains are reproducible and mean nothing outside the tests.
+AUDIT_KEY = "test-audit-key-0123456789abcdef0123456789abcdef"
+AUDIT_OLD_KEYS: list[str] = []
