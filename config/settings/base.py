@@ -139,8 +139,11 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # production refuses the per-process memory cache that an empty CACHE_URL gives.
 CACHES = env_cache("CACHE_URL")
 # From this day of the month, last month's office-wide coverage report is issued by the scheduled job (docs/reports.md).
-# A letter batch is rendered by this many shard tasks side by side (set it to the worker processes available).
-LETTERS_BATCH_SHARDS = env_int("LETTERS_BATCH_SHARDS", 2)
+# A letter batch is handed to shard tasks of at most this many letters each: short tasks, so that a killed worker's
+# shard is redelivered (and a pool's processes render one batch side by side) promptly (docs/letters.md).
+LETTERS_BATCH_SHARD_SIZE = env_int("LETTERS_BATCH_SHARD_SIZE", 50)
+if LETTERS_BATCH_SHARD_SIZE < 1:
+    raise ImproperlyConfigured("LETTERS_BATCH_SHARD_SIZE must be at least 1.")
 # Letters laid out per WeasyPrint call in a batch (10 one-page notices: files of about 85 KB; see docs/letters.md).
 LETTERS_RENDER_CHUNK = env_int("LETTERS_RENDER_CHUNK", 10)
 MONTHLY_REPORT_DAY = env_int("MONTHLY_REPORT_DAY", 10)
@@ -274,8 +277,31 @@ CELERY_RESULT_BACKEND = env_str("CELERY_RESULT_BACKEND", "cache+memory://")
 CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", CELERY_BROKER_URL == "memory://")
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TIMEZONE = TIME_ZONE
+# Tasks survive a killed worker (docs/letters.md, "Redelivery"): a message is acknowledged only when its task has
+# finished (acks_late); a pool process that dies mid-task gives its message back at once (reject_on_worker_lost);
+# a whole worker that dies leaves its messages unacknowledged in Redis, which hands them to another worker once
+# they are older than the visibility timeout. Every task is therefore safe to run twice, and no task may run as
+# long as the visibility timeout (else Redis would hand a running task to a second worker): the hard time limit
+# is 4/5 of it, the soft one (the task can still stop cleanly and retry) 2/3.
 CELERY_TASK_ACKS_LATE = True
-CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1  # a worker holds no more messages than it has processes
+CELERY_WORKER_CANCEL_LONG_RUNNING_TASKS_ON_CONNECTION_LOSS = True  # its acks would be lost: let them be redelivered
+CELERY_VISIBILITY_TIMEOUT = env_int("CELERY_VISIBILITY_TIMEOUT", 300)
+if CELERY_VISIBILITY_TIMEOUT < 10:
+    raise ImproperlyConfigured("CELERY_VISIBILITY_TIMEOUT must be at least 10 seconds.")
+CELERY_TASK_TIME_LIMIT = CELERY_VISIBILITY_TIMEOUT * 4 // 5
+CELERY_TASK_SOFT_TIME_LIMIT = CELERY_VISIBILITY_TIMEOUT * 2 // 3
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": CELERY_VISIBILITY_TIMEOUT,
+    # Every live worker looks for messages left by a dead one this often (kombu's default is every 100 s).
+    "unacked_restore_interval": max(1, min(10, CELERY_VISIBILITY_TIMEOUT // 10)),
+    "unacked_restore_throttle": 1,
+}
+# A batch that made no progress for this long while letters are still queued is requeued by the watchdog task
+# (letters.requeue_stalled_batches, every minute): the net under a message lost outright (Redis restarted without
+# persistence, the broker down at the moment the batch was started).
+LETTERS_BATCH_STALL_SECONDS = env_int("LETTERS_BATCH_STALL_SECONDS", 2 * CELERY_VISIBILITY_TIMEOUT)
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 
 LOGGING = {
