@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from apps.core import views as core_views
+from apps.reports import views as reports_views
 
 # The administration is titled for the product, not "Django 管理".
 admin.site.site_header = _("信用修复与异议办理 · 系统管理")
@@ -22,6 +23,7 @@ urlpatterns = [
     path("verify/", include("apps.letters.web_urls")),
     path("", include("apps.casework.web_urls")),
     path("workbench/stats/", include("apps.reports.web_urls")),
+    path("workbench/dashboard/", reports_views.sla_dashboard_page, name="sla-dashboard"),
     path("portal/repairs/", include("apps.repairs.web_urls")),
     path("portal/objections/", include("apps.objections.web_urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),

@@ -47,6 +47,8 @@ class CaseType:
     party_sees: Callable[..., bool] | None = None
     visible: Callable[..., models.QuerySet] | None = None
     proposals_of: Callable[..., models.QuerySet] | None = None
+    # The case model's foreign key to its handling department (the SLA board counts and filters on it in SQL).
+    department_field: str = "department"
 
     @property
     def label(self) -> str:
