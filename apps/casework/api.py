@@ -351,17 +351,23 @@ class BreachListApi(APIView):
     class FilterSerializer(serializers.Serializer):
         state = serializers.ChoiceField(choices=BOARD_STATES, default="breached")
         department = serializers.CharField(required=False, allow_blank=True, max_length=32)
-        month = serializers.RegexField(r"^\d{4}-(0[1-9]|1[0-2])$", required=False)
+        month = serializers.CharField(required=False, allow_blank=True, max_length=7, help_text="YYYY-MM")
+
+        def validate_month(self, value):
+            from apps.core.inputs import optional_month
+
+            month = optional_month(value)
+            if month is not None and not 2000 <= month.year <= 2099:
+                raise serializers.ValidationError(_("月份应在 2000 年至 2099 年之间。"))
+            return month
 
     @extend_schema(parameters=[FilterSerializer], responses=paginated("BreachPage", BreachRowOutput))
     def get(self, request):
-        from datetime import date
-
         filters = self.FilterSerializer(data=request.query_params)
         filters.is_valid(raise_exception=True)
         data = filters.validated_data
         department = sla_board_department(user=request.user, department_code=data.get("department"))
-        month = date.fromisoformat(data["month"] + "-01") if data.get("month") else None
+        month = data.get("month")
         deadlines = board_deadlines(user=request.user, department=department, state=data["state"], month=month)
         paginator = Pagination()
         page = paginator.paginate_queryset(deadlines, request, view=self)
