@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "apps.sla",
     "apps.casework",
     "apps.commitments",
+    "apps.sanctions",
     "apps.repairs",
     "apps.objections",
     "apps.letters",
