@@ -8,6 +8,7 @@ department, and feedback may name only those.
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -112,8 +113,9 @@ class CreditCheck(TimeStampedModel):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("核查人")
     )
     on_serious_list = models.BooleanField(_("列入严重失信主体名单"), default=False)
-    record_ids = models.JSONField(_("相关失信信息"), default=list)
-    commitment_ids = models.JSONField(_("在履行的信用承诺"), default=list)
+    # What the department was told, as it was told (the shareable fields only): {"records": [...], "measures":
+    # [...], "commitments": [...]}. Later changes to a record do not rewrite the answer of a past check.
+    answer = models.JSONField(_("核查结果"), default=dict, encoder=DjangoJSONEncoder)
     measures = models.ManyToManyField(Measure, related_name="checks", blank=True, verbose_name=_("应实施的措施"))
 
     class Meta:
