@@ -47,3 +47,22 @@ def test_a_local_measure_must_name_its_region(db):
     with pytest.raises(ValidationError) as err:
         measure.full_clean()
     assert "region_code" in err.value.message_dict
+
+
+@pytest.mark.django_db
+def test_demo_checks_by_several_departments_with_feedback_and_no_second_run(settings):
+    from apps.demo.sanctions_demo import demo_seed_checks
+    from apps.demo.services import DEMO_TODAY, demo_seed
+    from apps.sanctions.models import CheckFeedback, CreditCheck
+
+    settings.DEMO_MODE = True
+    demo_seed(subjects=60)
+    added = demo_seed_checks(today=DEMO_TODAY)
+    assert added["credit_checks"] == 5 and added["check_feedback"] >= 3
+    officer3_checks = CreditCheck.objects.filter(checked_by__username="officer3")
+    assert officer3_checks.count() == 3
+    assert all(c.on_serious_list and c.answer["records"] for c in officer3_checks)
+    assert all(any(r["department"]["code"] != "YC-STHJ" for r in c.answer["records"]) for c in officer3_checks)
+    assert set(CreditCheck.objects.values_list("department__code", flat=True)) == {"YC-STHJ", "YC-SW", "YC-SCJG"}
+    assert demo_seed_checks(today=DEMO_TODAY) == {"credit_checks": 0, "check_feedback": 0}
+    assert CheckFeedback.objects.count() == added["check_feedback"]
