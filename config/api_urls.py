@@ -13,6 +13,7 @@ urlpatterns = [
     path("", include("apps.reports.urls")),
     path("", include("apps.casework.urls")),
     path("", include("apps.commitments.urls")),
+    path("", include("apps.sanctions.urls")),
     path("", include("apps.repairs.urls")),
     path("", include("apps.objections.urls")),
     re_path(r"^.*$", api_not_found),

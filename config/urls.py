@@ -22,6 +22,7 @@ urlpatterns = [
     path("verify/", include("apps.letters.web_urls")),
     path("", include("apps.casework.web_urls")),
     path("workbench/stats/", include("apps.reports.web_urls")),
+    path("workbench/credit-check/", include("apps.sanctions.web_urls")),
     path("portal/repairs/", include("apps.repairs.web_urls")),
     path("portal/objections/", include("apps.objections.web_urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),

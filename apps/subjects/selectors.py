@@ -94,3 +94,39 @@ def subject_on_serious_list(*, subject: Subject) -> bool:
     return subject.records.filter(
         kind=RecordKind.SERIOUS_DISHONESTY_LIST, publication_status=NegativeRecord.PublicationStatus.PUBLISHED
     ).exists()
+
+
+def subject_find(*, uscc: str) -> Subject | None:
+    """The subject with this code, or None. For the joint-sanctions check, which any department may run on any code:
+    what it may show of the subject is only what record_shared_view gives."""
+    return Subject.objects.filter(uscc=uscc.strip().upper()).first()
+
+
+def subject_public_records(*, subject: Subject) -> QuerySet[NegativeRecord]:
+    """The subject's records now published on the credit portals, whichever department decided them."""
+    return (
+        NegativeRecord.objects.filter(subject=subject, publication_status=NegativeRecord.PublicationStatus.PUBLISHED)
+        .select_related("department")
+        .order_by("-decision_date", "-id")
+    )
+
+
+def record_shared_view(record: NegativeRecord) -> dict:
+    """What of a published record may be shared with another department (the joint-sanctions check): the listing as
+    published, never the objection finding, the facts as written, documents, evidence or anyone's contacts."""
+    return {
+        "id": record.pk,
+        "kind": record.kind,
+        "kind_display": str(record.get_kind_display()),
+        "severity": record.severity,
+        "severity_display": str(record.get_severity_display()),
+        "department": {"code": record.department.code, "name": record.department.name},
+        "decision_no": record.decision_no,
+        "decision_date": record.decision_date.isoformat(),
+        "penalty_types": list(record.penalty_types),
+        "legal_basis": record.legal_basis,
+        "publish_from": record.publish_from.isoformat() if record.publish_from else None,
+        "publish_until": record.publish_until.isoformat() if record.publish_until else None,
+        "on_serious_list": record.on_serious_list,
+        "under_objection": record.objection_status == NegativeRecord.ObjectionStatus.UNDER_OBJECTION,
+    }

@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "apps.sla",
     "apps.casework",
     "apps.commitments",
+    "apps.sanctions",
     "apps.repairs",
     "apps.objections",
     "apps.letters",
