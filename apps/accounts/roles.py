@@ -47,10 +47,13 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "repairs.view_sanctionlift",
         "reports.view_monthly_stats",
         "reports.issue_monthly_report",
+        "training.view_training_coverage",
     ],
     Role.TRAINER: [
         "subjects.view_subject",
         "reports.view_monthly_stats",
+        "training.manage_training",
+        "training.view_training_coverage",
     ],
     Role.ADMIN: [
         "letters.view_letter",
@@ -93,6 +96,8 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "repairs.view_sanctionlift",
         "reports.view_monthly_stats",
         "reports.issue_monthly_report",
+        "training.manage_training",
+        "training.view_training_coverage",
     ],
 }
 

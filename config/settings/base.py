@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "apps.objections",
     "apps.letters",
     "apps.decisions",
+    "apps.training",
     "apps.reports",
     "apps.demo",
 ]
