@@ -3,7 +3,7 @@
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from apps.accounts.models import Department, User
@@ -23,9 +23,13 @@ def is_trainer(user: User) -> bool:
 
 
 def _with_places(qs: QuerySet[TrainingSession]) -> QuerySet[TrainingSession]:
-    return qs.select_related("trainer").annotate(
-        taken=Count("enrollments", filter=Q(enrollments__status__in=[Status.ENROLLED, Status.ATTENDED])),
-        waitlisted=Count("enrollments", filter=Q(enrollments__status=Status.WAITLISTED)),
+    return (
+        qs.select_related("trainer")
+        .annotate(
+            taken=Count("enrollments", filter=Q(enrollments__status__in=[Status.ENROLLED, Status.ATTENDED])),
+            waitlisted=Count("enrollments", filter=Q(enrollments__status=Status.WAITLISTED)),
+        )
+        .annotate(free=F("capacity") - F("taken"))
     )
 
 
