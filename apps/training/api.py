@@ -267,6 +267,8 @@ class CoverageFilter(serializers.Serializer):
 
     def validate_month(self, value: str):
         year, month = (int(part) for part in value.split("-"))
+        if year < 2004:  # the working calendar's first year, as for the monthly figures
+            raise serializers.ValidationError(_("统计月份不能早于 2004-01。"))
         first = timezone.localdate().replace(day=1)
         chosen = first.replace(year=year, month=month)
         if chosen > first:

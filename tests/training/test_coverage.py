@@ -118,6 +118,7 @@ def test_invitations_are_the_listed_never_trained(api, users, population):
     [
         ({"month": "2026-13"}, "month"),
         ({"month": "2999-01"}, "month"),
+        ({"month": "0000-01"}, "month"),
         ({"region": "x"}, "region"),
         ({"department": "NOPE"}, "department"),
     ],
