@@ -15,7 +15,8 @@ then measures:
   (shards of the batch, as the shard tasks do): many notices per WeasyPrint call with the bundled font subset, pages
   split with qpdf, SHA-256, files in private storage, one audit event per letter;
 - or, with --celery, exactly as production runs it: a real Celery worker (`celery -A config worker -c workers`,
-  prefork) on Redis, the batch started by letter_batch_start, its job handing the letters to `workers` shard tasks;
+  prefork) on Redis, the batch started by letter_batch_start, its job handing the letters to shard tasks of
+  LETTERS_BATCH_SHARD_SIZE letters that the `workers` pool processes take in turn;
   the clock runs from the start until the batch reports done.
 
 It prints seconds per notice for both, notices per second, the speed-up, the largest file, and checks the text of a
@@ -69,7 +70,6 @@ def configure(args: argparse.Namespace, workdir: Path) -> str:
         os.environ["CELERY_BROKER_URL"] = args.broker
         os.environ["CELERY_RESULT_BACKEND"] = args.broker
         os.environ["CELERY_TASK_ALWAYS_EAGER"] = "0"
-        os.environ["LETTERS_BATCH_SHARDS"] = str(args.workers)
     dropped = ""
     if args.database_url:
         import psycopg

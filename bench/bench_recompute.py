@@ -184,7 +184,7 @@ def main() -> int:
 
     started = time.perf_counter()
     year = calendar_year_confirm(
-        year=2027, days=SAMPLE_2027, notice="SAMPLE arrangement for the benchmark", acting_user=None
+        year=2027, days=SAMPLE_2027, notice="SAMPLE arrangement for the benchmark", acting_user=None, replace=True
     )
     confirm_seconds = time.perf_counter() - started
     changed = year.deadlines_recomputed

@@ -1,6 +1,8 @@
 """The one place settings read the environment. Every value has a safe default except production secrets."""
 
 import os
+import time
+from pathlib import Path
 from urllib.parse import urlparse
 
 from django.core.exceptions import ImproperlyConfigured
@@ -67,3 +69,24 @@ def env_cache(name: str) -> dict:
     if not parsed.hostname:
         raise ImproperlyConfigured(f"{name} must name a host, e.g. redis://127.0.0.1:6379/1.")
     return {"default": {"BACKEND": REDIS_CACHE, "LOCATION": value}}
+
+
+def installation_secret(path: Path) -> str:
+    """A random secret generated once for this installation and kept in `path` (under var/, never committed).
+    Several processes starting together agree: only the first creates the file, the others read it."""
+    import secrets
+
+    path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        for _ in range(50):  # another process created it a moment ago and may still be writing
+            value = path.read_text().strip()
+            if value:
+                return value
+            time.sleep(0.02)
+        raise ImproperlyConfigured(f"{path} is empty: delete it to have a new key generated.") from None
+    value = secrets.token_hex(32)
+    with os.fdopen(fd, "w") as handle:
+        handle.write(value + "\n")
+    return value

@@ -4,7 +4,8 @@ from rest_framework.test import APIClient
 
 from apps.accounts.models import Department, Role
 from apps.accounts.services import department_create, user_create
-from tests.support.celery_worker import real_celery  # noqa: F401  (a fixture for every test package)
+from tests.support.celery_worker import celery_on_redis, real_celery  # noqa: F401  (fixtures for every test package)
+from tests.support.row_locks import wide_row_locks
 
 DEMO_PASSWORD = "test-pass-2026"
 
@@ -24,6 +25,17 @@ def pytest_collection_modifyitems(config, items):
 
 def pytest_report_header(config):
     return f"database: {connection.vendor} ({connection.settings_dict['NAME']})"
+
+
+@pytest.fixture(autouse=True)
+def row_locks_lock_only_their_row():
+    """On PostgreSQL every test also checks that no locking SELECT locks the rows it joins (see row_locks)."""
+    if connection.vendor != "postgresql":
+        yield
+        return
+    with wide_row_locks() as found:
+        yield
+    assert not found, f"select_for_update() with a join locks the joined rows too; use of=('self',): {found[0]}"
 
 
 @pytest.fixture

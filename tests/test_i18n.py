@@ -194,5 +194,27 @@ def test_compiled_catalogue_matches_the_po():
     """django.mo is committed: it must be compiled from the current django.po (msgfmt -o django.mo django.po)."""
     with MO.open("rb") as handle:
         compiled = gettext.GNUTranslations(handle)
-    stale = [e["msgid"] for e in read_po(PO) if e["msgid"] and compiled.gettext(e["msgid"]) != e["msgstr"]]
+
+    def compiled_text(entry):
+        if entry.get("msgctxt"):
+            return compiled.pgettext(entry["msgctxt"], entry["msgid"])
+        return compiled.gettext(entry["msgid"])
+
+    stale = [e["msgid"] for e in read_po(PO) if e["msgid"] and compiled_text(e) != e["msgstr"]]
     assert not stale, f"django.mo is out of date for: {stale[:10]}"
+
+
+@pytest.mark.django_db
+def test_calendar_explanation_in_english_has_no_chinese_words():
+    from datetime import date
+
+    from apps.sla.workdays import explain_deadline
+
+    with translation.override("en"):
+        text = explain_deadline(date(2026, 10, 3), 5)["explanation"]
+    assert "Saturday" in text and "2026-10-03 to 2026-10-04 Weekend (National Day holiday)" in text
+    assert ". The receipt date itself" in text
+    assert not re.search(r"[\u4e00-\u9fff]", text), text
+    with translation.override("zh-hans"):
+        text = explain_deadline(date(2026, 10, 3), 5)["explanation"]
+    assert "（星期六）" in text and "2026-10-03 至 2026-10-04 周末（国庆节假期）" in text

@@ -19,6 +19,7 @@ from apps.casework.selectors import (
     access_document_by_id,
     access_notice_by_id,
     access_task_by_id,
+    access_task_to_act_on,
     case_audience,
     notices_visible_to,
     task_actions,
@@ -69,8 +70,9 @@ def task_audience(*, user: Any, case: Any) -> Audience:
 
 def staff_task_or_403(*, user: Any, task_id: int) -> tuple[CaseTask, Any]:
     """A task to act on (claim, release, complete) and its case: a party of the case may follow the task but not
-    act on it, and is refused before anything could tell it who holds the task."""
-    task = access_task_by_id(user=user, task_id=task_id)
+    act on it, and is refused before anything could tell it who holds the task. The review of a decision the user
+    proposed is not theirs to act on: 404, as if it did not exist."""
+    task = access_task_to_act_on(user=user, task_id=task_id)
     case = task_cases([task]).get(task.pk)
     if not task_audience(user=user, case=case).internal:
         raise ApplicationError("forbidden", _("该任务由承办部门办理。"), status_code=403)

@@ -5,7 +5,10 @@ same pair apps.core.models.CaseEvent uses.
 """
 
 import uuid
+from functools import reduce
+from operator import or_
 from pathlib import PurePosixPath
+from typing import Any
 
 from django.conf import settings
 from django.core.files.storage import FileSystemStorage
@@ -131,12 +134,69 @@ class SlaNotice(models.Model):
         return f"{self.get_kind_display()} {self.case_type}:{self.case_id} {self.due_date}"
 
 
+def case_visibility_q(user: Any, prefix: str = "") -> Q:
+    """A condition on a viewflow Process (`prefix=""`) or on what points at one (`prefix="process__"`): its case is
+    one `user` may see, by the registered case type's `visible` queryset. A process without a case (or of a type
+    without `visible`) is the superuser's only."""
+    from django.contrib.contenttypes.models import ContentType
+
+    from apps.casework.registry import case_types
+
+    if getattr(user, "is_superuser", False):
+        return Q()
+    if not getattr(user, "is_authenticated", False):
+        return Q(**{f"{prefix}pk__in": []})
+    conditions = [
+        Q(
+            **{
+                f"{prefix}artifact_content_type": ContentType.objects.get_for_model(case_type.model),
+                f"{prefix}artifact_object_id__in": case_type.visible(user=user).values("pk"),
+            }
+        )
+        for case_type in case_types()
+        if case_type.visible is not None
+    ]
+    return reduce(or_, conditions) if conditions else Q(**{f"{prefix}pk__in": []})
+
+
+def own_proposals_q(user: Any) -> Q | None:
+    """Tasks that are the review (a NotByProposer step) of a decision `user` proposed; None if there is none."""
+    from django.contrib.contenttypes.models import ContentType
+
+    from apps.casework.nodes import own_review_nodes
+    from apps.casework.registry import case_types
+
+    nodes = own_review_nodes()
+    if not nodes or not getattr(user, "is_authenticated", False):
+        return None
+    proposed = [
+        Q(
+            process__artifact_content_type=ContentType.objects.get_for_model(case_type.model),
+            process__artifact_object_id__in=case_type.proposals_of(user=user).values("pk"),
+        )
+        for case_type in case_types()
+        if case_type.proposals_of is not None
+    ]
+    if not proposed:
+        return None
+    return Q(flow_task__in=nodes) & reduce(or_, proposed)
+
+
 class CaseTaskQuerySet(TaskQuerySet):
+    def visible_to(self, user):
+        """Tasks of the cases `user` may see (the workbench lists)."""
+        return self.filter(case_visibility_q(user, prefix="process__"))
+
+    def without_own_reviews(self, user):
+        """Without the reviews of decisions `user` proposed: those are never the proposer's (four eyes)."""
+        own = own_proposals_q(user)
+        return self if own is None else self.exclude(own)
+
     def user_queue(self, user, flow_class=None):
         """Tasks the user may take: open to all, held by them, or needing a permission they hold globally or on the
         task's object (guardian: the case's department group). Unlike viewflow's version it is one query whatever
         the number of object permissions, and it also drops the steps of a role the user lacks (a review step is
-        not in an officer's queue even inside the department)."""
+        not in an officer's queue even inside the department) and the reviews of the user's own proposals."""
         from guardian.models import GroupObjectPermission, UserObjectPermission
 
         from apps.casework.nodes import nodes_without_capability
@@ -173,7 +233,7 @@ class CaseTaskQuerySet(TaskQuerySet):
         excluded = nodes_without_capability(user)
         if excluded:
             queryset = queryset.exclude(flow_task__in=excluded)
-        return queryset
+        return queryset.without_own_reviews(user)
 
 
 class CaseTask(Task):

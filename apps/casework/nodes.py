@@ -32,6 +32,7 @@ class CaseView(View):
     node's registered input serializer and calls its handler, the same as the task API."""
 
     _capability: str | None = None
+    _not_by_proposer: bool = False
 
     def __init__(self, view: Any = None, **kwargs: Any) -> None:
         if view is None:
@@ -44,18 +45,56 @@ class CaseView(View):
         self._capability = permission
         return self
 
+    def NotByProposer(self) -> "CaseView":  # noqa: N802 - viewflow's fluent style
+        """Four eyes: whoever proposed the case's decision (the case type's `proposals_of`) never takes this step.
+        It is not in their queues, and claiming or opening it to work is a 404."""
+        self._not_by_proposer = True
+        return self
+
     @property
     def capability(self) -> str | None:
         return self._capability
+
+    @property
+    def not_by_proposer(self) -> bool:
+        return self._not_by_proposer
 
     def has_capability(self, user: Any) -> bool:
         return self._capability is None or bool(user and user.has_perm(self._capability))
 
     def can_assign(self, user: Any, task: Any) -> bool:
-        return super().can_assign(user, task) and self.has_capability(user)
+        return (
+            super().can_assign(user, task)
+            and self.has_capability(user)
+            and not is_own_proposal_review(task=task, user=user)
+        )
 
     def can_execute(self, user: Any, task: Any) -> bool:
-        return super().can_execute(user, task) and self.has_capability(user)
+        return (
+            super().can_execute(user, task)
+            and self.has_capability(user)
+            and not is_own_proposal_review(task=task, user=user)
+        )
+
+
+def is_own_proposal_review(*, task: Any, user: Any) -> bool:
+    """Is `task` the review (a NotByProposer step) of a decision `user` proposed? The rule of who proposed belongs
+    to the case's app (its registered `proposals_of`)."""
+    if not getattr(task.flow_task, "not_by_proposer", False):
+        return False
+    case = case_of_process(task.process)
+    case_type = case_type_for(case._meta.label_lower) if case is not None else None
+    return case_type is not None and case_type.proposed_by(user=user, case=case)
+
+
+def own_review_nodes() -> list[Any]:
+    """Human nodes of the registered flows that the proposer of the case's decision never takes."""
+    return [
+        node
+        for flow_class in flow_classes()
+        for node in flow_class.instance.nodes()
+        if isinstance(node, CaseView) and node.not_by_proposer
+    ]
 
 
 def nodes_without_capability(user: Any) -> list[Any]:

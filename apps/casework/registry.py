@@ -31,7 +31,12 @@ class CaseType:
     `audience(user=..., case=...)` says who the user (who may see the case) is to it: a party, the handling
     department's staff or the credit office. `party_sees(user=..., case=..., item=...)` says whether a party may see
     one item of the case (a Document, a Commitment): its own filing's, or what the office addressed to it, never
-    another party's. Without them every reader is a party who sees no item."""
+    another party's. Without them every reader is a party who sees no item.
+
+    `visible(user=...)` is the queryset of the cases the user may see (the same people as `access`, in bulk): the
+    workbench (/workflow/) lists only processes and tasks of these cases; without it a case type shows in no list.
+    `proposals_of(user=...)` is the queryset of the cases whose decision the user proposed (four eyes): a node
+    marked `CaseView().NotByProposer()` (the review) is never in the proposer's queues and claiming it is a 404."""
 
     model: type[models.Model]
     access: Callable[..., models.Model]
@@ -40,6 +45,8 @@ class CaseType:
     queryset: Callable[[], models.QuerySet] | None = None
     audience: Callable[..., Audience] | None = None
     party_sees: Callable[..., bool] | None = None
+    visible: Callable[..., models.QuerySet] | None = None
+    proposals_of: Callable[..., models.QuerySet] | None = None
 
     @property
     def label(self) -> str:
@@ -57,6 +64,12 @@ class CaseType:
         if self.audience_of(user=user, case=case).internal:
             return True
         return bool(self.party_sees and self.party_sees(user=user, case=case, item=item))
+
+    def proposed_by(self, *, user: Any, case: models.Model) -> bool:
+        """Did `user` propose the decision of `case` (so may not review it)?"""
+        if self.proposals_of is None or not getattr(user, "is_authenticated", False):
+            return False
+        return self.proposals_of(user=user).filter(pk=case.pk).exists()
 
 
 @dataclass(frozen=True)
@@ -98,6 +111,8 @@ def register_case_type(
     queryset: Callable[[], models.QuerySet] | None = None,
     audience: Callable[..., Audience] | None = None,
     party_sees: Callable[..., bool] | None = None,
+    visible: Callable[..., models.QuerySet] | None = None,
+    proposals_of: Callable[..., models.QuerySet] | None = None,
 ) -> CaseType:
     case_type = CaseType(
         model=model,
@@ -107,6 +122,8 @@ def register_case_type(
         queryset=queryset,
         audience=audience,
         party_sees=party_sees,
+        visible=visible,
+        proposals_of=proposals_of,
     )
     _case_types[case_type.label] = case_type
     return case_type

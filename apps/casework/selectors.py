@@ -8,9 +8,11 @@ from django.core.exceptions import ObjectDoesNotExist
 from django.db import models
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from guardian.models import GroupObjectPermission
+from viewflow.workflow.models import Process
 from viewflow.workflow.status import STATUS
 
-from apps.casework.models import CaseTask, Document, SlaNotice
+from apps.casework.models import CaseTask, Document, SlaNotice, case_visibility_q
+from apps.casework.nodes import is_own_proposal_review
 from apps.casework.registry import case_type_for, flow_classes, task_handler_for
 from apps.core.audience import Audience
 from apps.core.services import case_label
@@ -70,7 +72,8 @@ def tasks_for_user(*, user: Any, queue: str) -> QuerySet[CaseTask]:
         qs = base.filter(status__in=OPEN_STATUSES).filter(Exists(of_department))
     else:
         raise ValueError(queue)
-    return qs.order_by("created", "id")
+    # The review of a decision the user proposed is in none of their queues (four eyes).
+    return qs.without_own_reviews(user).order_by("created", "id")
 
 
 def task_cases(tasks: list[CaseTask]) -> dict[int, models.Model]:
@@ -113,6 +116,27 @@ def access_task_by_id(*, user: Any, task_id: int) -> CaseTask:
     except ObjectDoesNotExist as exc:
         raise CaseTask.DoesNotExist from exc
     return task
+
+
+def access_task_to_act_on(*, user: Any, task_id: int) -> CaseTask:
+    """A task `user` may claim, release or complete: as access_task_by_id, and never the review of a decision the
+    user proposed (four eyes; the case's app says who proposed): that one is as missing as another department's."""
+    task = access_task_by_id(user=user, task_id=task_id)
+    if is_own_proposal_review(task=task, user=user):
+        raise CaseTask.DoesNotExist
+    return task
+
+
+def processes_visible_to(*, user: Any, flow_class: type | None = None) -> QuerySet[Process]:
+    """Processes of the cases `user` may see (each case type's `visible`), of one flow or of every registered one."""
+    qs = Process.objects.filter(case_visibility_q(user))
+    return qs.filter(flow_class=flow_class) if flow_class is not None else qs.filter(flow_class__in=flow_classes())
+
+
+def tasks_visible_to(*, user: Any, queryset: QuerySet | None = None) -> QuerySet:
+    """Tasks (of `queryset`, default every task) whose case `user` may see."""
+    qs = CaseTask.objects.all() if queryset is None else queryset
+    return qs.filter(case_visibility_q(user, prefix="process__"))
 
 
 def task_actions(*, task: CaseTask, user: Any) -> list[str]:

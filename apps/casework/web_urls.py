@@ -1,14 +1,15 @@
 """The staff workbench: the Viewflow material UI at /workflow/ (inbox, queue, archive, process detail) for every
-flow registered with apps.casework.registry.register_flow (apps register in AppConfig.ready, before URLs load)."""
+flow registered with apps.casework.registry.register_flow (apps register in AppConfig.ready, before URLs load),
+each scoped to the cases the person may see (apps.casework.workbench)."""
 
 from django.contrib.auth.decorators import login_required
 from django.urls import path
 from django.utils.translation import gettext_lazy as _
 from viewflow.urls import Site
-from viewflow.workflow.flow import FlowAppViewset
 
 from apps.casework import web_views
 from apps.casework.registry import registered_flows
+from apps.casework.workbench import CaseFlowAppViewset
 
 
 class WorkbenchSite(Site):
@@ -17,7 +18,7 @@ class WorkbenchSite(Site):
 
 
 site = WorkbenchSite(
-    viewsets=[FlowAppViewset(entry.flow_class, icon=entry.icon, title=entry.title) for entry in registered_flows()]
+    viewsets=[CaseFlowAppViewset(entry.flow_class, icon=entry.icon, title=entry.title) for entry in registered_flows()]
 )
 
 urlpatterns = [

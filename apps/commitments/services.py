@@ -112,7 +112,11 @@ def commitment_check_fulfilment(
     new negative record of kind "other", with the severity and legal basis its text version names, decided by the
     checking department today.
     """
-    commitment = Commitment.objects.select_for_update().select_related("text_version", "subject").get(pk=commitment.pk)
+    commitment = (
+        Commitment.objects.select_for_update(of=("self",))
+        .select_related("text_version", "subject")
+        .get(pk=commitment.pk)
+    )
     finding = (finding or "").strip()
     department = getattr(acting_user, "department", None)
     if department is None:

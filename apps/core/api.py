@@ -11,10 +11,7 @@ from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
 from apps.core.errors import ApplicationError
-
-# The largest id a database column holds (bigint). Ids from requests are checked against it: beyond it, SQLite
-# raises OverflowError on `pk__in=[...]` (a 500), where an unknown id must simply be unknown.
-ID_MAX = 2**63 - 1
+from apps.core.inputs import ID_MAX  # noqa: F401  (the largest id a column holds; re-exported for max_value)
 
 
 class Pagination(PageNumberPagination):

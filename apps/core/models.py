@@ -1,6 +1,5 @@
 """The append-only, hash-chained case history shared by every domain app."""
 
-import hashlib
 import json
 from typing import Any
 
@@ -8,6 +7,8 @@ from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+
+from apps.core.auditkeys import audit_hmac
 
 GENESIS_HASH = "0" * 64
 
@@ -63,6 +64,8 @@ class CaseEvent(models.Model):
     data = models.JSONField(_("内容"), default=dict, encoder=DjangoJSONEncoder)
     prev_hash = models.CharField(max_length=64)
     hash = models.CharField(max_length=64)
+    # The audit key that signed `hash` (apps.core.auditkeys): a fingerprint, never the key itself.
+    key_id = models.CharField(_("审计密钥标识"), max_length=16)
 
     class Meta:
         verbose_name = _("案件事件")
@@ -81,7 +84,8 @@ class CaseEvent(models.Model):
     def delete(self, *args: Any, **kwargs: Any):
         raise RuntimeError("Case events are append-only.")
 
-    def compute_hash(self) -> str:
+    def hash_payload(self) -> str:
+        """The text the HMAC signs: every column but the hash itself, the key id included."""
         payload = {
             "seq": self.seq,
             "case_type": self.case_type,
@@ -92,5 +96,10 @@ class CaseEvent(models.Model):
             "at": self.at.isoformat(timespec="microseconds"),
             "data": self.data,
             "prev_hash": self.prev_hash,
+            "key_id": self.key_id,
         }
-        return hashlib.sha256(canonical_json(payload).encode()).hexdigest()
+        return canonical_json(payload)
+
+    def compute_hash(self, secret: bytes) -> str:
+        """HMAC-SHA256 of the row under the audit key `secret` (the key named by `key_id`)."""
+        return audit_hmac(secret, self.hash_payload())

@@ -6,6 +6,7 @@ from typing import Any
 from django.db import models, transaction
 from django.utils import timezone
 
+from apps.core.auditkeys import audit_key_current
 from apps.core.models import AuditHead, CaseEvent, normalise_data
 
 
@@ -29,6 +30,7 @@ def case_event_record(
         case_type, case_id = case_label(case), case.pk
     if not case_type or case_id is None:
         raise ValueError("case_event_record needs a saved case or case_type and case_id")
+    key = audit_key_current()
     head, _ = AuditHead.objects.select_for_update().get_or_create(pk=1)
     actor = acting_user if getattr(acting_user, "is_authenticated", False) else None
     moment = (at or timezone.now()).astimezone(UTC)
@@ -42,8 +44,9 @@ def case_event_record(
         at=moment,
         data=normalise_data(data),
         prev_hash=head.hash,
+        key_id=key.key_id,
     )
-    event.hash = event.compute_hash()
+    event.hash = event.compute_hash(key.secret)
     event.save()
     head.seq, head.hash = event.seq, event.hash
     head.save(update_fields=["seq", "hash"])

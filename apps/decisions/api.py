@@ -1,7 +1,5 @@
 """Decisions API: register (JSON or file), read, record delivery, get the 两书同达 bundle, and the coverage report."""
 
-from datetime import date
-
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.http import FileResponse
@@ -9,12 +7,14 @@ from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers, status
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from apps.core.api import Pagination
 from apps.core.errors import ApplicationError
+from apps.core.inputs import optional_month
+from apps.core.parsers import JSONParser
 from apps.decisions.models import DecisionImport, DeliveryMethod, PenaltyDecision
 from apps.decisions.selectors import (
     access_decision_by_id,
@@ -98,18 +98,6 @@ def require_registrar(user) -> None:
         raise PermissionDenied
 
 
-def parse_month(value: str | None) -> date | None:
-    if not value:
-        return None
-    try:
-        year, month = value.split("-")
-        return date(int(year), int(month), 1)
-    except ValueError:
-        raise ApplicationError(
-            "invalid", _("月份格式应为 YYYY-MM。"), fields={"month": [_("月份格式应为 YYYY-MM。")]}
-        ) from None
-
-
 class DecisionListCreateApi(APIView):
     """GET: decisions the user may see. POST: register one decision (an object) or many (a list, reported row by
     row like a file import; nothing is registered twice)."""
@@ -119,7 +107,7 @@ class DecisionListCreateApi(APIView):
     @extend_schema(operation_id="decisions_list", parameters=[MonthParameter], responses=OpenApiTypes.OBJECT)
     def get(self, request) -> Response:
         decisions = decisions_visible_to(user=request.user).order_by("-decision_date", "-id")
-        month = parse_month(request.query_params.get("month"))
+        month = optional_month(request.query_params.get("month"))
         if month:
             first, last = month_bounds(month)
             decisions = decisions.filter(decision_date__gte=first, decision_date__lte=last)
@@ -254,7 +242,7 @@ class DecisionsWithoutNoticeApi(APIView):
     @extend_schema(parameters=[MonthParameter], responses=OpenApiTypes.OBJECT)
     def get(self, request) -> Response:
         decisions = delivered_without_notice(decisions=decisions_visible_to(user=request.user))
-        month = parse_month(request.query_params.get("month"))
+        month = optional_month(request.query_params.get("month"))
         if month:
             first, last = month_bounds(month)
             decisions = decisions.filter(delivered_on__gte=first, delivered_on__lte=last)
@@ -270,7 +258,7 @@ class TwoDocumentsCoverageApi(APIView):
     def get(self, request) -> Response:
         from django.utils import timezone
 
-        month = parse_month(request.query_params.get("month")) or timezone.localdate().replace(day=1)
+        month = optional_month(request.query_params.get("month")) or timezone.localdate().replace(day=1)
         if request.user.has_perm("decisions.view_penaltydecision"):
             return Response(two_documents_coverage(month=month))
         if request.user.department_id:

@@ -11,12 +11,13 @@ import unicodedata
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import date, datetime
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any
 
 from django.utils.translation import gettext as _
 
 from apps.core.errors import ApplicationError
+from apps.core.inputs import InputError, parse_decimal
 from apps.decisions.models import DecisionKind, DeliveryMethod
 from apps.subjects.models import Severity, Subject
 from apps.subjects.uscc import validate_uscc
@@ -121,14 +122,12 @@ def parse_uscc(value: Any) -> str:
 
 
 def parse_amount(value: Any) -> Decimal:
-    text = _nfkc(value).replace(",", "").removesuffix("元").strip()
+    """Yuan, rounded to the fen. The number itself is read by apps.core.inputs (no NaN, Infinity or exponent)."""
+    text = value if isinstance(value, int | float | Decimal) else _nfkc(value).replace(",", "").removesuffix("元")
     try:
-        amount = Decimal(text)
-    except InvalidOperation:
-        raise Invalid("invalid_amount", _("“%(value)s”不是有效金额。") % {"value": text}) from None
-    if amount < 0 or amount >= Decimal("1e12"):
-        raise Invalid("invalid_amount", _("金额应在0到一万亿元之间。"))
-    return amount.quantize(Decimal("0.01"))
+        return parse_decimal(text, field="fine_amount", round_places=True)
+    except InputError as exc:
+        raise Invalid("invalid_amount", exc.reason) from None
 
 
 def parse_list(value: Any) -> list[str]:

@@ -5,7 +5,7 @@ import hashlib
 import io
 import os
 import uuid
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
@@ -187,13 +187,14 @@ def decision_register(
     delivered_on: date | None = None,
     delivery_receipt: str = "",
     notice_delivered: bool | None = None,
-    batch: LetterBatch | None = None,
+    batch: Callable[[], LetterBatch] | None = None,
     import_job: DecisionImport | None = None,
     acting_user: User | None,
 ) -> PenaltyDecision:
     """Register a decision: the subject (created if the code is new), the negative record (its publication window
     from the rule rows), and for a legal person or organisation the 信用修复告知书, rendered by `batch`'s job or its
-    own task. Raises DuplicateDecision if (department, decision number, kind) is already registered."""
+    own task (`batch` gives the batch when a notice needs one, so an import whose rows need no notice leaves no
+    empty batch). Raises DuplicateDecision if (department, decision number, kind) is already registered."""
     existing = (
         PenaltyDecision.objects.select_related("department")
         .filter(department=department, decision_no=decision_no, kind=kind)
@@ -275,7 +276,7 @@ def decision_register(
             recipient=subject,
             context=repair_notice_context(decision=decision),
             department=department,
-            batch=batch,
+            batch=batch() if batch is not None else None,
             acting_user=acting_user,
         )
         decision.save(update_fields=["notice", "updated_at"])
@@ -342,22 +343,28 @@ def decisions_import(
     importing the same file twice creates nothing the second time. The notices go into one letter batch."""
     job = DecisionImport.objects.create(source=source, filename=filename[:200], created_by=acting_user)
     batch: LetterBatch | None = None
+
+    def notice_batch() -> LetterBatch:
+        """The import's one batch, created with its first notice: duplicates and natural persons create none."""
+        nonlocal batch
+        if batch is None:
+            batch = letter_batch_create(
+                kind=TemplateCode.REPAIR_NOTICE,
+                acting_user=acting_user,
+                department=department,
+                description=_("两书同达：处罚决定导入 #%(id)d 的信用修复告知书") % {"id": job.pk},
+            )
+        return batch
+
     for line, raw in rows:
         job.total_rows += 1
         values, errors = importing.parse_row(raw)
         department = _row_department(values=values, user=acting_user, errors=errors)
         if not errors:
             try:
-                if batch is None:
-                    batch = letter_batch_create(
-                        kind=TemplateCode.REPAIR_NOTICE,
-                        acting_user=acting_user,
-                        department=department,
-                        description=_("两书同达：处罚决定导入 #%(id)d 的信用修复告知书") % {"id": job.pk},
-                    )
                 decision_register(
                     department=department,
-                    batch=batch,
+                    batch=notice_batch,
                     import_job=job,
                     acting_user=acting_user,
                     **_register_kwargs(values),
@@ -376,6 +383,8 @@ def decisions_import(
                     importing.FieldError("decision_no", "conflict", _("该决定正在被另一导入同时登记，请稍后重试。"))
                 ]
         if errors:
+            if batch is not None and not LetterBatch.objects.filter(pk=batch.pk).exists():
+                batch = None  # created by this row and rolled back with it
             job.error_count += 1
             job.errors.extend({"line": line, "field": e.field, "code": e.code, "message": e.message} for e in errors)
     if batch is not None:

@@ -8,7 +8,7 @@ import logging
 import os
 import uuid
 from collections.abc import Sequence
-from datetime import date
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from django.conf import settings
@@ -437,13 +437,21 @@ def letter_batch_refresh(*, batch: LetterBatch) -> LetterBatch:
 
 
 def letter_batch_run(
-    *, batch: LetterBatch, shard: int = 0, shards: int = 1, chunk_size: int | None = None, retry_failed: bool = False
+    *,
+    batch: LetterBatch,
+    shard: int = 0,
+    shards: int = 1,
+    first_pk: int | None = None,
+    last_pk: int | None = None,
+    chunk_size: int | None = None,
+    retry_failed: bool = False,
 ) -> LetterBatch:
     """Render every queued letter of the batch, chunk by chunk, updating the progress after each chunk.
 
     Resumable: a job killed midway is simply run again; rendered letters are skipped and each letter has one row
-    (the (owner, code, issue_no) constraint) and one file (named by its verification code). `shard`/`shards` split
-    the letters between parallel workers (pk modulo shards).
+    (the (owner, code, issue_no) constraint) and one file (named by its verification code). `first_pk`/`last_pk`
+    limit it to one shard of the batch (letter_batch_dispatch); `shard`/`shards` split the letters between parallel
+    processes by pk modulo shards (the benchmark's forked workers).
     """
     chunk_size = chunk_size or render_chunk_size()
     now = timezone.now()
@@ -456,12 +464,95 @@ def letter_batch_run(
     pending = Letter.objects.select_related("template", "department").filter(batch=batch, status=Letter.Status.QUEUED)
     if shards > 1:
         pending = pending.annotate(shard=Mod("id", shards)).filter(shard=shard)
-    last_pk = 0
+    if first_pk is not None:
+        pending = pending.filter(pk__gte=first_pk)
+    if last_pk is not None:
+        pending = pending.filter(pk__lte=last_pk)
+    last_done = 0
     while True:
-        chunk = list(pending.filter(pk__gt=last_pk).order_by("pk")[:chunk_size])
+        chunk = list(pending.filter(pk__gt=last_done).order_by("pk")[:chunk_size])
         if not chunk:
             break
-        last_pk = chunk[-1].pk
+        last_done = chunk[-1].pk
         letters_render_many(letters=chunk)
         letter_batch_refresh(batch=batch)
     return letter_batch_refresh(batch=batch)
+
+
+def batch_shard_size() -> int:
+    return max(1, int(getattr(settings, "LETTERS_BATCH_SHARD_SIZE", 50)))
+
+
+def _queued_ranges(batch: LetterBatch) -> list[tuple[int, int]]:
+    """The batch's queued letters as (first pk, last pk) ranges of at most LETTERS_BATCH_SHARD_SIZE letters."""
+    size = batch_shard_size()
+    pks = list(batch.letters.filter(status=Letter.Status.QUEUED).order_by("pk").values_list("pk", flat=True))
+    return [(pks[i], pks[min(i + size, len(pks)) - 1]) for i in range(0, len(pks), size)]
+
+
+@transaction.atomic
+def letter_batch_dispatch(*, batch: LetterBatch) -> list[tuple[int, int]]:
+    """The batch job with a broker: hand the queued letters to short shard tasks (after commit), each rendering at
+    most LETTERS_BATCH_SHARD_SIZE letters, so that the pool's processes render the batch side by side and a shard
+    lost with its worker is redelivered soon (its task is short, well inside the visibility timeout). Returns the
+    (first pk, last pk) of each shard sent. Running it twice sends shards twice, which costs a query each: a shard
+    renders only letters still queued."""
+    now = timezone.now()
+    LetterBatch.objects.filter(pk=batch.pk, status=LetterBatch.Status.PENDING).update(
+        status=LetterBatch.Status.RUNNING, started_at=now, updated_at=now
+    )
+    ranges = _queued_ranges(batch)
+    if not ranges:
+        letter_batch_refresh(batch=batch)
+        return []
+    from apps.letters import tasks
+
+    def send():
+        for first, last in ranges:
+            tasks.letter_batch_shard.delay(batch.pk, first, last)
+
+    transaction.on_commit(send)
+    return ranges
+
+
+def letter_batches_requeue_stalled(*, now: datetime | None = None) -> list[int]:
+    """The watchdog (beat task letters.requeue_stalled_batches, every minute). A started batch that is not finished
+    and whose progress has not moved for settings.LETTERS_BATCH_STALL_SECONDS has lost its messages (a worker
+    killed and its messages not redelivered, Redis restarted without persistence, the broker down when the batch was
+    started): its queued letters are sent again as shards, and a batch with nothing left queued (its worker died
+    between the last chunk and the count) is counted and finished. One `letter_batch_requeued` event per batch and
+    requeue. Returns the ids of the batches it requeued or finished."""
+    now = now or timezone.now()
+    stall = timedelta(seconds=int(getattr(settings, "LETTERS_BATCH_STALL_SECONDS", 600)))
+    stalled = LetterBatch.objects.filter(
+        status__in=[LetterBatch.Status.PENDING, LetterBatch.Status.RUNNING],
+        total__gt=0,  # started (letter_batch_start counts the letters); an unstarted batch is still being filled
+        updated_at__lt=now - stall,
+    ).values_list("pk", flat=True)
+    handled = []
+    for batch_id in list(stalled):
+        with transaction.atomic():
+            # claimed by moving its clock: a second watchdog run at the same moment finds it fresh and leaves it
+            claimed = LetterBatch.objects.filter(
+                pk=batch_id,
+                status__in=[LetterBatch.Status.PENDING, LetterBatch.Status.RUNNING],
+                updated_at__lt=now - stall,
+            ).update(updated_at=timezone.now())
+            if not claimed:
+                continue
+            batch = LetterBatch.objects.get(pk=batch_id)
+            ranges = letter_batch_dispatch(batch=batch)
+            batch.refresh_from_db()
+            case_event_record(
+                case=batch,
+                kind="letter_batch_requeued",
+                data={
+                    "shards": [list(r) for r in ranges],
+                    "queued": batch.letters.filter(status=Letter.Status.QUEUED).count(),
+                    "stall_seconds": stall.total_seconds(),
+                    "status": batch.status,
+                },
+            )
+            logger.warning("letter batch %s stalled: %s shard(s) requeued", batch_id, len(ranges))
+            handled.append(batch_id)
+    return handled

@@ -23,6 +23,13 @@ from apps.letters.throttling import VerifyThrottle
 class LookupForm(forms.Form):
     code = forms.CharField(label=_("文书验证码"), max_length=32)
 
+    def clean_code(self) -> str:
+        """The stored form of what was typed; a code with no letter or digit in it is not a code."""
+        code = normalise_code(self.cleaned_data["code"])
+        if not code:
+            raise forms.ValidationError(_("验证码无效：应为文书上印的字母和数字。"))
+        return code
+
 
 class UploadForm(forms.Form):
     file = forms.FileField(label=_("待查验的 PDF 文件"))
@@ -66,8 +73,10 @@ def rate_limited(*, counts: bool = True) -> Callable:
 def verify_lookup(request):
     form = LookupForm(request.GET or None)
     if form.is_valid():
-        return HttpResponseRedirect(reverse("letters:verify", args=[normalise_code(form.cleaned_data["code"])]))
-    return render(request, "letters/verify.html", {"lookup_form": form, "result": None})
+        return HttpResponseRedirect(reverse("letters:verify", args=[form.cleaned_data["code"]]))
+    return render(
+        request, "letters/verify.html", {"lookup_form": form, "result": None}, status=400 if form.errors else 200
+    )
 
 
 @require_http_methods(["GET", "POST"])

@@ -20,6 +20,8 @@ class ObjectionsConfig(AppConfig):
             objection_audience,
             objection_case_brief,
             objection_party_sees,
+            objection_proposals_of,
+            objections_visible_to,
             subject_objection_cases,
         )
 
@@ -32,6 +34,8 @@ class ObjectionsConfig(AppConfig):
             queryset=lambda: Objection.objects.select_related("subject", "record", "department"),
             audience=lambda *, user, case: objection_audience(user=user, objection=case),
             party_sees=objection_party_sees,
+            visible=lambda *, user: objections_visible_to(user=user),
+            proposals_of=objection_proposals_of,
         )
         register_flow(flow_class=ObjectionFlow, title=str(_("异议处理")), icon="report_problem")
         register_task_handler(

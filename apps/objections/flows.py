@@ -57,6 +57,7 @@ class ObjectionFlow(CaseFlowMixin, flow.Flow):
         .Annotation(title=_("审核核查结果"), description=_("由提出人以外的人员审核核查结果：通过或退回。"))
         .Permission("objections.work_objection", obj=case_of_process)
         .Capability("objections.approve_objection")
+        .NotByProposer()
         .OnTimeout(this.due_soon_at, this.notify_due_soon, interrupting=False, title=_("临期提醒"))
         .OnTimeout(this.breach_at, this.escalate_breach, interrupting=False, title=_("超期督办"))
         .Next(this.after_review)

@@ -91,6 +91,19 @@ def objections_visible_to(*, user: User) -> QuerySet[Objection]:
     return Objection.objects.filter(Q(pk__in=by_department) | Q(pk__in=by_party) | Q(filed_by=user))
 
 
+def objection_proposals_of(*, user: User) -> QuerySet[Objection]:
+    """The objections whose verification result `user` proposed: the one rule of who proposed a case's decision. Its
+    review is never that person's: not in their queues and a 404 to claim (casework, through the registered
+    `proposals_of`), refused on completion (services.objection_review)."""
+    if not getattr(user, "is_authenticated", False):
+        return Objection.objects.none()
+    return Objection.objects.filter(proposed_by=user)
+
+
+def objection_proposed_by(*, objection: Objection, user: User) -> bool:
+    return objection_proposals_of(user=user).filter(pk=objection.pk).exists()
+
+
 def _acts_for_a_party(user: User, objection: Objection) -> bool:
     if objection.filed_by_id == user.pk:
         return True

@@ -23,6 +23,7 @@ from apps.commitments.models import CommitmentType
 from apps.commitments.services import commitment_sign, text_version_in_force
 from apps.core.errors import ApplicationError, ConflictError
 from apps.core.i18n import in_office_language, office_language
+from apps.core.inputs import InputError, parse_decimal
 from apps.core.services import case_event_record, case_label
 from apps.rules.models import RuleCode
 from apps.rules.selectors import rule_in_force
@@ -32,6 +33,7 @@ from apps.subjects.models import NegativeRecord, Severity, Subject
 from apps.subjects.services import publication_window
 
 from .models import Channel, Ground, Objection, ObjectionParty, Outcome
+from .selectors import objection_proposed_by
 
 OBJECTION_DUPLICATE = "objection_duplicate"
 OBJECTION_WRONG_STATE = "objection_wrong_state"
@@ -173,7 +175,9 @@ def objection_file(
     if not can_file_for(user=acting_user, subject=subject, channel=channel):
         raise _invalid("subject", _("未找到该主体，或无权代表该主体提出异议。"))
     # Serialise filings on one record: the open-case check and the mark must not interleave.
-    record = NegativeRecord.objects.select_for_update().select_related("department", "subject").get(pk=record.pk)
+    record = (
+        NegativeRecord.objects.select_for_update(of=("self",)).select_related("department", "subject").get(pk=record.pk)
+    )
     if record.publication_status == NegativeRecord.PublicationStatus.DELETED:
         raise _invalid("record", _("该信息已删除，无需提出异议。"))
     if record.subject_id != subject.pk and not record.is_public:
@@ -544,9 +548,10 @@ def _clean_corrections(record: NegativeRecord, corrections: Any) -> dict[str, An
                     raise ValidationError(_("应为处罚种类的列表。"))
                 python = [v.strip() for v in value]
             elif name == "fine_amount":
-                python = None if value in (None, "") else Decimal(str(value))
-                if python is not None and (python < 0 or python.as_tuple().exponent < -2):
-                    raise ValidationError(_("金额应为不小于0、最多两位小数的数。"))
+                try:
+                    python = None if value in (None, "") else parse_decimal(value, field=f"corrections.{name}")
+                except InputError as exc:
+                    raise ValidationError(exc.reason) from None
             elif name == "severity":
                 if value not in Severity.values:
                     raise ValidationError(_("可选值：%s") % "、".join(Severity.values))
@@ -654,7 +659,7 @@ def objection_review(
     _lock(objection)
     if objection.status != Objection.Status.REVIEWING:
         raise _wrong_state(objection, _("审核"))
-    if objection.proposed_by_id == acting_user.pk:
+    if objection_proposed_by(objection=objection, user=acting_user):
         raise ApplicationError(SAME_PERSON, _("核查结果须由提出人以外的人员审核。"), status_code=403)
     if not approve and not comment:
         raise _invalid("comment", _("退回时须写明审核意见。"))
@@ -684,7 +689,9 @@ def objection_outcome_apply(*, objection: Objection, acting_user: User | None, a
     _lock(objection)
     if objection.status != Objection.Status.APPLYING:
         raise _wrong_state(objection, _("执行核查结果"))
-    record = NegativeRecord.objects.select_for_update().select_related("department").get(pk=objection.record_id)
+    record = (
+        NegativeRecord.objects.select_for_update(of=("self",)).select_related("department").get(pk=objection.record_id)
+    )
     fields = ["objection_status", "objection_finding", "updated_at"]
     before: dict[str, Any] = {
         "objection_status": record.objection_status,

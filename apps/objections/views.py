@@ -18,6 +18,7 @@ from apps.casework.services import upload_check
 from apps.commitments.models import CommitmentType
 from apps.commitments.services import text_version_in_force
 from apps.core.errors import ApplicationError
+from apps.core.inputs import InputError, parse_id
 from apps.sla.workdays import business_date
 from apps.subjects.models import Subject
 from apps.subjects.selectors import access_record_by_id, records_visible_to
@@ -98,10 +99,9 @@ def _subjects_for(user):
 def objection_file_page(request):
     """File an objection online on a record (?record=<id>): the record is marked 异议处理中 as the form is saved."""
     try:
-        record = access_record_by_id(
-            user=request.user, record_id=int(request.GET.get("record") or request.POST.get("record") or 0)
-        )
-    except (ObjectDoesNotExist, ValueError) as exc:
+        record_id = parse_id(request.GET.get("record") or request.POST.get("record") or "", field="record")
+        record = access_record_by_id(user=request.user, record_id=record_id)
+    except (ObjectDoesNotExist, InputError) as exc:
         raise Http404 from exc
     counter = request.user.has_perm("subjects.file_on_behalf")
     # a counter clerk enters the walk-in subject's objection (offline channel); an applicant files for their subjects

@@ -18,6 +18,8 @@ class RepairsConfig(AppConfig):
             case_summary,
             repair_audience,
             repair_party_sees,
+            repair_proposals_of,
+            repairs_visible_to,
             subject_repair_cases,
         )
         from apps.repairs.signals import refresh_due_columns
@@ -31,6 +33,8 @@ class RepairsConfig(AppConfig):
             queryset=lambda: RepairCase.objects.select_related("subject", "department"),
             audience=repair_audience,
             party_sees=repair_party_sees,
+            visible=repairs_visible_to,
+            proposals_of=repair_proposals_of,
         )
         register_flow(flow_class=RepairFlow, title=_("信用修复"), icon="verified_user")
         handlers.register(RepairFlow)

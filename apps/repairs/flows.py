@@ -59,7 +59,7 @@ class RepairFlow(CaseFlowMixin, flow.Flow):
 
     verify = _step(_("核查")).Next(this.propose)
     propose = _step(_("拟办意见")).Next(this.review)
-    review = _step(_("审核"), capability=REVIEW).Next(this.route_review)
+    review = _step(_("审核"), capability=REVIEW).NotByProposer().Next(this.route_review)
     route_review = (
         flow.Switch()
         .Annotation(title=_("审核结果"))

@@ -71,6 +71,19 @@ def repairs_visible_to(*, user: Any) -> QuerySet[RepairCase]:
     )
 
 
+def repair_proposals_of(*, user: Any) -> QuerySet[RepairCase]:
+    """The cases whose proposal (拟办意见) `user` made: the one rule of who proposed a case's decision. Its review is
+    never that person's: not in their queues and a 404 to claim (casework, through the registered `proposals_of`),
+    refused on completion (services.repair_review)."""
+    if not getattr(user, "is_authenticated", False):
+        return RepairCase.objects.none()
+    return RepairCase.objects.filter(proposed_by=user)
+
+
+def repair_proposed_by(*, case: RepairCase, user: Any) -> bool:
+    return repair_proposals_of(user=user).filter(pk=case.pk).exists()
+
+
 def case_process(*, case: RepairCase) -> RepairProcess | None:
     content_type = ContentType.objects.get_for_model(RepairCase)
     return RepairProcess.objects.filter(artifact_content_type=content_type, artifact_object_id=case.pk).first()

@@ -28,7 +28,7 @@ from apps.letters.models import TemplateCode
 from apps.repairs.eligibility import repair_eligibility
 from apps.repairs.letters import letter_issue
 from apps.repairs.models import Channel, RepairCase, RepairKind, SanctionLift
-from apps.repairs.selectors import case_process
+from apps.repairs.selectors import case_process, repair_proposed_by
 from apps.rules.models import RuleCode
 from apps.sla.models import Deadline
 from apps.sla.services import deadline_close, deadline_open, deadline_pause, deadline_resume
@@ -58,7 +58,7 @@ def _now(at: datetime | None) -> datetime:
 
 
 def _lock(case: RepairCase) -> RepairCase:
-    return RepairCase.objects.select_for_update().select_related("subject", "department").get(pk=case.pk)
+    return RepairCase.objects.select_for_update(of=("self",)).select_related("subject", "department").get(pk=case.pk)
 
 
 def _expect(case: RepairCase, *statuses: str) -> None:
@@ -160,7 +160,7 @@ def repair_due_dates_refresh(*, deadline_ids: Sequence[int]) -> int:
 
 
 def _records(case: RepairCase) -> list[NegativeRecord]:
-    return list(case.records.select_for_update().select_related("department").order_by("id"))
+    return list(case.records.select_for_update(of=("self",)).select_related("department").order_by("id"))
 
 
 def _record_set(record: NegativeRecord, *, event: str, case: RepairCase, acting_user: Any, **fields: Any) -> None:
@@ -240,7 +240,10 @@ def repair_file(
     if not ids:
         raise _invalid("records", _("请选择申请修复的失信信息。"))
     locked = list(
-        NegativeRecord.objects.select_for_update().filter(pk__in=ids).select_related("department").order_by("id")
+        NegativeRecord.objects.select_for_update(of=("self",))
+        .filter(pk__in=ids)
+        .select_related("department")
+        .order_by("id")
     )
     if len(locked) != len(ids):
         raise _invalid("records", _("所选失信信息不存在。"))
@@ -624,7 +627,7 @@ def repair_propose(
 
 def may_review(*, case: RepairCase, user: Any) -> bool:
     """Four eyes: the proposer can never approve their own proposal."""
-    return case.proposed_by_id is None or case.proposed_by_id != user.pk
+    return not repair_proposed_by(case=case, user=user)
 
 
 @transaction.atomic
@@ -777,13 +780,15 @@ def sanction_lift_confirm(
     ):
         raise ApplicationError("forbidden", _("只有实施惩戒部门的承办人可以确认解除。"), status_code=403)
     with flow_locked(lift.case):
-        lift = SanctionLift.objects.select_for_update().select_related("case").get(pk=lift.pk)
+        lift = SanctionLift.objects.select_for_update(of=("self",)).select_related("case").get(pk=lift.pk)
         case = _lock(lift.case)
         _expect(case, RepairCase.Status.EXECUTION)
         if lift.status != SanctionLift.Status.PENDING:
             raise ConflictError(WRONG_STATUS, _("该部门已确认解除惩戒措施。"), extra={"status": lift.status})
         for sanction in (
-            lift.sanctions.select_for_update().filter(status=Sanction.Status.ACTIVE).select_related("record")
+            lift.sanctions.select_for_update(of=("self",))
+            .filter(status=Sanction.Status.ACTIVE)
+            .select_related("record")
         ):
             sanction.status, sanction.lifted_at, sanction.lifted_by = Sanction.Status.LIFTED, at, acting_user
             sanction.save(update_fields=["status", "lifted_at", "lifted_by", "updated_at"])
@@ -885,6 +890,7 @@ def repair_revoke(*, case: RepairCase, reason: str, acting_user: Any, at: dateti
         commitment = commitment_check_fulfilment(
             commitment=commitment, fulfilled=False, finding=reason, acting_user=acting_user
         )
+        case.commitment = commitment  # the answer shows the commitment as stored now: violated
     case.status, case.revoked_at, case.revoked_by, case.revocation_reason = (
         RepairCase.Status.REVOKED,
         at,

@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 
 from apps.accounts.models import Department
 from apps.commitments.models import Commitment, CommitmentType
+from apps.core import inputs
 from apps.decisions.selectors import month_bounds, two_documents_coverage
 from apps.letters.models import Letter, TemplateCode
 from apps.objections.models import Objection
@@ -46,14 +47,11 @@ def parse_month(raw: Any, *, today: date | None = None) -> date:
     if not text:
         raise MonthError(_("请提供统计月份，格式为 YYYY-MM。"))
     try:
-        year, month = (int(part) for part in text.split("-"))
-        first = date(year, month, 1)
-    except (ValueError, TypeError):
+        first = inputs.parse_month(text)
+    except inputs.InputError:
         raise MonthError(
             _("统计月份“%(value)s”格式不正确，应为 YYYY-MM，如 2026-10。") % {"value": text[:20]}
         ) from None
-    if len(text) != 7:
-        raise MonthError(_("统计月份“%(value)s”格式不正确，应为 YYYY-MM，如 2026-10。") % {"value": text[:20]})
     today = today or timezone.localdate()
     if first < STATS_FIRST_MONTH:
         raise MonthError(_("统计月份不能早于 2004-01。"))

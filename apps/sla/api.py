@@ -11,9 +11,9 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from apps.core.errors import ApplicationError
-from apps.sla.outputs import CalendarYearConfirmedOutput, CalendarYearOutput, DeadlineOutput
+from apps.sla.outputs import CalendarChangeOutput, CalendarYearConfirmedOutput, CalendarYearOutput, DeadlineOutput
 from apps.sla.selectors import access_deadline_by_id, calendar_days, calendar_year_detail, deadline_explain
-from apps.sla.services import calendar_year_confirm
+from apps.sla.services import calendar_day_remove, calendar_day_set, calendar_year_confirm
 from apps.sla.workdays import (
     BUSINESS_TZ,
     FIRST_DAY,
@@ -141,8 +141,10 @@ class CalendarDaysApi(APIView):
 
 
 class CalendarYearApi(APIView):
-    """A year's holiday arrangement. GET: any signed-in user. POST: enter or replace it and mark it confirmed
-    (needs sla.change_calendaryear); open deadlines touching the year are recomputed at once."""
+    """A year's holiday arrangement. GET: any signed-in user. POST: enter the whole arrangement and mark it
+    confirmed (needs sla.change_calendaryear); a year that already has stored days is replaced only with
+    `"replace": true` (enter single days with PUT /calendar/days/{date}). Open deadlines touching the year are
+    recomputed at once; `deadlines_moved` says how many. `"dry_run": true` answers the same without saving."""
 
     class InputSerializer(serializers.Serializer):
         class DaySerializer(serializers.Serializer):
@@ -158,6 +160,10 @@ class CalendarYearApi(APIView):
 
         notice = serializers.CharField(max_length=300, help_text="e.g. 国办发明电〔2025〕7号")
         days = DaySerializer(many=True, allow_empty=True)
+        replace = serializers.BooleanField(
+            default=False, help_text="true: replace the days already stored for the year (all of them)"
+        )
+        dry_run = serializers.BooleanField(default=False, help_text="true: answer what saving would do, save nothing")
 
     @staticmethod
     def _check_year(year: int) -> None:
@@ -182,9 +188,89 @@ class CalendarYearApi(APIView):
             days=[(d["date"], d["is_workday"], d["name"]) for d in data.validated_data["days"]],
             notice=data.validated_data["notice"],
             acting_user=request.user,
+            replace=data.validated_data["replace"],
+            dry_run=data.validated_data["dry_run"],
         )
-        body = {**calendar_year_detail(year=year), "deadlines_recomputed": confirmed.deadlines_recomputed}
+        body = {
+            **calendar_year_detail(year=year),
+            "deadlines_recomputed": confirmed.deadlines_recomputed,
+            "deadlines_moved": confirmed.deadlines_recomputed,
+            "dry_run": data.validated_data["dry_run"],
+        }
         return Response(CalendarYearConfirmedOutput(body).data)
+
+
+def _change_body(change) -> dict:
+    return {
+        "year": change.year,
+        "date": change.day,
+        "action": change.action,
+        "deadlines_moved": change.deadlines_moved,
+        "dry_run": change.dry_run,
+        "days_in_year": change.days_in_year,
+        "estimate_kept": change.estimate_kept,
+    }
+
+
+def _path_date(value: str) -> date:
+    try:
+        day = date.fromisoformat(value) if len(value) == 10 else None
+    except ValueError:
+        day = None
+    if day is None:
+        message = _("应为日期（YYYY-MM-DD）。")
+        raise ApplicationError("invalid", f"date: {message}", fields={"date": [message]})
+    return day
+
+
+class CalendarDayApi(APIView):
+    """One day of a year's arrangement, the rest of the year untouched. PUT: enter or change it (a holiday on a
+    weekday, or a make-up working day 调休上班 on a Saturday or Sunday; needs sla.change_calendarday). DELETE:
+    remove it (needs sla.delete_calendarday). Both answer how many open deadlines moved; `dry_run` (body of PUT,
+    query of DELETE) answers the same without saving. In a year nobody entered yet, the statutory estimate is
+    stored with the first day so that none of it is lost (`estimate_kept`)."""
+
+    class InputSerializer(serializers.Serializer):
+        class Meta:
+            ref_name = "CalendarDayInput"
+
+        is_workday = serializers.BooleanField(help_text="false: holiday; true: make-up working day (调休上班)")
+        name = serializers.CharField(max_length=100, help_text="e.g. 春节")
+        dry_run = serializers.BooleanField(default=False, help_text="true: answer what saving would do, save nothing")
+
+    class RemoveInputSerializer(serializers.Serializer):
+        class Meta:
+            ref_name = "CalendarDayRemoveInput"
+
+        dry_run = serializers.BooleanField(default=False)
+
+    @extend_schema(request=InputSerializer, responses=CalendarChangeOutput)
+    def put(self, request, day: str):
+        if not request.user.has_perm("sla.change_calendarday"):
+            raise exceptions.PermissionDenied(_("只有系统管理员可以维护节假日安排。"))
+        parsed = _path_date(day)
+        data = self.InputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        change = calendar_day_set(
+            day=parsed,
+            is_workday=data.validated_data["is_workday"],
+            name=data.validated_data["name"],
+            acting_user=request.user,
+            dry_run=data.validated_data["dry_run"],
+        )
+        return Response(CalendarChangeOutput(_change_body(change)).data)
+
+    @extend_schema(
+        parameters=[OpenApiParameter("dry_run", bool, required=False)], request=None, responses=CalendarChangeOutput
+    )
+    def delete(self, request, day: str):
+        if not request.user.has_perm("sla.delete_calendarday"):
+            raise exceptions.PermissionDenied(_("只有系统管理员可以维护节假日安排。"))
+        parsed = _path_date(day)
+        data = self.RemoveInputSerializer(data=request.query_params)
+        data.is_valid(raise_exception=True)
+        change = calendar_day_remove(day=parsed, acting_user=request.user, dry_run=data.validated_data["dry_run"])
+        return Response(CalendarChangeOutput(_change_body(change)).data)
 
 
 class DeadlineDetailApi(APIView):

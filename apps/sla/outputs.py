@@ -68,4 +68,20 @@ class CalendarYearOutput(serializers.Serializer):
 
 
 class CalendarYearConfirmedOutput(CalendarYearOutput):
-    deadlines_recomputed = serializers.IntegerField()
+    deadlines_recomputed = serializers.IntegerField(help_text="the same as deadlines_moved (kept for old clients)")
+    deadlines_moved = serializers.IntegerField(help_text="open or paused deadlines whose dates changed")
+    dry_run = serializers.BooleanField(help_text="true: nothing was saved; the figures say what saving would do")
+
+
+class CalendarChangeOutput(serializers.Serializer):
+    """The answer to entering or removing one day (or marking a year): what changed and how many deadlines moved."""
+
+    year = serializers.IntegerField()
+    date = serializers.DateField(allow_null=True)
+    action = serializers.ChoiceField(choices=["day_added", "day_changed", "day_removed", "year_marked"])
+    deadlines_moved = serializers.IntegerField(help_text="open or paused deadlines whose dates changed")
+    dry_run = serializers.BooleanField(help_text="true: nothing was saved; the figures say what saving would do")
+    days_in_year = serializers.IntegerField(help_text="holidays and make-up working days stored for the year after")
+    estimate_kept = serializers.IntegerField(
+        help_text="estimated statutory holidays stored with the first day entered for a year, so none is lost"
+    )

@@ -1,8 +1,9 @@
 """Writes of the sla app: the holiday calendar (and the recompute it triggers) and deadlines with their pauses."""
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Any
+from typing import Any, TypeVar
 
 from django.db import connection, transaction
 from django.utils import timezone
@@ -12,17 +13,22 @@ from apps.core.errors import ApplicationError, ConflictError
 from apps.core.services import case_event_record
 from apps.sla.models import CalendarDay, CalendarState, CalendarYear, Deadline, DeadlinePause, WorkingDayIndex
 from apps.sla.signals import deadline_due_changed
+from apps.sla.statutory import statutory_holidays
 from apps.sla.workdays import (
     FIRST_YEAR,
     LAST_YEAR,
     MAX_WORKING_DAYS,
+    WEEKDAY_NAMES,
     WorkingCalendar,
     business_date,
     counts_from,
     current_calendar,
     exceptions_of,
     invalidate_calendar,
+    load_calendar,
 )
+
+T = TypeVar("T")
 
 DEADLINE_NOT_OPEN = "deadline_not_open"
 DEADLINE_NOT_PAUSED = "deadline_not_paused"
@@ -62,7 +68,51 @@ def _calendar_for_write() -> WorkingCalendar:
     return current_calendar(fresh=True)
 
 
-@transaction.atomic
+class _PreviewDone(Exception):  # noqa: N818  not an error: carries a preview's result out of its rolled-back block
+    def __init__(self, result: Any) -> None:
+        super().__init__("preview")
+        self.result = result
+
+
+def _maybe_preview(change: Callable[[], T], *, dry_run: bool) -> T:
+    """Run `change`; with dry_run, inside a savepoint that is rolled back: the caller learns what it would do (how
+    many deadlines it would move) and nothing is kept, audit events included."""
+    if not dry_run:
+        return change()
+    try:
+        with transaction.atomic():
+            raise _PreviewDone(change())
+    except _PreviewDone as done:
+        return done.result
+
+
+def _day_name(name: str | None, day: date, errors: list[str]) -> str:
+    name = (name or "").strip()
+    if not name or len(name) > 100:
+        errors.append(_("%(day)s 需要名称（不超过100字）。") % {"day": day})
+    return name
+
+
+def _makeup_on_a_weekday(day: date) -> str:
+    return _("%(day)s 是%(weekday)s，调休上班日只能是周六或周日。") % {
+        "day": day,
+        "weekday": WEEKDAY_NAMES[day.weekday()],
+    }
+
+
+@dataclass(frozen=True)
+class CalendarChange:
+    """What a calendar change did (or, with dry_run, would do)."""
+
+    year: int
+    deadlines_moved: int
+    dry_run: bool
+    action: str  # "year_confirmed" | "day_added" | "day_changed" | "day_removed"
+    day: date | None = None
+    days_in_year: int = 0  # stored exceptions of the year after the change
+    estimate_kept: int = 0  # estimated holidays stored so that the first entered day does not drop them
+
+
 def calendar_year_confirm(
     *,
     year: int,
@@ -70,82 +120,264 @@ def calendar_year_confirm(
     notice: str,
     acting_user: Any,
     source: str = "administrator",
+    replace: bool = False,
+    dry_run: bool = False,
 ) -> CalendarYear:
     """Enter or replace the State Council's arrangement for `year` and mark it confirmed.
 
-    `days` are (date, is_workday, name): the holidays and the make-up working days. Entries that only restate the
-    weekend rule (a holiday on a Saturday) are accepted and not stored. Every open or paused deadline whose window
-    touches the year is recomputed in the same transaction; the returned year carries `deadlines_recomputed`.
+    `days` are (date, is_workday, name): the holidays and the make-up working days (a make-up day on a weekday is
+    refused, naming it). A holiday that falls on a weekend restates the weekend rule and is not stored. A year that
+    already has stored days is replaced only with `replace=True` (one day is entered with calendar_day_set).
+    Every open or paused deadline whose window touches the year is recomputed in the same transaction; the returned
+    year carries `deadlines_recomputed` (= `change.deadlines_moved`). With dry_run nothing is kept.
     """
     _validate_year(year)
     notice = (notice or "").strip()
     if not notice:
         raise _invalid("notice", _("请填写公布该年安排的通知文号。"))
     entries, errors, seen = [], [], set()
-    for day, is_workday, name in days:
-        name = (name or "").strip()
+    for day, is_workday, raw_name in days:
         if day.year != year:
             errors.append(_("%(day)s 不在 %(year)s 年内。") % {"day": day, "year": year})
         elif day in seen:
             errors.append(_("%(day)s 重复。") % {"day": day})
-        elif not name or len(name) > 100:
-            errors.append(_("%(day)s 需要名称（不超过100字）。") % {"day": day})
+        elif bool(is_workday) and day.weekday() < 5:
+            errors.append(_makeup_on_a_weekday(day))
+        name = _day_name(raw_name, day, errors)
         seen.add(day)
         entries.append((day, bool(is_workday), name))
     if errors:
         raise ApplicationError("invalid", errors[0], fields={"days": errors})
     kept, implied = exceptions_of(sorted(entries))
 
-    _lock_calendar_exclusive()
-    before = [
-        {"date": d, "is_workday": w, "name": n}
-        for d, w, n in CalendarDay.objects.filter(year_id=year).values_list("date", "is_workday", "name")
-    ]
-    calendar_year, _created = CalendarYear.objects.update_or_create(
+    @transaction.atomic
+    def change() -> CalendarYear:
+        _lock_calendar_exclusive()
+        before = [
+            {"date": d, "is_workday": w, "name": n}
+            for d, w, n in CalendarDay.objects.filter(year_id=year).values_list("date", "is_workday", "name")
+        ]
+        if before and not replace:
+            message = _(
+                "%(year)s 年已登记 %(n)s 个节假日或调休上班日：替换整年安排需明确传 replace=true；"
+                "增删单日请用单日登记。"
+            ) % {"year": year, "n": len(before)}
+            raise ConflictError("calendar_year_exists", message, fields={"replace": [message]})
+        calendar_year, _created = CalendarYear.objects.update_or_create(
+            year=year,
+            defaults={
+                "status": CalendarYear.Status.CONFIRMED,
+                "notice": notice,
+                "source": source,
+                "entered_by": acting_user if getattr(acting_user, "is_authenticated", False) else None,
+                "entered_at": timezone.now(),
+            },
+        )
+        CalendarDay.objects.filter(year_id=year).delete()
+        CalendarDay.objects.bulk_create(
+            CalendarDay(
+                year_id=year,
+                date=day,
+                is_workday=is_workday,
+                kind=CalendarDay.Kind.MAKEUP_WORKDAY if is_workday else CalendarDay.Kind.HOLIDAY,
+                name=name,
+            )
+            for day, is_workday, name in kept
+        )
+        case_event_record(
+            kind="calendar_year_confirmed",
+            case=calendar_year,
+            acting_user=acting_user,
+            data={
+                "notice": notice,
+                "source": source,
+                "replace": bool(before),
+                "days": [{"date": d, "is_workday": w, "name": n} for d, w, n in kept],
+                "not_stored_weekend_rule": [{"date": d, "is_workday": w, "name": n} for d, w, n in implied],
+                "before": before,
+            },
+        )
+        moved = calendar_changed(years=[year], acting_user=acting_user, record_years=False, notify=not dry_run)
+        calendar_year.deadlines_recomputed = moved
+        calendar_year.change = CalendarChange(
+            year=year, deadlines_moved=moved, dry_run=dry_run, action="year_confirmed", days_in_year=len(kept)
+        )
+        return calendar_year
+
+    return _maybe_preview(change, dry_run=dry_run)
+
+
+def _year_for_one_day(year: int, acting_user: Any) -> tuple[CalendarYear, list[tuple[date, str]]]:
+    """The year row a single day is entered into. A year nobody entered yet counts the statutory estimate; its
+    first stored day would replace that estimate, so the estimate is stored first (the year stays provisional):
+    entering one day never drops the rest of the year."""
+    calendar_year, created = CalendarYear.objects.get_or_create(
         year=year,
         defaults={
-            "status": CalendarYear.Status.CONFIRMED,
-            "notice": notice,
-            "source": source,
+            "status": CalendarYear.Status.PROVISIONAL,
+            "source": "administrator",
             "entered_by": acting_user if getattr(acting_user, "is_authenticated", False) else None,
-            "entered_at": timezone.now(),
         },
     )
-    CalendarDay.objects.filter(year_id=year).delete()
-    CalendarDay.objects.bulk_create(
-        CalendarDay(
-            year_id=year,
-            date=day,
-            is_workday=is_workday,
-            kind=CalendarDay.Kind.MAKEUP_WORKDAY if is_workday else CalendarDay.Kind.HOLIDAY,
-            name=name,
+    kept: list[tuple[date, str]] = []
+    if calendar_year.status != CalendarYear.Status.CONFIRMED and not CalendarDay.objects.filter(year_id=year).exists():
+        kept = [(d, n) for d, n in sorted(statutory_holidays(year).items()) if d.weekday() < 5]
+        CalendarDay.objects.bulk_create(
+            CalendarDay(year_id=year, date=d, is_workday=False, kind=CalendarDay.Kind.HOLIDAY, name=n) for d, n in kept
         )
-        for day, is_workday, name in kept
-    )
-    case_event_record(
-        kind="calendar_year_confirmed",
-        case=calendar_year,
-        acting_user=acting_user,
-        data={
-            "notice": notice,
-            "source": source,
-            "days": [{"date": d, "is_workday": w, "name": n} for d, w, n in kept],
-            "not_stored_weekend_rule": [{"date": d, "is_workday": w, "name": n} for d, w, n in implied],
-            "before": before,
-        },
-    )
-    calendar_year.deadlines_recomputed = calendar_changed(years=[year], acting_user=acting_user, record_years=False)
-    return calendar_year
+    return calendar_year, kept
+
+
+def _check_day(day: Any) -> date:
+    if not isinstance(day, date) or isinstance(day, datetime):
+        raise _invalid("date", _("应为日期（YYYY-MM-DD）。"))
+    if not FIRST_YEAR <= day.year <= LAST_YEAR:
+        raise _invalid("date", _("年份应在 %(first)s 至 %(last)s 之间。") % {"first": FIRST_YEAR, "last": LAST_YEAR})
+    return day
+
+
+def calendar_day_set(
+    *, day: date, is_workday: bool, name: str, acting_user: Any, dry_run: bool = False
+) -> CalendarChange:
+    """Enter one day of a year's arrangement: a holiday on a weekday, or a make-up working day (调休上班) on a
+    weekend; an entry already stored for that date is changed. The rest of the year is kept. Open deadlines
+    touching the year are recomputed; the answer says how many moved. With dry_run nothing is kept."""
+    day = _check_day(day)
+    errors: list[str] = []
+    name = _day_name(name, day, errors)
+    if errors:
+        raise _invalid("name", errors[0])
+    if is_workday and day.weekday() < 5:
+        raise _invalid("date", _makeup_on_a_weekday(day))
+    if not is_workday and day.weekday() >= 5:
+        raise _invalid(
+            "date",
+            _("%(day)s 是%(weekday)s，周末本来就不上班，无需登记为节假日。")
+            % {"day": day, "weekday": WEEKDAY_NAMES[day.weekday()]},
+        )
+
+    @transaction.atomic
+    def change() -> CalendarChange:
+        _lock_calendar_exclusive()
+        calendar_year, estimate = _year_for_one_day(day.year, acting_user)
+        existing = CalendarDay.objects.filter(date=day).first()
+        before = {"is_workday": existing.is_workday, "name": existing.name} if existing else None
+        kind = CalendarDay.Kind.MAKEUP_WORKDAY if is_workday else CalendarDay.Kind.HOLIDAY
+        if existing:
+            existing.kind, existing.name = kind, name
+            existing.save(update_fields=["kind", "is_workday", "name"])
+        else:
+            CalendarDay.objects.create(year=calendar_year, date=day, kind=kind, name=name)
+        action = "day_changed" if existing else "day_added"
+        case_event_record(
+            kind="calendar_day_set",
+            case=calendar_year,
+            acting_user=acting_user,
+            data={
+                "date": day,
+                "is_workday": bool(is_workday),
+                "name": name,
+                "before": before,
+                "estimate_stored": [{"date": d, "name": n} for d, n in estimate],
+            },
+        )
+        moved = calendar_changed(years=[day.year], acting_user=acting_user, record_years=False, notify=not dry_run)
+        return CalendarChange(
+            year=day.year,
+            deadlines_moved=moved,
+            dry_run=dry_run,
+            action=action,
+            day=day,
+            days_in_year=CalendarDay.objects.filter(year_id=day.year).count(),
+            estimate_kept=len(estimate),
+        )
+
+    return _maybe_preview(change, dry_run=dry_run)
+
+
+def calendar_day_remove(*, day: date, acting_user: Any, dry_run: bool = False) -> CalendarChange:
+    """Remove one entered day (it becomes an ordinary weekday or weekend day again); the rest of the year is kept.
+    Open deadlines touching the year are recomputed; the answer says how many moved. With dry_run nothing is
+    kept."""
+    day = _check_day(day)
+
+    @transaction.atomic
+    def change() -> CalendarChange:
+        _lock_calendar_exclusive()
+        calendar_year, estimate = _year_for_one_day(day.year, acting_user)
+        existing = CalendarDay.objects.filter(date=day).first()
+        if existing is None:
+            message = _("%(day)s 没有登记为节假日或调休上班日。") % {"day": day}
+            raise ApplicationError("not_found", message, fields={"date": [message]}, status_code=404)
+        before = {"is_workday": existing.is_workday, "name": existing.name}
+        existing.delete()
+        case_event_record(
+            kind="calendar_day_removed",
+            case=calendar_year,
+            acting_user=acting_user,
+            data={"date": day, "before": before, "estimate_stored": [{"date": d, "name": n} for d, n in estimate]},
+        )
+        moved = calendar_changed(years=[day.year], acting_user=acting_user, record_years=False, notify=not dry_run)
+        return CalendarChange(
+            year=day.year,
+            deadlines_moved=moved,
+            dry_run=dry_run,
+            action="day_removed",
+            day=day,
+            days_in_year=CalendarDay.objects.filter(year_id=day.year).count(),
+            estimate_kept=len(estimate),
+        )
+
+    return _maybe_preview(change, dry_run=dry_run)
+
+
+def calendar_year_mark(
+    *, year: int, status: str, notice: str, acting_user: Any, dry_run: bool = False
+) -> CalendarChange:
+    """Change a stored year's status (confirmed | provisional) and notice, its days untouched. Marking a year
+    confirmed or provisional changes the provisional flag of deadlines touching it; the answer says how many."""
+    _validate_year(year)
+    if status not in CalendarYear.Status.values:
+        raise _invalid("status", _("状态应为 confirmed 或 provisional。"))
+    notice = (notice or "").strip()
+    if status == CalendarYear.Status.CONFIRMED and not notice:
+        raise _invalid("notice", _("请填写公布该年安排的通知文号。"))
+
+    @transaction.atomic
+    def change() -> CalendarChange:
+        _lock_calendar_exclusive()
+        calendar_year, _estimate = _year_for_one_day(year, acting_user)
+        before = {"status": calendar_year.status, "notice": calendar_year.notice}
+        calendar_year.status, calendar_year.notice = status, notice
+        calendar_year.entered_by = acting_user if getattr(acting_user, "is_authenticated", False) else None
+        calendar_year.entered_at = timezone.now()
+        calendar_year.save(update_fields=["status", "notice", "entered_by", "entered_at"])
+        case_event_record(
+            kind="calendar_year_marked",
+            case=calendar_year,
+            acting_user=acting_user,
+            data={"status": status, "notice": notice, "before": before},
+        )
+        moved = calendar_changed(years=[year], acting_user=acting_user, record_years=False, notify=not dry_run)
+        return CalendarChange(
+            year=year,
+            deadlines_moved=moved,
+            dry_run=dry_run,
+            action="year_marked",
+            days_in_year=CalendarDay.objects.filter(year_id=year).count(),
+        )
+
+    return _maybe_preview(change, dry_run=dry_run)
 
 
 @transaction.atomic
-def calendar_changed(*, years: list[int], acting_user: Any, record_years: bool = True) -> int:
-    """Call after any change of the stored calendar (calendar_year_confirm does; the admin site does after an edit).
+def calendar_changed(*, years: list[int], acting_user: Any, record_years: bool = True, notify: bool = True) -> int:
+    """Call after any change of the stored calendar (the services above do).
 
     Records what each changed year now holds (unless the caller already did), bumps the calendar version,
     rebuilds the working-day index from the first changed year on, recomputes in one pass the open and paused
-    deadlines whose window touches the changed years, records an audit event and sends deadline_due_changed once.
-    Returns the number of deadlines that changed.
+    deadlines whose window touches the changed years, records an audit event and sends deadline_due_changed once
+    (not when `notify` is false: a preview that will be rolled back). Returns the number of deadlines that changed.
     """
     years = sorted(set(years))
     if not years:
@@ -174,8 +406,12 @@ def calendar_changed(*, years: list[int], acting_user: Any, record_years: bool =
             )
     state.version += 1
     state.save(update_fields=["version"])
-    invalidate_calendar()
-    calendar = current_calendar(fresh=True)
+    if notify:
+        invalidate_calendar()
+        calendar = current_calendar(fresh=True)
+    else:
+        # A preview: the calendar it builds is rolled back, so it must not reach the per-process cache.
+        calendar = load_calendar()
     first, last = min(years), max(years)
     _rebuild_index(calendar, date(first, 1, 1))
     changed = _recompute_deadlines(span_start=date(first, 1, 1), span_end=date(last, 12, 31), version=state.version)
@@ -186,7 +422,7 @@ def calendar_changed(*, years: list[int], acting_user: Any, record_years: bool =
         acting_user=acting_user,
         data={"years": sorted(years), "calendar_version": state.version, "deadlines_changed": changed},
     )
-    if changed:
+    if changed and notify:
         deadline_due_changed.send(
             sender=Deadline, deadline_ids=None, calendar_version=state.version, years=sorted(years)
         )

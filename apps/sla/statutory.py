@@ -8,9 +8,20 @@ from datetime import date, timedelta
 from functools import lru_cache
 
 from chinese_calendar import get_solar_terms
+from django.utils.translation import gettext_noop
 from lunardate import LunarDate
 
-# The names used everywhere in the calendar (CalendarDay.name, explanations).
+# The names used everywhere in the calendar (CalendarDay.name, explanations), stored in Chinese and shown through
+# workdays.holiday_label; listed here once more for the translation catalogue.
+_NAMES_FOR_TRANSLATION = (
+    gettext_noop("元旦"),
+    gettext_noop("春节"),
+    gettext_noop("清明节"),
+    gettext_noop("劳动节"),
+    gettext_noop("端午节"),
+    gettext_noop("中秋节"),
+    gettext_noop("国庆节"),
+)
 NEW_YEAR = "元旦"
 SPRING_FESTIVAL = "春节"
 QINGMING = "清明节"

@@ -28,6 +28,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
+from django.utils.translation import get_language, gettext_lazy, pgettext
 from django.utils.translation import gettext as _
 
 from apps.core.errors import ApplicationError
@@ -49,7 +50,35 @@ SOURCE_CONFIRMED = "confirmed"
 SOURCE_DRAFT = "draft"  # days entered for a year that is not confirmed yet
 SOURCE_ESTIMATED = "estimated"  # the fixed statutory dates, computed
 
-WEEKDAY_NAMES = ("星期一", "星期二", "星期三", "星期四", "星期五", "星期六", "星期日")
+WEEKDAY_NAMES = (
+    gettext_lazy("星期一"),
+    gettext_lazy("星期二"),
+    gettext_lazy("星期三"),
+    gettext_lazy("星期四"),
+    gettext_lazy("星期五"),
+    gettext_lazy("星期六"),
+    gettext_lazy("星期日"),
+)
+
+
+def holiday_label(name: str) -> str:
+    """A holiday's name (stored in Chinese, as the State Council publishes it) in the reader's language."""
+    return _(name) if name else ""
+
+
+def _day_span(first: str, last: str) -> str:
+    return (
+        first if first == last else pgettext("a span of days", "%(first)s 至 %(last)s") % {"first": first, "last": last}
+    )
+
+
+def _list(items: Iterable[str]) -> str:
+    return pgettext("list separator", "；").join(items)
+
+
+def _sentences(lines: list[str]) -> str:
+    """Chinese sentences follow each other without a space; other languages need one."""
+    return ("" if (get_language() or "zh-hans").startswith("zh") else " ").join(lines)
 
 
 class CalendarRangeError(ApplicationError):
@@ -233,11 +262,11 @@ class WorkingCalendar:
             return ""
         if info.kind == KIND_WEEKEND:
             holiday = self._holiday_around(day)
-            return _("周末（%(name)s假期）") % {"name": holiday} if holiday else _("周末")
+            return _("周末（%(name)s假期）") % {"name": holiday_label(holiday)} if holiday else _("周末")
         if info.kind == KIND_MAKEUP:
-            text = _("调休上班日（%(name)s）") % {"name": info.name} if info.name else _("调休上班日")
+            text = _("调休上班日（%(name)s）") % {"name": holiday_label(info.name)} if info.name else _("调休上班日")
         else:
-            text = info.name or _("节假日")
+            text = holiday_label(info.name) or _("节假日")
         if info.source == SOURCE_ESTIMATED:
             return f"{text}：{_('按固定法定节假日推算（当年安排未公布）')}"
         if info.source == SOURCE_DRAFT:
@@ -299,7 +328,7 @@ class WorkingCalendar:
             "provisional_years": provisional_years,
             "skipped": skipped,
             "makeup_workdays": makeup,
-            "explanation": "".join(lines),
+            "explanation": _sentences(lines),
         }
 
     def _explanation_lines(
@@ -353,16 +382,16 @@ class WorkingCalendar:
                 % {"n": total, "due": due, "weekday": WEEKDAY_NAMES[due.weekday()]}
             )
         if skipped:
-            runs = "；".join((a if a == b else f"{a} 至 {b}") + f" {r}" for a, b, r in _group_runs(skipped))
+            runs = _list(f"{_day_span(a, b)} {r}" for a, b, r in _group_runs(skipped))
             lines.append(_("期间共跳过 %(count)s 个非工作日：%(runs)s。") % {"count": len(skipped), "runs": runs})
         if makeup:
             lines.append(
-                _("调休上班日照常计入：%(days)s。") % {"days": "；".join(f"{m['date']} {m['reason']}" for m in makeup)}
+                _("调休上班日照常计入：%(days)s。") % {"days": _list(f"{m['date']} {m['reason']}" for m in makeup)}
             )
         if provisional_years:
             lines.append(
                 _("%(years)s 年的节假日安排尚未确认，按周末和固定法定节假日推算，结果为暂定；安排录入后将自动重算。")
-                % {"years": "、".join(str(y) for y in provisional_years)}
+                % {"years": pgettext("enumeration comma", "、").join(str(y) for y in provisional_years)}
             )
         return lines
 

@@ -22,6 +22,11 @@ DEMO_MODE = env_bool("DEMO_MODE", False)
 # The address people reach the product at: printed on every letter and encoded in its QR code. `make run` sets it to
 # the address the server runs on (PORT); production requires it (config/settings/production.py).
 PUBLIC_BASE_URL = env_str("PUBLIC_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
+# The audit chain's HMAC key (apps/core/auditkeys.py, docs/audit.md). Never stored in the database, so whoever can edit
+# rows cannot recompute the chain. Production requires it; `make run` (local settings) generates one per installation
+# in var/audit.key. AUDIT_OLD_KEYS (comma-separated) are keys retired by a rotation: rows they signed still verify.
+AUDIT_KEY = env_str("AUDIT_KEY", "")
+AUDIT_OLD_KEYS = env_list("AUDIT_OLD_KEYS", [])
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -68,6 +73,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "apps.core.middleware.ApplicationErrorPageMiddleware",  # a refused input on a page is its 4xx page, not a 500
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Last: turns a login that django-axes refused (too many failures) into the page saying when to try again.
     "axes.middleware.AxesMiddleware",
@@ -134,8 +140,11 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # production refuses the per-process memory cache that an empty CACHE_URL gives.
 CACHES = env_cache("CACHE_URL")
 # From this day of the month, last month's office-wide coverage report is issued by the scheduled job (docs/reports.md).
-# A letter batch is rendered by this many shard tasks side by side (set it to the worker processes available).
-LETTERS_BATCH_SHARDS = env_int("LETTERS_BATCH_SHARDS", 2)
+# A letter batch is handed to shard tasks of at most this many letters each: short tasks, so that a killed worker's
+# shard is redelivered (and a pool's processes render one batch side by side) promptly (docs/letters.md).
+LETTERS_BATCH_SHARD_SIZE = env_int("LETTERS_BATCH_SHARD_SIZE", 50)
+if LETTERS_BATCH_SHARD_SIZE < 1:
+    raise ImproperlyConfigured("LETTERS_BATCH_SHARD_SIZE must be at least 1.")
 # Letters laid out per WeasyPrint call in a batch (10 one-page notices: files of about 85 KB; see docs/letters.md).
 LETTERS_RENDER_CHUNK = env_int("LETTERS_RENDER_CHUNK", 10)
 MONTHLY_REPORT_DAY = env_int("MONTHLY_REPORT_DAY", 10)
@@ -235,6 +244,12 @@ REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "apps.core.schema.AutoSchema",
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_PAGINATION_CLASS": "apps.core.api.Pagination",
+    # JSON that cannot break the parser (apps.core.parsers), forms and files.
+    "DEFAULT_PARSER_CLASSES": [
+        "apps.core.parsers.JSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
     "PAGE_SIZE": 50,
     "EXCEPTION_HANDLER": "apps.core.api.exception_handler",
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
@@ -263,15 +278,43 @@ CELERY_RESULT_BACKEND = env_str("CELERY_RESULT_BACKEND", "cache+memory://")
 CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", CELERY_BROKER_URL == "memory://")
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TIMEZONE = TIME_ZONE
+# Tasks survive a killed worker (docs/letters.md, "Redelivery"): a message is acknowledged only when its task has
+# finished (acks_late); a pool process that dies mid-task gives its message back at once (reject_on_worker_lost);
+# a whole worker that dies leaves its messages unacknowledged in Redis, which hands them to another worker once
+# they are older than the visibility timeout. Every task is therefore safe to run twice, and no task may run as
+# long as the visibility timeout (else Redis would hand a running task to a second worker): the hard time limit
+# is 4/5 of it, the soft one (the task can still stop cleanly and retry) 2/3.
 CELERY_TASK_ACKS_LATE = True
-CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1  # a worker holds no more messages than it has processes
+CELERY_WORKER_CANCEL_LONG_RUNNING_TASKS_ON_CONNECTION_LOSS = True  # its acks would be lost: let them be redelivered
+CELERY_VISIBILITY_TIMEOUT = env_int("CELERY_VISIBILITY_TIMEOUT", 300)
+if CELERY_VISIBILITY_TIMEOUT < 10:
+    raise ImproperlyConfigured("CELERY_VISIBILITY_TIMEOUT must be at least 10 seconds.")
+CELERY_TASK_TIME_LIMIT = CELERY_VISIBILITY_TIMEOUT * 4 // 5
+CELERY_TASK_SOFT_TIME_LIMIT = CELERY_VISIBILITY_TIMEOUT * 2 // 3
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": CELERY_VISIBILITY_TIMEOUT,
+    # Every live worker looks for messages left by a dead one this often (kombu's default is every 100 s).
+    "unacked_restore_interval": max(1, min(10, CELERY_VISIBILITY_TIMEOUT // 10)),
+    "unacked_restore_throttle": 1,
+}
+# A batch that made no progress for this long while letters are still queued is requeued by the watchdog task
+# (letters.requeue_stalled_batches, every minute): the net under a message lost outright (Redis restarted without
+# persistence, the broker down at the moment the batch was started).
+LETTERS_BATCH_STALL_SECONDS = env_int("LETTERS_BATCH_STALL_SECONDS", 2 * CELERY_VISIBILITY_TIMEOUT)
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
+    "filters": {"refusals_without_traceback": {"()": "apps.core.logging.RefusalsWithoutTraceback"}},
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
     # WeasyPrint logs every rendering step at INFO; keep its warnings (missing glyphs, refused URLs) only.
-    "loggers": {name: {"level": "WARNING"} for name in ("weasyprint", "fontTools")},
+    "loggers": {
+        **{name: {"level": "WARNING"} for name in ("weasyprint", "fontTools")},
+        # A 403 or 404 is one line, not a traceback (apps/core/logging.py).
+        "django.request": {"filters": ["refusals_without_traceback"]},
+    },
 }

@@ -7,7 +7,7 @@ from django.core.exceptions import ImproperlyConfigured
 from config.env import LOCMEM_CACHE, env_bool, env_int, env_str
 
 from .base import *  # noqa: F403
-from .base import CACHES, DATABASES, DEMO_MODE, REST_FRAMEWORK, SECRET_KEY
+from .base import AUDIT_KEY, AUDIT_OLD_KEYS, CACHES, DATABASES, DEMO_MODE, REST_FRAMEWORK, SECRET_KEY
 
 DEBUG = False
 if SECRET_KEY.startswith("insecure-") or len(SECRET_KEY) < 40:
@@ -24,6 +24,14 @@ if not os.environ.get("PUBLIC_BASE_URL", "").startswith(("https://", "http://"))
     raise ImproperlyConfigured(
         "Set PUBLIC_BASE_URL to the address the public reaches the product at (https://credit.example.gov.cn)."
     )
+if len(AUDIT_KEY) < 32 or AUDIT_KEY == SECRET_KEY:
+    # The audit chain is an HMAC under this key; without it, whoever edits a row can recompute every later hash.
+    raise ImproperlyConfigured(
+        "Set AUDIT_KEY to a random value of at least 32 characters, kept outside the database and different from "
+        "DJANGO_SECRET_KEY (python -c 'import secrets; print(secrets.token_hex(32))'); see docs/audit.md."
+    )
+if AUDIT_KEY in AUDIT_OLD_KEYS:
+    raise ImproperlyConfigured("AUDIT_KEY is also listed in AUDIT_OLD_KEYS: a rotation moves the old key there.")
 CELERY_BROKER_URL = env_str("CELERY_BROKER_URL")
 CELERY_TASK_ALWAYS_EAGER = False
 

@@ -46,12 +46,24 @@ PROPER = {
     "CELERY_BROKER_URL": "redis://h",
     "CACHE_URL": "redis://h:6379/1",
     "PUBLIC_BASE_URL": "https://credit.example.gov.cn",
+    "AUDIT_KEY": "a" * 64,
 }
 
 
 def test_production_requires_the_public_address_letters_print():
     result = _production({**PROPER, "PUBLIC_BASE_URL": ""})
     assert result.returncode != 0 and "PUBLIC_BASE_URL" in result.stderr
+
+
+@pytest.mark.parametrize("value", ["", "short", "k" * 50])  # "k" * 50 is the DJANGO_SECRET_KEY of PROPER
+def test_production_requires_an_audit_key_of_its_own(value):
+    result = _production({**PROPER, "AUDIT_KEY": value})
+    assert result.returncode != 0 and "AUDIT_KEY" in result.stderr
+
+
+def test_production_refuses_the_current_audit_key_among_the_old_ones():
+    result = _production({**PROPER, "AUDIT_OLD_KEYS": "b" * 64 + "," + PROPER["AUDIT_KEY"]})
+    assert result.returncode != 0 and "AUDIT_OLD_KEYS" in result.stderr
 
 
 def test_production_starts_with_proper_settings():

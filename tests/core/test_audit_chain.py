@@ -1,4 +1,5 @@
 import pytest
+from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import connection
@@ -60,7 +61,7 @@ def test_an_edited_event_is_reported_with_its_number(chain):
 def test_an_edited_event_with_recomputed_hash_breaks_the_next_link(chain):
     target = chain[1]
     target.data = {"i": 42}
-    target.hash = target.compute_hash()
+    target.hash = target.compute_hash(settings.AUDIT_KEY.encode())
     CaseEvent.objects.filter(pk=target.pk).update(data=target.data, hash=target.hash)
     breaks = list(audit_chain_breaks())
     assert breaks[0].seq == chain[2].seq

@@ -37,6 +37,9 @@ def test_same_csv_twice_creates_nothing_the_second_time(api, users, run_on_commi
     assert [row["line"] for row in second.json()["duplicate_rows"]] == list(range(2, 12))
     assert counts() == (10, 10, 10, 10)
     assert DecisionImport.objects.count() == 2
+    # The second import needed no notice, so it made no letter batch (it used to leave an empty one).
+    assert second.json()["letter_batch"] is None
+    assert LetterBatch.objects.count() == 1
 
 
 def test_three_bad_rows_of_a_hundred(api, users, run_on_commit):

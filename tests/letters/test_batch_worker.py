@@ -1,5 +1,5 @@
-"""A letter batch through a real Celery worker on Redis: the batch job hands its letters to shard tasks, every
-letter is stored once, and the progress counts all shards."""
+"""A letter batch through a real Celery worker on Redis: the batch job hands its letters to short shard tasks
+(LETTERS_BATCH_SHARD_SIZE letters each), every letter is stored once, and the progress counts all shards."""
 
 import time
 
@@ -18,7 +18,7 @@ def test_a_batch_is_rendered_by_shard_tasks_in_a_real_worker(
 ):
     from apps.letters import tasks
 
-    settings.LETTERS_BATCH_SHARDS = 3
+    settings.LETTERS_BATCH_SHARD_SIZE = 3
     batch = letter_batch_create(kind="repair_notice", acting_user=users["officer"], department=departments["market"])
     for i in range(8):
         letter_create(
@@ -46,7 +46,8 @@ def test_a_batch_is_rendered_by_shard_tasks_in_a_real_worker(
             time.sleep(0.5)
     finally:
         tasks.letter_batch_shard.delay = original
-    assert sorted(sent) == [(batch.pk, 0, 3), (batch.pk, 1, 3), (batch.pk, 2, 3)]
+    pks = list(Letter.objects.filter(batch=batch).order_by("pk").values_list("pk", flat=True))
+    assert sorted(sent) == [(batch.pk, pks[0], pks[2]), (batch.pk, pks[3], pks[5]), (batch.pk, pks[6], pks[7])]
     assert (batch.status, batch.total, batch.done, batch.failed) == (LetterBatch.Status.DONE, 8, 8, 0)
     letters = Letter.objects.filter(batch=batch)
     assert all(letter.status == Letter.Status.RENDERED and letter.sha256 for letter in letters)

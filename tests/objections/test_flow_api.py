@@ -93,15 +93,18 @@ def test_corrected_end_to_end(api, world, clock):
     )
     assert response.status_code == 200, response.json()
 
-    # the proposer never approves: without the reviewer role the step is not theirs; with it, still 403
+    # the proposer never approves: the review of their own proposal does not exist for them (404), with the
+    # reviewer role or without it, and is in none of their queues
     review = task_of(api, world["reviewer"], case["id"])
     assert review is not None and review["step"] == "review"
     refused = complete(api, world["officer"], review["id"], {"approve": True})
-    assert refused.status_code == 403
+    assert refused.status_code == 404
     world["officer"].user_permissions.add(Permission.objects.get(codename="approve_objection"))
     head = User.objects.get(pk=world["officer"].pk)  # a department head who may both verify and approve
+    assert task_of(api, head, case["id"]) is None and task_of(api, head, case["id"], queue="team") is None
+    assert api(head).post(f"/api/v1/tasks/{review['id']}/claim").status_code == 404
     refused = complete(api, head, review["id"], {"approve": True})
-    assert refused.status_code == 403 and refused.json()["error"] == "same_person"
+    assert refused.status_code == 404
     state = detail(api, world["officer"], case["id"])
     assert state["status"] == "reviewing" and state["current_step"]["task"]["owner"] is None
 

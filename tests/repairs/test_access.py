@@ -20,13 +20,17 @@ def test_the_proposer_can_never_approve_their_own_proposal(clock, users, world, 
     officer, admin = api(users["officer"]), api(users["admin"])
     complete(officer, case_id, "intake", {"decision": "accept"})
     complete(officer, case_id, "verify", {"obligations_fulfilled": True, "commitment_valid": True})
-    # the administrator holds every permission, proposes, then tries to approve
+    # the administrator holds every permission and proposes: the review of their own proposal is in none of their
+    # queues, and claiming or completing it is a 404 (it is not theirs)
     complete(admin, case_id, "propose", {"outcome": "approve", "reasons": "符合条件"})
-    review_task = task_of(admin, case_id, "review")
+    review_task = task_of(api(users["reviewer"]), case_id, "review")
+    for queue in ("available", "team", "mine"):
+        rows = admin.get(f"/api/v1/tasks?queue={queue}&page_size=200").json()["results"]
+        assert review_task not in [row["id"] for row in rows]
     before = Task.objects.get(pk=review_task)
+    assert admin.post(f"/api/v1/tasks/{review_task}/claim").status_code == 404
     response = admin.post(f"/api/v1/tasks/{review_task}/complete", {"outcome": "approve"}, format="json")
-    assert response.status_code == 403
-    assert response.json()["error"] == "repair_same_person"
+    assert response.status_code == 404
     after = Task.objects.get(pk=review_task)
     assert (after.status, after.owner_id) == (before.status, before.owner_id) == (STATUS.NEW, None)
     case = RepairCase.objects.get(pk=case_id)

@@ -32,6 +32,7 @@ def test_a_reviewer_revokes_a_repair_obtained_with_a_false_commitment(clock, use
     response = api(users["reviewer"]).post(f"/api/v1/repairs/{case_id}/revoke", {"reason": reason})
     assert response.status_code == 200, response.json()
     assert response.json()["status"] == "revoked"
+    assert response.json()["commitment"]["fulfilment_status"] == "violated"  # as stored, not as it was read
 
     record = NegativeRecord.objects.get(pk=world["record"].pk)
     assert record.publication_status == NegativeRecord.PublicationStatus.PUBLISHED and record.ended_at is None

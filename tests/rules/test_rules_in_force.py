@@ -17,6 +17,17 @@ def test_order_58_until_march_2026_and_order_36_after():
     assert "第36号" in after.source and after.value == 3
 
 
+def test_objection_mark_cites_order_36_for_objections_filed_from_april_2026():
+    before = rule_in_force(code="objection.mark", on=date(2026, 3, 31))
+    after = rule_in_force(code="objection.mark", on=date(2026, 4, 1))
+    assert "第58号" in before.source and before.effective_to == date(2026, 3, 31)
+    assert "第36号" in after.source and after.effective_to is None and after.value == 1
+
+
+def test_every_order_58_row_ends_when_order_36_takes_over():
+    assert not Rule.objects.filter(source__contains="第58号", effective_to__isnull=True).exists()
+
+
 def test_minor_record_under_order_58_is_not_published_and_under_order_36_is():
     w58 = publication_window(
         kind="administrative_penalty",

@@ -216,24 +216,30 @@ def test_deadline_detail_needs_view_permission(api, users):
     assert Deadline.objects.count() == 1
 
 
-def test_admin_site_edit_recomputes(client, users):
+def test_admin_site_edit_recomputes_after_showing_the_number(client, users):
     deadline = deadline_open(
         owner_type="objections.objection", owner_id=1, started_at=datetime(2026, 11, 23, 10, tzinfo=SH), working_days=3
     )
     assert deadline.due_date == date(2026, 11, 26)
     client.force_login(users["admin"])
-    response = client.post(
-        "/admin/sla/calendarday/add/", {"year": 2026, "date": "2026-11-25", "kind": "holiday", "name": "测试假日"}
-    )
+    form = {"date": "2026-11-25", "kind": "holiday", "name": "测试假日"}
+    response = client.post("/admin/sla/calendarday/add/", form)
+    assert response.status_code == 200  # first the number, nothing saved
+    assert "保存后将有 1 个未结期限的到期日改变" in response.content.decode()
+    assert 'name="confirm_moved" value="1"' in response.content.decode()
+    deadline.refresh_from_db()
+    assert deadline.due_date == date(2026, 11, 26)
+    response = client.post("/admin/sla/calendarday/add/", {**form, "confirm_moved": "1"})
     assert response.status_code == 302, response.content.decode()[:2000]
     deadline.refresh_from_db()
     assert deadline.due_date == date(2026, 11, 27)
-    event = CaseEvent.objects.filter(case_type="sla.calendaryear", case_id=2026, kind="calendar_year_changed").get()
-    assert {"date": "2026-11-25", "is_workday": False, "name": "测试假日"} in event.data["days"]
+    event = CaseEvent.objects.filter(case_type="sla.calendaryear", case_id=2026, kind="calendar_day_set").get()
+    assert event.data["date"] == "2026-11-25" and event.data["name"] == "测试假日"
     assert event.actor == users["admin"]
     response = client.post(
-        "/admin/sla/calendarday/add/", {"year": 2026, "date": "2026-11-28", "kind": "holiday", "name": "周末"}
+        "/admin/sla/calendarday/add/", {"date": "2026-11-28", "kind": "holiday", "name": "周末", "confirm_moved": "0"}
     )
     assert response.status_code == 200  # a weekend needs no holiday row: the form shows the error
+    assert "2026-11-28" in response.content.decode()
     assert client.get("/admin/sla/calendaryear/2026/change/").status_code == 200
     assert client.get("/admin/sla/deadline/").status_code == 200

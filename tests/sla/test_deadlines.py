@@ -241,7 +241,7 @@ def test_crossing_into_an_unpublished_year_is_provisional_and_moves_when_the_yea
 def test_confirm_replaces_the_rows_and_skips_entries_that_restate_the_weekend_rule(users):
     calendar_year_confirm(year=2027, days=SAMPLE_2027, notice="n1", acting_user=users["admin"])
     days = [(date(2027, 1, 1), False, "元旦"), (date(2027, 1, 2), False, "元旦"), (date(2027, 2, 20), True, "春节")]
-    calendar_year_confirm(year=2027, days=days, notice="n2", acting_user=users["admin"])
+    calendar_year_confirm(year=2027, days=days, notice="n2", acting_user=users["admin"], replace=True)
     stored = list(CalendarDay.objects.filter(year_id=2027).values_list("date", "kind"))
     assert stored == [(date(2027, 1, 1), "holiday"), (date(2027, 2, 20), "makeup_workday")]
     calendar = current_calendar()
@@ -314,7 +314,11 @@ def test_confirming_the_current_year_recounts_finished_pauses(users):
     assert deadline.paused_working_days == 3
     days = [(d, w, n) for d, w, n in CalendarDay.objects.filter(year_id=2026).values_list("date", "is_workday", "name")]
     calendar_year_confirm(
-        year=2026, days=[*days, (date(2026, 11, 5), False, "测试假日")], notice="更正", acting_user=users["admin"]
+        year=2026,
+        days=[*days, (date(2026, 11, 5), False, "测试假日")],
+        notice="更正",
+        acting_user=users["admin"],
+        replace=True,
     )
     deadline.refresh_from_db()
     assert DeadlinePause.objects.get().working_days == 2

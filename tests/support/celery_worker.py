@@ -16,6 +16,31 @@ def _forget_connections(app):
     app.__dict__.pop("amqp", None)
 
 
+def _broker_url() -> str:
+    return os.environ.get("CELERY_TEST_BROKER_URL", "redis://127.0.0.1:6379/15")
+
+
+@pytest.fixture
+def celery_on_redis():
+    """The project's Celery app pointed at Redis with eager mode off and a queue of this test's own, and no worker:
+    the test starts worker processes itself (worker_process). Yields (app, broker URL, queue)."""
+    ensure_server("redis")
+    from config.celery import app
+
+    url, queue = _broker_url(), f"kill-test-{uuid.uuid4().hex[:12]}"
+    keys = ("broker_url", "task_always_eager", "task_default_queue")
+    saved = {key: app.conf.get(key) for key in keys}
+    app.conf.update(broker_url=url, task_always_eager=False, task_default_queue=queue)
+    _forget_connections(app)
+    assert app.amqp.default_queue.name == queue
+    try:
+        with override_settings(CELERY_TASK_ALWAYS_EAGER=False):
+            yield app, url, queue
+    finally:
+        app.conf.update(**saved)
+        _forget_connections(app)
+
+
 @pytest.fixture
 def real_celery():
     """The project's Celery app pointed at Redis, eager mode off, with a worker running in this process."""
@@ -24,7 +49,7 @@ def real_celery():
 
     from config.celery import app
 
-    url = os.environ.get("CELERY_TEST_BROKER_URL", "redis://127.0.0.1:6379/15")
+    url = _broker_url()
     keys = ("broker_url", "result_backend", "task_always_eager", "task_default_queue")
     saved = {key: app.conf.get(key) for key in keys}
     # a queue of our own: another test run's worker on the same Redis database must not take our messages

@@ -1,0 +1,177 @@
+"""The staff workbench (/workflow/): Viewflow's flow app, scoped to the cases the person may see.
+
+Every list (dashboard, process and task lists, inbox, queue, archive, the menu's counts, bulk actions) holds only
+processes and tasks of cases the registered case type's `visible` queryset gives the person; every page of one
+process or task (detail, chart, cancel, each step's pages) of any other case is a 404, as on the API. The review of a
+decision the person proposed (a `NotByProposer` step) is in none of their queues, and its pages to claim or work it
+are a 404 too.
+"""
+
+from functools import wraps
+from typing import Any
+
+from django.db.models import Q
+from django.http import Http404
+from django.urls import URLPattern, URLResolver
+from viewflow.utils import viewprop
+from viewflow.workflow import STATUS, chart
+from viewflow.workflow.fields import get_task_ref
+from viewflow.workflow.flow import FlowAppViewset
+from viewflow.workflow.flow import views as flow_views
+
+from apps.casework.nodes import is_own_proposal_review
+from apps.casework.selectors import processes_visible_to, tasks_visible_to
+
+# The pages of one task that claim it or work on it: the proposer of the decision under review never reaches them.
+ACTING_PAGES = frozenset({"assign", "unassign", "execute", "cancel", "undo", "revive"})
+
+
+def _scoped_tasks(queryset: Any, user: Any) -> Any:
+    return tasks_visible_to(user=user, queryset=queryset)
+
+
+class ScopedDashboardView(flow_views.DashboardView):
+    """The kanban of the flow: its columns hold only tasks of the person's cases."""
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        user = self.request.user
+        sorted_nodes, _ = chart.topsort(self.flow_class)
+        nodes = [node for node in sorted_nodes if node.task_type in ["HUMAN", "JOB", "SUBPROCESS"]]
+        end_nodes = [node for node in sorted_nodes if node.task_type in ["END"]]
+        tasks = _scoped_tasks(
+            self.flow_class.task_class._default_manager.filter_available([self.flow_class], user), user
+        )
+        columns = [
+            {
+                "node": node,
+                "node_ref": get_task_ref(node),
+                "tasks": tasks.filter(Q(finished__isnull=True) | Q(status=STATUS.ERROR), flow_task=node)[
+                    : self.MAX_ROWS
+                ],
+            }
+            for node in nodes
+        ]
+        start_nodes = [
+            {"node": node, "can_execute": node.can_execute(user)} for node in self.flow_class.instance.get_start_nodes()
+        ]
+        finished = tasks.filter(finished__isnull=False, flow_task__in=end_nodes)[: self.MAX_ROWS]
+        # The context of the views after DashboardView (its own would list every department's tasks).
+        return super(flow_views.DashboardView, self).get_context_data(
+            columns=columns, start_nodes=start_nodes, end_nodes=end_nodes, finished=finished, **kwargs
+        )
+
+
+class ScopedProcessListView(flow_views.DashboardProcessListView):
+    @viewprop
+    def queryset(self):
+        return processes_visible_to(user=self.request.user, flow_class=self.flow_class).order_by("-created", "-pk")
+
+
+class ScopedTaskListView(flow_views.DashboardTaskListView):
+    @viewprop
+    def queryset(self):
+        return _scoped_tasks(flow_views.DashboardTaskListView.queryset.fget(self), self.request.user)
+
+
+class ScopedInboxView(flow_views.FlowInboxListView):
+    @viewprop
+    def queryset(self):
+        inbox = flow_views.FlowInboxListView.queryset.fget(self)
+        return _scoped_tasks(inbox, self.request.user).without_own_reviews(self.request.user)
+
+
+class ScopedQueueView(flow_views.FlowQueueListView):
+    @viewprop
+    def queryset(self):
+        # user_queue already leaves out the reviews of the person's own proposals.
+        return _scoped_tasks(flow_views.FlowQueueListView.queryset.fget(self), self.request.user)
+
+
+class ScopedArchiveView(flow_views.FlowArchiveListView):
+    @viewprop
+    def queryset(self):
+        return _scoped_tasks(flow_views.FlowArchiveListView.queryset.fget(self), self.request.user)
+
+
+class ScopedDetailProcessView(flow_views.DetailProcessView):
+    def get_queryset(self):
+        return processes_visible_to(user=self.request.user, flow_class=self.flow_class)
+
+
+class ScopedBulkAssignView(flow_views.BulkAssignTasksActionView):
+    def get_queryset(self):
+        self.queryset = _scoped_tasks(self.model._default_manager.all(), self.request.user)
+        return super().get_queryset()
+
+
+class ScopedBulkUnassignView(flow_views.BulkUnassignTasksActionView):
+    def get_queryset(self):
+        self.queryset = _scoped_tasks(self.model._default_manager.all(), self.request.user)
+        return super().get_queryset()
+
+
+def workbench_task_or_404(*, user: Any, flow_class: type, process_pk: int, task_pk: int | None, page: str) -> None:
+    """Raise Http404 unless the process is one of the person's cases (and the task is of that process); the pages
+    that claim or work the review of the person's own proposal are a 404 as well."""
+    if not processes_visible_to(user=user, flow_class=flow_class).filter(pk=process_pk).exists():
+        raise Http404
+    if task_pk is None:
+        return
+    task = flow_class.task_class._default_manager.filter(pk=task_pk, process_id=process_pk).first()
+    if task is None:
+        raise Http404
+    if page in ACTING_PAGES and is_own_proposal_review(task=task, user=user):
+        raise Http404
+
+
+class CaseFlowAppViewset(FlowAppViewset):
+    """FlowAppViewset whose pages show only the person's cases (see the module's docstring)."""
+
+    dashboard_view_class = ScopedDashboardView
+    process_list_view_class = ScopedProcessListView
+    process_detail_view_class = ScopedDetailProcessView
+    task_list_view_class = ScopedTaskListView
+    inbox_view_class = ScopedInboxView
+    queue_view_class = ScopedQueueView
+    archive_view_class = ScopedArchiveView
+    tasks_assign_view_class = ScopedBulkAssignView
+    tasks_unassign_view_class = ScopedBulkUnassignView
+
+    def _get_urls(self):
+        patterns = super()._get_urls()
+        self._scope_patterns(patterns)
+        return patterns
+
+    def _scope_patterns(self, patterns: list) -> None:
+        for pattern in patterns:
+            if isinstance(pattern, URLResolver):
+                self._scope_patterns(pattern.url_patterns)
+            elif isinstance(pattern, URLPattern) and not getattr(pattern.callback, "workbench_scoped", False):
+                pattern.callback = self._scoped_view(pattern.callback, page=pattern.name or "")
+
+    def _scoped_view(self, view: Any, *, page: str) -> Any:
+        flow_class = self._flow_class
+
+        @wraps(view)
+        def scoped(request, *args, **kwargs):
+            process_pk = kwargs.get("process_pk")
+            if process_pk is not None and request.user.is_authenticated:
+                workbench_task_or_404(
+                    user=request.user,
+                    flow_class=flow_class,
+                    process_pk=process_pk,
+                    task_pk=kwargs.get("task_pk"),
+                    page=page,
+                )
+            return view(request, *args, **kwargs)
+
+        scoped.workbench_scoped = True
+        return scoped
+
+    def get_context_data(self, request):
+        user = request.user
+        manager = self._flow_class.task_class._default_manager
+        return {
+            "user_inbox": _scoped_tasks(manager.inbox([self._flow_class], user), user).without_own_reviews(user),
+            "user_queue": _scoped_tasks(manager.queue([self._flow_class], user), user),
+        }
