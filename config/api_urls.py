@@ -16,5 +16,6 @@ urlpatterns = [
     path("", include("apps.sanctions.urls")),
     path("", include("apps.repairs.urls")),
     path("", include("apps.objections.urls")),
+    path("", include("apps.training.urls")),
     re_path(r"^.*$", api_not_found),
 ]

@@ -51,10 +51,13 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "reports.issue_monthly_report",
         "sanctions.view_creditcheck",
         "sanctions.view_measure",
+        "training.view_training_coverage",
     ],
     Role.TRAINER: [
         "subjects.view_subject",
         "reports.view_monthly_stats",
+        "training.manage_training",
+        "training.view_training_coverage",
     ],
     Role.ADMIN: [
         "letters.view_letter",
@@ -102,6 +105,8 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "sanctions.add_measure",
         "sanctions.change_measure",
         "sanctions.view_checkfeedback",
+        "training.manage_training",
+        "training.view_training_coverage",
     ],
 }
 

@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "apps.objections",
     "apps.letters",
     "apps.decisions",
+    "apps.training",
     "apps.reports",
     "apps.demo",
 ]
