@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db import models
+from django.utils.translation import gettext as _
 
 from apps.core.audience import Audience
 
@@ -31,7 +32,11 @@ class CaseType:
     `audience(user=..., case=...)` says who the user (who may see the case) is to it: a party, the handling
     department's staff or the credit office. `party_sees(user=..., case=..., item=...)` says whether a party may see
     one item of the case (a Document, a Commitment): its own filing's, or what the office addressed to it, never
-    another party's. Without them every reader is a party who sees no item."""
+    another party's. Without them every reader is a party who sees no item.
+
+    `deadline_steps` names each deadline purpose of the case type in plain Chinese (the step a notice is about:
+    "受理审查", never "intake"); `page_url(case)` is the page of the case that each of its readers can open (the
+    link of a notification)."""
 
     model: type[models.Model]
     access: Callable[..., models.Model]
@@ -40,6 +45,8 @@ class CaseType:
     queryset: Callable[[], models.QuerySet] | None = None
     audience: Callable[..., Audience] | None = None
     party_sees: Callable[..., bool] | None = None
+    deadline_steps: dict[str, Any] | None = None
+    page_url: Callable[[models.Model], str] | None = None
 
     @property
     def label(self) -> str:
@@ -57,6 +64,14 @@ class CaseType:
         if self.audience_of(user=user, case=case).internal:
             return True
         return bool(self.party_sees and self.party_sees(user=user, case=case, item=item))
+
+    def step_name(self, purpose: str) -> str:
+        """The Chinese name of the step a deadline of this purpose times; never the internal code."""
+        name = (self.deadline_steps or {}).get(purpose)
+        return str(name) if name else _("办理")
+
+    def url_of(self, case: models.Model) -> str:
+        return self.page_url(case) if self.page_url else ""
 
 
 @dataclass(frozen=True)
@@ -98,6 +113,8 @@ def register_case_type(
     queryset: Callable[[], models.QuerySet] | None = None,
     audience: Callable[..., Audience] | None = None,
     party_sees: Callable[..., bool] | None = None,
+    deadline_steps: dict[str, Any] | None = None,
+    page_url: Callable[[models.Model], str] | None = None,
 ) -> CaseType:
     case_type = CaseType(
         model=model,
@@ -107,6 +124,8 @@ def register_case_type(
         queryset=queryset,
         audience=audience,
         party_sees=party_sees,
+        deadline_steps=deadline_steps,
+        page_url=page_url,
     )
     _case_types[case_type.label] = case_type
     return case_type

@@ -16,9 +16,11 @@ class ObjectionsConfig(AppConfig):
         from .flows import ObjectionFlow
         from .models import Objection
         from .selectors import (
+            DEADLINE_STEPS,
             access_objection_case,
             objection_audience,
             objection_case_brief,
+            objection_page_url,
             objection_party_sees,
             subject_objection_cases,
         )
@@ -32,6 +34,8 @@ class ObjectionsConfig(AppConfig):
             queryset=lambda: Objection.objects.select_related("subject", "record", "department"),
             audience=lambda *, user, case: objection_audience(user=user, objection=case),
             party_sees=objection_party_sees,
+            deadline_steps=DEADLINE_STEPS,
+            page_url=objection_page_url,
         )
         register_flow(flow_class=ObjectionFlow, title=str(_("异议处理")), icon="report_problem")
         register_task_handler(

@@ -13,6 +13,7 @@ from functools import cached_property
 from typing import Any
 
 from django.db.models import Prefetch, Q, QuerySet
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from guardian.shortcuts import get_objects_for_user
@@ -505,6 +506,15 @@ def subject_objection_cases(user: User, subject: Subject) -> list[dict[str, Any]
 def access_objection_case(*, user: User, case_id: int) -> Objection:
     """apps.casework's view of the access function (tasks, documents, timers go through it)."""
     return access_objection_by_id(user=user, objection_id=case_id)
+
+
+# The step each of the case's deadlines times, in plain words (notices and notifications name it).
+DEADLINE_STEPS = {"close": gettext_lazy("异议核查办结")}
+
+
+def objection_page_url(objection: Objection) -> str:
+    """The case's page: each party sees its own filing, staff the whole case (same address)."""
+    return reverse("objections:detail", args=[objection.pk])
 
 
 def objection_case_brief(objection: Objection) -> dict[str, Any]:

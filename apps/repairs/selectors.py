@@ -12,6 +12,7 @@ from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import Prefetch, Q, QuerySet
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from guardian.shortcuts import get_objects_for_user
@@ -216,6 +217,11 @@ DEADLINE_PURPOSES = {
     "decision": gettext_lazy("认定部门作出决定"),
     "execution": gettext_lazy("执行修复"),
 }
+
+
+def repair_page_url(case: RepairCase) -> str:
+    """The case's page: the applicant's view for a party, the full case for staff (same address)."""
+    return reverse("repairs-portal-detail", args=[case.pk])
 
 
 def repair_audience(*, user: Any, case: RepairCase) -> Audience:
