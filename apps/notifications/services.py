@@ -208,7 +208,7 @@ def decision_issued_notify(
         kind=Kind.DECISION_ISSUED,
         event_key=f"decision_issued:{case_type}:{case_id}",
         title=_("已作出决定：%(case)s") % names,
-        body=_("您的申请 %(case)s 已办理：%(outcome)s。决定书可在案件页面查看和下载。") % names,
+        body=_("您的申请 %(case)s 已作出决定：%(outcome)s。文书可在案件页面查看和下载。") % names,
         url=url,
         case_type=case_type,
         case_id=case_id,

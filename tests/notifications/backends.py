@@ -13,3 +13,8 @@ class RecordingSmsBackend:
 class BrokenEmailBackend(BaseEmailBackend):
     def send_messages(self, email_messages):
         raise ConnectionError("mail server unreachable")
+
+
+class BrokenSmsBackend:
+    def send(self, *, phone: str, text: str) -> None:
+        raise TimeoutError("sms gateway timed out")
