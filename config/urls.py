@@ -24,6 +24,7 @@ urlpatterns = [
     path("workbench/stats/", include("apps.reports.web_urls")),
     path("portal/repairs/", include("apps.repairs.web_urls")),
     path("portal/objections/", include("apps.objections.web_urls")),
+    path("", include("apps.notifications.web_urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     # Split: the page's script is served from the same URL (?script), not inline, for the Content-Security-Policy.
     path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="schema"), name="api-docs"),
