@@ -116,6 +116,14 @@ def department_case_staff(department: Any) -> list[Any]:
     return list(User.objects.filter(role__in=roles, department=department, is_active=True).order_by("pk"))
 
 
+def department_step_staff(department: Any) -> list[Any]:
+    """Who may take a department's unclaimed step: its officers and reviewers."""
+    if department is None:
+        return []
+    roles = [Role.OFFICER, Role.REVIEWER]
+    return list(User.objects.filter(role__in=roles, department=department, is_active=True).order_by("pk"))
+
+
 # -- events ----------------------------------------------------------------------------------------------------------
 
 
@@ -131,10 +139,11 @@ def deadline_notify(
     due_date: date,
     url: str,
     department: Any,
-    holders: Iterable[Any],
+    holders: list[Any],
 ) -> list[Notification]:
     """A due-soon reminder or a breach escalation (apps.casework decides which and when, once per notice): to the
-    officer holding the step, the department's head and the credit office's monitors."""
+    officer holding the step (nobody holds it: the department's officers and reviewers, who may take it), the
+    department's head and the credit office's monitors."""
     names = {"case": reference, "step": step_name, "due": _day(due_date)}
     if kind == Kind.DUE_SOON:
         title = _("临期提醒：%(case)s %(step)s") % names
@@ -143,7 +152,11 @@ def deadline_notify(
         title = _("超期督办：%(case)s %(step)s") % names
         body = _("案件 %(case)s 的“%(step)s”时限已于 %(due)s 届满仍未办结，请尽快办理。") % names
     return notify(
-        recipients=[*holders, *department_heads(department), *credit_office_monitors()],
+        recipients=[
+            *(holders or department_step_staff(department)),
+            *department_heads(department),
+            *credit_office_monitors(),
+        ],
         kind=kind,
         event_key=f"sla_notice:{notice_id}",
         title=title,
@@ -184,7 +197,7 @@ def material_requested_notify(
     *, recipients: Iterable[Any], case_type: str, case_id: int, reference: str, request: str, url: str
 ) -> list[Notification]:
     """An objection's request for more material: to every party's applicant."""
-    names = {"case": reference, "request": request}
+    names = {"case": reference, "request": request.strip().rstrip("。.")}
     return notify(
         recipients=recipients,
         kind=Kind.MATERIAL_REQUESTED,

@@ -65,6 +65,9 @@ def test_a_deadline_already_past_gets_the_breach_notice_never_a_due_soon_one(clo
     sla_sweep()
     kinds = set(Notification.objects.filter(case_id=case.pk).values_list("kind", flat=True))
     assert kinds == {Kind.BREACH}
+    # nobody holds the step: the department's officers and reviewers, who may take it, and the credit office
+    told = set(Notification.objects.filter(case_id=case.pk).values_list("recipient__username", flat=True))
+    assert told == {"officer1", "reviewer1", "monitor1"}
 
 
 def test_the_applicant_is_told_of_the_supplement_request_and_opens_the_case(clock, users, world, api):
