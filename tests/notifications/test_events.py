@@ -103,7 +103,7 @@ def test_a_refusal_is_a_decision_for_the_applicant(clock, users, world, api):
     assert item["kind"] == Kind.DECISION_ISSUED and "不予受理" in item["body"]
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)  # roles need their permission rows
 def test_a_backend_that_raises_does_not_fail_or_roll_back_the_case_action(clock, users, world, api, settings):
     settings.EMAIL_BACKEND = "tests.notifications.backends.BrokenEmailBackend"
     settings.NOTIFICATIONS_SMS_BACKEND = "tests.notifications.backends.BrokenSmsBackend"
