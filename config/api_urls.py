@@ -17,5 +17,6 @@ urlpatterns = [
     path("", include("apps.repairs.urls")),
     path("", include("apps.objections.urls")),
     path("", include("apps.training.urls")),
+    path("", include("apps.notifications.urls")),
     re_path(r"^.*$", api_not_found),
 ]

@@ -28,6 +28,7 @@ urlpatterns = [
     path("portal/objections/", include("apps.objections.web_urls")),
     path("workbench/training/", include(training_urls.workbench_urlpatterns)),
     path("portal/training/", include(training_urls.portal_urlpatterns)),
+    path("", include("apps.notifications.web_urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     # Split: the page's script is served from the same URL (?script), not inline, for the Content-Security-Policy.
     path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="schema"), name="api-docs"),
