@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from apps.core import views as core_views
+from apps.reports import views as reports_views
 from apps.training import web_urls as training_urls
 
 # The administration is titled for the product, not "Django 管理".
@@ -23,6 +24,7 @@ urlpatterns = [
     path("verify/", include("apps.letters.web_urls")),
     path("", include("apps.casework.web_urls")),
     path("workbench/stats/", include("apps.reports.web_urls")),
+    path("workbench/dashboard/", reports_views.sla_dashboard_page, name="sla-dashboard"),
     path("workbench/credit-check/", include("apps.sanctions.web_urls")),
     path("portal/repairs/", include("apps.repairs.web_urls")),
     path("portal/objections/", include("apps.objections.web_urls")),

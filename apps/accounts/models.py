@@ -10,10 +10,11 @@ class Role(models.TextChoices):
     REVIEWER = "reviewer", _("审核人")
     MONITOR = "monitor", _("信用办监测人员")
     TRAINER = "trainer", _("培训协调人")
+    HEAD = "head", _("科室负责人")
     ADMIN = "admin", _("系统管理员")
 
 
-STAFF_ROLES = {Role.CLERK, Role.OFFICER, Role.REVIEWER, Role.MONITOR, Role.TRAINER, Role.ADMIN}
+STAFF_ROLES = {Role.CLERK, Role.OFFICER, Role.REVIEWER, Role.MONITOR, Role.TRAINER, Role.HEAD, Role.ADMIN}
 
 
 class Department(models.Model):
@@ -58,7 +59,7 @@ class User(AbstractUser):
         verbose_name_plural = _("用户")
         constraints = [
             models.CheckConstraint(
-                condition=~models.Q(role__in=["officer", "reviewer"]) | models.Q(department__isnull=False),
+                condition=~models.Q(role__in=["officer", "reviewer", "head"]) | models.Q(department__isnull=False),
                 name="accounts_user_officer_has_department",
             )
         ]

@@ -44,6 +44,8 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "objections.view_objection",
         "casework.use_workbench",
         "casework.view_slanotice",
+        "casework.view_sla_board",
+        "casework.reassign_task",
         "commitments.view_commitment",
         "repairs.view_repaircase",
         "repairs.view_sanctionlift",
@@ -52,6 +54,13 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "sanctions.view_creditcheck",
         "sanctions.view_measure",
         "training.view_training_coverage",
+    ],
+    # 科室负责人: the SLA dashboard, breach list and reassignment of their own department (scoped in the selectors).
+    Role.HEAD: [
+        "subjects.view_subject",
+        "casework.use_workbench",
+        "casework.view_sla_board",
+        "casework.reassign_task",
     ],
     Role.TRAINER: [
         "subjects.view_subject",

@@ -15,18 +15,30 @@ from apps.casework.models import CaseTask, SlaNotice
 from apps.casework.outputs import PartyTaskOutput, StaffTaskDetailOutput, StaffTaskOutput
 from apps.casework.registry import case_type_for, task_handler_for
 from apps.casework.selectors import (
+    BOARD_STATES,
     QUEUES,
     access_document_by_id,
     access_notice_by_id,
     access_task_by_id,
     access_task_to_act_on,
+    board_deadlines,
+    board_open_tasks,
+    breach_rows,
     case_audience,
     notices_visible_to,
+    sla_board_department,
+    step_node,
     task_actions,
     task_cases,
     tasks_for_user,
 )
-from apps.casework.services import sla_notice_acknowledge, task_claim, task_complete, task_release
+from apps.casework.services import (
+    sla_notice_acknowledge,
+    task_claim,
+    task_complete,
+    task_reassign,
+    task_release,
+)
 from apps.core.api import Pagination
 from apps.core.audience import Audience
 from apps.core.errors import ApplicationError
@@ -107,7 +119,29 @@ class TaskListApi(APIView):
     cases, my role), team (open tasks of my department's cases)."""
 
     class FilterSerializer(serializers.Serializer):
-        queue = serializers.ChoiceField(choices=QUEUES, default="mine")
+        queue = serializers.ChoiceField(
+            choices=(*QUEUES, "open"),
+            default="mine",
+            help_text="open: every open task of the SLA board's scope (科室负责人: own department; credit office: all)",
+        )
+        department = serializers.CharField(required=False, allow_blank=True, max_length=32)
+        step = serializers.CharField(required=False, max_length=200, help_text="<flow label>.<node>, queue=open")
+        owner = serializers.CharField(required=False, max_length=150, help_text="held by this user, queue=open")
+        unassigned = serializers.BooleanField(required=False, default=False)
+
+        def validate_step(self, value):
+            node = step_node(value)
+            if node is None:
+                raise serializers.ValidationError(_("没有这个环节。"))
+            return node
+
+        def validate_owner(self, value):
+            from apps.accounts.models import User
+
+            user = User.objects.filter(username=value).first()
+            if user is None:
+                raise serializers.ValidationError(_("没有这个用户。"))
+            return user
 
     @extend_schema(
         operation_id="v1_tasks_list", parameters=[FilterSerializer], responses=paginated("TaskPage", StaffTaskOutput)
@@ -115,9 +149,21 @@ class TaskListApi(APIView):
     def get(self, request):
         filters = self.FilterSerializer(data=request.query_params)
         filters.is_valid(raise_exception=True)
-        queue = filters.validated_data["queue"]
+        data = filters.validated_data
+        queue = data["queue"]
+        if queue == "open":
+            department = sla_board_department(user=request.user, department_code=data.get("department"))
+            tasks = board_open_tasks(
+                user=request.user,
+                department=department,
+                step=data.get("step"),
+                owner=data.get("owner"),
+                unassigned=data["unassigned"],
+            )
+        else:
+            tasks = tasks_for_user(user=request.user, queue=queue)
         paginator = Pagination()
-        page = paginator.paginate_queryset(tasks_for_user(user=request.user, queue=queue), request, view=self)
+        page = paginator.paginate_queryset(tasks, request, view=self)
         cases = task_cases(page)
         # Queues are the workbench's: only staff have tasks in them.
         audience = Audience.STAFF if request.user.has_perm("casework.use_workbench") else Audience.PARTY
@@ -258,3 +304,96 @@ class NoticeAcknowledgeApi(APIView):
         notice = access_notice_by_id(user=request.user, notice_id=notice_id)
         notice = sla_notice_acknowledge(notice=notice, acting_user=request.user)
         return Response(NoticeOutputSerializer(notice).data)
+
+
+# -- SLA board: the breach list and reassignment ----------------------------------------------------------------
+
+
+class BreachStepOutput(serializers.Serializer):
+    task_id = serializers.IntegerField()
+    step = serializers.CharField()
+    title = serializers.CharField()
+    status = serializers.CharField()
+    owner = serializers.CharField(allow_null=True)
+    owner_name = serializers.CharField(allow_null=True)
+    created = serializers.DateTimeField()
+    finished = serializers.DateTimeField(allow_null=True)
+    held_working_days = serializers.IntegerField()
+
+
+class BreachPauseOutput(serializers.Serializer):
+    started_on = serializers.DateField()
+    ended_on = serializers.DateField(allow_null=True)
+    reason = serializers.CharField()
+    working_days = serializers.IntegerField()
+
+
+class BreachRowOutput(serializers.Serializer):
+    deadline_id = serializers.IntegerField()
+    case_type = serializers.CharField()
+    case_id = serializers.IntegerField()
+    case = serializers.JSONField(allow_null=True)
+    department = serializers.JSONField(allow_null=True)
+    purpose = serializers.CharField()
+    status = serializers.CharField()
+    due_date = serializers.DateField()
+    late_working_days = serializers.IntegerField()
+    remaining_working_days = serializers.IntegerField()
+    steps = BreachStepOutput(many=True)
+    pauses = BreachPauseOutput(many=True)
+
+
+class BreachListApi(APIView):
+    """Deadlines of the cases of the caller's scope (科室负责人: own department; the credit office: every one or
+    `department`) by state: breached (default), due_soon, due_today, due_tomorrow, paused, closed, closed_on_time
+    (with `month`=YYYY-MM, the month closed). Each row: how late in working days, the steps and who held them, pauses."""
+
+    class FilterSerializer(serializers.Serializer):
+        state = serializers.ChoiceField(choices=BOARD_STATES, default="breached")
+        department = serializers.CharField(required=False, allow_blank=True, max_length=32)
+        month = serializers.CharField(required=False, allow_blank=True, max_length=7, help_text="YYYY-MM")
+
+        def validate_month(self, value):
+            from apps.core.inputs import optional_month
+
+            month = optional_month(value)
+            if month is not None and not 2000 <= month.year <= 2099:
+                raise serializers.ValidationError(_("月份应在 2000 年至 2099 年之间。"))
+            return month
+
+    @extend_schema(parameters=[FilterSerializer], responses=paginated("BreachPage", BreachRowOutput))
+    def get(self, request):
+        filters = self.FilterSerializer(data=request.query_params)
+        filters.is_valid(raise_exception=True)
+        data = filters.validated_data
+        department = sla_board_department(user=request.user, department_code=data.get("department"))
+        month = data.get("month")
+        deadlines = board_deadlines(user=request.user, department=department, state=data["state"], month=month)
+        paginator = Pagination()
+        page = paginator.paginate_queryset(deadlines, request, view=self)
+        return paginator.get_paginated_response(BreachRowOutput(breach_rows(page), many=True).data)
+
+
+class TaskReassignApi(APIView):
+    """Give one or many open tasks to another officer of their department (科室负责人 or the credit office)."""
+
+    class InputSerializer(serializers.Serializer):
+        tasks = serializers.ListField(child=serializers.IntegerField(min_value=1), min_length=1, max_length=200)
+        owner = serializers.CharField(max_length=150)
+
+    class OutputSerializer(serializers.Serializer):
+        reassigned = serializers.ListField(child=serializers.IntegerField())
+        owner = serializers.CharField()
+
+    @extend_schema(request=InputSerializer, responses={200: OutputSerializer, 400: ErrorOutput, 403: ErrorOutput})
+    def post(self, request):
+        body = self.InputSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        changed = task_reassign(
+            task_ids=body.validated_data["tasks"],
+            owner_username=body.validated_data["owner"],
+            acting_user=request.user,
+        )
+        return Response(
+            self.OutputSerializer({"reassigned": [t.pk for t in changed], "owner": body.validated_data["owner"]}).data
+        )

@@ -245,4 +245,8 @@ class CaseTask(Task):
         proxy = True
         verbose_name = _("办理任务")
         verbose_name_plural = _("办理任务")
-        permissions = [("use_workbench", _("使用办案工作台"))]
+        permissions = [
+            ("use_workbench", _("使用办案工作台")),
+            ("view_sla_board", _("查看时限看板与超期清单")),
+            ("reassign_task", _("改派办理任务")),
+        ]

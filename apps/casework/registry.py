@@ -51,6 +51,8 @@ class CaseType:
     party_sees: Callable[..., bool] | None = None
     visible: Callable[..., models.QuerySet] | None = None
     proposals_of: Callable[..., models.QuerySet] | None = None
+    # The case model's foreign key to its handling department (the SLA board counts and filters on it in SQL).
+    department_field: str = "department"
     deadline_steps: dict[str, Any] | None = None
     page_url: Callable[[models.Model], str] | None = None
 

@@ -1,6 +1,9 @@
 """Reads of the shared case machinery and its access functions: tasks, documents, SLA notices."""
 
 from collections import defaultdict
+from datetime import datetime, time, timedelta
+from functools import reduce
+from operator import or_
 from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
@@ -16,6 +19,7 @@ from apps.casework.nodes import is_own_proposal_review
 from apps.casework.registry import case_type_for, flow_classes, task_handler_for
 from apps.core.audience import Audience
 from apps.core.services import case_label
+from apps.sla.workdays import BUSINESS_TZ
 
 QUEUES = ("mine", "available", "team")
 OPEN_STATUSES = (STATUS.NEW, STATUS.ASSIGNED)
@@ -206,3 +210,215 @@ def access_notice_by_id(*, user: Any, notice_id: int) -> SlaNotice:
     if notice is None:
         raise SlaNotice.DoesNotExist
     return notice
+
+
+# -- SLA board: the open steps and running deadlines behind the dashboard and the breach list -------------------------
+
+BOARD_STATES = ("breached", "due_soon", "due_today", "due_tomorrow", "paused", "closed", "closed_on_time")
+
+
+def sla_board_department(*, user: Any, department_code: str | None = None) -> Any:
+    """The department whose figures `user` may see: None for every department (the credit office: monitors and
+    administrators, casework.view_slanotice), else the user's own (科室负责人). A head asking for another department
+    gets Department.DoesNotExist (404); a user without casework.view_sla_board PermissionDenied."""
+    from django.core.exceptions import PermissionDenied
+
+    from apps.accounts.models import Department
+
+    if not getattr(user, "is_authenticated", False) or not user.has_perm("casework.view_sla_board"):
+        raise PermissionDenied
+    code = (department_code or "").strip()
+    if user.has_perm("casework.view_slanotice"):
+        return Department.objects.get(code=code) if code else None
+    own = user.department if getattr(user, "department_id", None) else None
+    if own is None:
+        raise PermissionDenied
+    if code and code != own.code:
+        raise Department.DoesNotExist
+    return own
+
+
+def _cases_of(case_type: Any, *, user: Any, department: Any) -> QuerySet:
+    cases = case_type.visible(user=user)
+    if department is not None:
+        cases = cases.filter(**{f"{case_type.department_field}_id": department.pk})
+    return cases
+
+
+def _process_case_q(*, user: Any, department: Any, prefix: str = "process__") -> Q:
+    conditions = [
+        Q(
+            **{
+                f"{prefix}artifact_content_type": ContentType.objects.get_for_model(case_type.model),
+                f"{prefix}artifact_object_id__in": _cases_of(case_type, user=user, department=department).values("pk"),
+            }
+        )
+        for case_type in registered_case_types()
+        if case_type.visible is not None
+    ]
+    return reduce(or_, conditions) if conditions else Q(pk__in=[])
+
+
+def registered_case_types() -> list[Any]:
+    from apps.casework.registry import case_types
+
+    return case_types()
+
+
+def step_key(node: Any) -> str:
+    """A step's public name: `<flow label>.<node name>` (e.g. repair.intake)."""
+    return f"{node.flow_class.instance.flow_label}.{node.name}"
+
+
+def step_node(key: str) -> Any:
+    """The flow node named `key` (step_key), or None."""
+    for flow_class in flow_classes():
+        for node in flow_class.instance.nodes():
+            if step_key(node) == key:
+                return node
+    return None
+
+
+def board_open_tasks(
+    *, user: Any, department: Any, step: Any = None, owner: Any = None, unassigned: bool = False
+) -> QuerySet[CaseTask]:
+    """Open human tasks (new or claimed) of the cases `user` may see in `department` (None: every department),
+    optionally of one step, held by one person, or held by nobody."""
+    qs = _human_tasks().filter(status__in=OPEN_STATUSES).filter(_process_case_q(user=user, department=department))
+    if step is not None:
+        qs = qs.filter(flow_task=step)
+    if owner is not None:
+        qs = qs.filter(owner=owner, status=STATUS.ASSIGNED)
+    if unassigned:
+        qs = qs.filter(owner__isnull=True)
+    return qs.select_related("process", "owner").order_by("created", "id")
+
+
+def _deadline_case_q(*, user: Any, department: Any) -> Q:
+    conditions = [
+        Q(
+            owner_type=case_type.label,
+            owner_id__in=_cases_of(case_type, user=user, department=department).values("pk"),
+        )
+        for case_type in registered_case_types()
+        if case_type.visible is not None
+    ]
+    return reduce(or_, conditions) if conditions else Q(pk__in=[])
+
+
+def board_deadlines(*, user: Any, department: Any, state: str, today: Any = None, month: Any = None) -> QuerySet:
+    """Deadlines of the cases `user` may see in `department` (None: every department) in one state:
+    breached (running, due date passed; a paused deadline is never breached while paused), due_soon (running, due
+    within the `sla.due_soon` working days, today included, as the sweep's notices), due_today, due_tomorrow (the
+    next calendar day), paused, closed and closed_on_time (closed in `month`, a date of its first day)."""
+    from django.utils import timezone
+
+    from apps.casework.services import due_soon_working_days
+    from apps.sla.models import Deadline
+    from apps.sla.workdays import add_working_days, business_date
+
+    today = today or business_date(timezone.now())
+    qs = Deadline.objects.filter(_deadline_case_q(user=user, department=department))
+    running = qs.filter(status=Deadline.Status.OPEN)
+    if state == "breached":
+        qs = running.filter(due_date__lt=today)
+    elif state == "due_soon":
+        horizon = add_working_days(today, due_soon_working_days(on=today))
+        qs = running.filter(due_date__gte=today, due_date__lte=horizon)
+    elif state == "due_today":
+        qs = running.filter(due_date=today)
+    elif state == "due_tomorrow":
+        qs = running.filter(due_date=today + timedelta(days=1))
+    elif state == "paused":
+        qs = qs.filter(status=Deadline.Status.PAUSED)
+    elif state in ("closed", "closed_on_time"):
+        qs = qs.filter(status=Deadline.Status.CLOSED)
+        if month is not None:
+            start = datetime.combine(month.replace(day=1), time(0, 0), tzinfo=BUSINESS_TZ)
+            end_month = (month.replace(day=28) + timedelta(days=4)).replace(day=1)
+            end = datetime.combine(end_month, time(0, 0), tzinfo=BUSINESS_TZ)
+            qs = qs.filter(closed_at__gte=start, closed_at__lt=end)
+        if state == "closed_on_time":
+            qs = qs.filter(closed_on_time=True)
+    else:
+        raise ValueError(state)
+    return qs.prefetch_related("pauses").order_by("due_date", "id")
+
+
+def breach_rows(deadlines: list[Any], *, today: Any = None) -> list[dict[str, Any]]:
+    """One row per deadline for the breach list: its case, how late (or how many working days are left) counted by
+    apps.sla, every step of the case with who held it and for how many working days, and the pauses."""
+    from django.utils import timezone
+
+    from apps.sla.selectors import deadline_remaining_working_days
+    from apps.sla.workdays import business_date, working_days_between
+
+    today = today or business_date(timezone.now())
+    by_type: dict[str, list[int]] = defaultdict(list)
+    for deadline in deadlines:
+        by_type[deadline.owner_type].append(deadline.owner_id)
+    cases: dict[tuple[str, int], Any] = {}
+    tasks: dict[tuple[str, int], list[CaseTask]] = defaultdict(list)
+    for label, ids in by_type.items():
+        registered = case_type_for(label)
+        if registered is None:
+            continue
+        for pk, case in registered.bulk(ids).items():
+            cases[(label, pk)] = case
+        content_type = ContentType.objects.get_for_model(registered.model)
+        for task in (
+            _human_tasks()
+            .filter(process__artifact_content_type=content_type, process__artifact_object_id__in=ids)
+            .select_related("process", "owner")
+            .order_by("created", "id")
+        ):
+            tasks[(label, task.process.artifact_object_id)].append(task)
+    rows = []
+    for deadline in deadlines:
+        key = (deadline.owner_type, deadline.owner_id)
+        case = cases.get(key)
+        registered = case_type_for(deadline.owner_type)
+        remaining = deadline_remaining_working_days(deadline=deadline, on=today)
+        department = registered.department_of(case) if registered and case is not None else None
+        steps = []
+        for task in tasks.get(key, []):
+            start = business_date(task.created)
+            end = business_date(task.finished) if task.finished else today
+            steps.append(
+                {
+                    "task_id": task.pk,
+                    "step": step_key(task.flow_task),
+                    "title": str(task.flow_task.task_title),
+                    "status": task.status,
+                    "owner": task.owner.get_username() if task.owner_id else None,
+                    "owner_name": str(task.owner) if task.owner_id else None,
+                    "created": task.created,
+                    "finished": task.finished,
+                    "held_working_days": working_days_between(start, end) if end >= start else 0,
+                }
+            )
+        rows.append(
+            {
+                "deadline_id": deadline.pk,
+                "case_type": deadline.owner_type,
+                "case_id": deadline.owner_id,
+                "case": registered.describe(case) if registered and case is not None else None,
+                "department": {"code": department.code, "name": department.name} if department else None,
+                "purpose": deadline.purpose,
+                "status": deadline.status,
+                "due_date": deadline.due_date,
+                "late_working_days": max(-remaining, 0),
+                "remaining_working_days": max(remaining, 0),
+                "steps": steps,
+                "pauses": [
+                    {
+                        "started_on": pause.started_on,
+                        "ended_on": pause.ended_on,
+                        "reason": pause.reason,
+                        "working_days": pause.working_days,
+                    }
+                    for pause in deadline.pauses.all()
+                ],
+            }
+        )
+    return rows

@@ -21,7 +21,7 @@ from viewflow.workflow.models import Task
 from viewflow.workflow.status import STATUS
 
 from apps.casework.models import Document, IdempotencyKey, SlaNotice
-from apps.casework.nodes import case_of_process
+from apps.casework.nodes import case_of_process, is_own_proposal_review
 from apps.casework.registry import case_type_for, case_types, task_handler_for
 from apps.casework.selectors import case_open_tasks
 from apps.core.errors import ApplicationError, ConflictError
@@ -524,3 +524,108 @@ def sla_sweep(*, today: date | None = None) -> dict[str, int]:
     if any(counts.values()):
         logger.info("casework sla sweep: %s", counts)
     return counts
+
+
+# -- reassignment ------------------------------------------------------------------------------------------------
+
+TASK_REASSIGN_INVALID = "reassign_invalid"
+
+
+def _reassign_error(field: str, message: str, status_code: int = 400) -> ApplicationError:
+    return ApplicationError(TASK_REASSIGN_INVALID, message, fields={field: [message]}, status_code=status_code)
+
+
+def task_reassigned_notify(*, task: Task, previous_owner: Any, new_owner: Any, acting_user: Any) -> None:
+    """The one place a reassignment tells the new owner (issue 12, "reassigned (new owner)"): called after the
+    commit. The notifications app connects here; until then the event is logged (it is in the audit chain too)."""
+    logger.info(
+        "task %s reassigned from %s to %s by %s",
+        task.pk,
+        previous_owner.get_username() if previous_owner else "-",
+        new_owner.get_username(),
+        acting_user.get_username(),
+    )
+
+
+def task_reassign(*, task_ids: list[int], owner_username: str, acting_user: Any) -> list[Task]:
+    """Give open tasks to another officer of the case's department, by a 科室负责人 (own department's cases) or the
+    credit office (any). All or nothing: every task and the new owner are checked first (400 naming `tasks` or
+    `owner`), then each task changes owner under its flow lock with a `task_reassigned` event in the case's history
+    (the audit chain), in one transaction."""
+    from apps.accounts.models import Role, User
+    from apps.casework.selectors import _human_tasks, board_open_tasks, sla_board_department
+
+    if not acting_user.has_perm("casework.reassign_task"):
+        raise _forbidden(_("您无权改派任务。"))
+    scope = sla_board_department(user=acting_user)
+    new_owner = User.objects.filter(username=owner_username, is_active=True).select_related("department").first()
+    if new_owner is None:
+        raise _reassign_error("owner", _("用户“%(name)s”不存在。") % {"name": owner_username})
+    if new_owner.role not in (Role.OFFICER, Role.REVIEWER) or new_owner.department_id is None:
+        raise _reassign_error("owner", _("“%(name)s”不是承办部门的办案人员。") % {"name": owner_username})
+    ids = list(dict.fromkeys(task_ids))
+    if not ids:
+        raise _reassign_error("tasks", _("请至少选择一个任务。"))
+    found = {task.pk: task for task in _human_tasks().filter(pk__in=ids).select_related("process", "owner")}
+    reachable = set(
+        board_open_tasks(user=acting_user, department=scope).filter(pk__in=ids).values_list("pk", flat=True)
+    )
+    for task_id in ids:
+        task = found.get(task_id)
+        if task is None:
+            raise _reassign_error("tasks", _("任务 %(id)s 不存在。") % {"id": task_id})
+        if task.status not in OPEN_TASK_STATUSES:
+            raise _reassign_error("tasks", _("任务 %(id)s 已办结或已取消，不能改派。") % {"id": task_id})
+        if task_id not in reachable:
+            raise _reassign_error("tasks", _("任务 %(id)s 不属于您所在部门的案件。") % {"id": task_id})
+        case = task_case(task)
+        registered = case_type_for(case_label(case)) if case is not None else None
+        department = registered.department_of(case) if registered else None
+        if department is None or department.pk != new_owner.department_id:
+            raise _reassign_error(
+                "owner",
+                _("“%(name)s”不属于任务 %(id)s 的承办部门。") % {"name": owner_username, "id": task_id},
+            )
+        node = task.flow_task
+        if (hasattr(node, "has_capability") and not node.has_capability(new_owner)) or is_own_proposal_review(
+            task=task, user=new_owner
+        ):
+            raise _reassign_error(
+                "owner",
+                _("“%(name)s”的角色不能办理“%(step)s”环节。") % {"name": owner_username, "step": node.task_title},
+            )
+    changed = []
+    with transaction.atomic():
+        for task_id in ids:
+            task = found[task_id]
+            flow_class = task.flow_task.flow_class
+            try:
+                with flow_class.lock(task.process_id):
+                    task.refresh_from_db()
+                    if task.status not in OPEN_TASK_STATUSES:
+                        raise _reassign_error("tasks", _("任务 %(id)s 已办结或已取消，不能改派。") % {"id": task_id})
+                    previous = task.owner
+                    if previous is not None and previous.pk == new_owner.pk:
+                        continue
+                    task.owner = new_owner
+                    task.assigned = timezone.now()
+                    if task.status == STATUS.NEW:
+                        task.status = STATUS.ASSIGNED
+                    task.save(update_fields=["owner", "assigned", "status"])
+                    task_event_record(
+                        task,
+                        "task_reassigned",
+                        acting_user,
+                        previous_owner=previous.get_username() if previous else None,
+                        owner=new_owner.get_username(),
+                    )
+            except FlowLockFailed as exc:
+                raise _lock_failed() from exc
+            changed.append((task, previous))
+        for task, previous in changed:
+            transaction.on_commit(
+                lambda task=task, previous=previous: task_reassigned_notify(
+                    task=task, previous_owner=previous, new_owner=new_owner, acting_user=acting_user
+                )
+            )
+    return [task for task, _previous in changed]

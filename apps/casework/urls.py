@@ -4,6 +4,8 @@ from apps.casework import api
 
 urlpatterns = [
     path("tasks", api.TaskListApi.as_view(), name="api-tasks"),
+    path("tasks/reassign", api.TaskReassignApi.as_view(), name="api-tasks-reassign"),
+    path("breaches", api.BreachListApi.as_view(), name="api-breaches"),
     path("tasks/<int:task_id>", api.TaskDetailApi.as_view(), name="api-task"),
     path("tasks/<int:task_id>/claim", api.TaskClaimApi.as_view(), name="api-task-claim"),
     path("tasks/<int:task_id>/release", api.TaskReleaseApi.as_view(), name="api-task-release"),

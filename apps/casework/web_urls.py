@@ -24,4 +24,5 @@ site = WorkbenchSite(
 urlpatterns = [
     path("workflow/", site.urls),
     path("workbench/notices/", login_required(web_views.notices), name="casework-notices"),
+    path("workbench/breaches/", login_required(web_views.breaches), name="casework-breaches"),
 ]

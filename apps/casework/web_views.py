@@ -11,3 +11,55 @@ def notices(request):
     if not request.user.has_perm("casework.use_workbench"):
         raise PermissionDenied
     return render(request, "casework/notices.html", {"notices": notices_visible_to(user=request.user)[:200]})
+
+
+def breaches(request):
+    """The breach list of the caller's scope (科室负责人: own department; the credit office: all) by state, with a
+    bulk reassignment of the selected open steps. The rows and the reassignment are the API's (selectors, service)."""
+    from django.contrib import messages
+    from django.http import HttpResponseRedirect
+    from django.utils.translation import gettext as _
+
+    from apps.accounts.models import Role, User
+    from apps.casework.selectors import BOARD_STATES, board_deadlines, breach_rows, sla_board_department
+    from apps.casework.services import task_reassign
+    from apps.core.errors import ApplicationError
+
+    department = sla_board_department(user=request.user, department_code=request.GET.get("department"))
+    state = request.GET.get("state") or "breached"
+    if state not in BOARD_STATES[:5]:
+        state = "breached"
+    status = 200
+    if request.method == "POST":
+        try:
+            ids = [int(v) for v in request.POST.getlist("tasks")]
+        except ValueError:
+            ids = []
+        try:
+            changed = task_reassign(
+                task_ids=ids, owner_username=request.POST.get("owner", ""), acting_user=request.user
+            )
+        except ApplicationError as exc:
+            messages.error(request, exc.detail)
+            status = 400
+        else:
+            messages.success(request, _("已改派 %(n)d 个任务。") % {"n": len(changed)})
+            return HttpResponseRedirect(request.get_full_path())
+    deadlines = list(board_deadlines(user=request.user, department=department, state=state)[:200])
+    officers = User.objects.filter(role__in=[Role.OFFICER, Role.REVIEWER], is_active=True).select_related("department")
+    if department is not None:
+        officers = officers.filter(department=department)
+    context = {
+        "rows": breach_rows(deadlines),
+        "state": state,
+        "states": [
+            ("breached", _("已超期")),
+            ("due_soon", _("临期")),
+            ("due_today", _("今日到期")),
+            ("due_tomorrow", _("明日到期")),
+            ("paused", _("已暂停")),
+        ],
+        "department": department,
+        "officers": officers.order_by("department__code", "username"),
+    }
+    return render(request, "casework/breaches.html", context, status=status)

@@ -237,11 +237,18 @@ class DecisionBundleApi(APIView):
 
 
 class DecisionsWithoutNoticeApi(APIView):
-    """Every decision owed a repair notice that was delivered without it (optionally in one month)."""
+    """Every decision owed a repair notice that was delivered without it (optionally in one month, of one department
+    by its code)."""
 
-    @extend_schema(parameters=[MonthParameter], responses=OpenApiTypes.OBJECT)
+    @extend_schema(
+        parameters=[MonthParameter, OpenApiParameter("department", str, required=False)],
+        responses=OpenApiTypes.OBJECT,
+    )
     def get(self, request) -> Response:
         decisions = delivered_without_notice(decisions=decisions_visible_to(user=request.user))
+        department = (request.query_params.get("department") or "").strip()
+        if department:
+            decisions = decisions.filter(department__code=department)
         month = optional_month(request.query_params.get("month"))
         if month:
             first, last = month_bounds(month)

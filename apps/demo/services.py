@@ -39,6 +39,7 @@ USERS = [
     ("clerk1", Role.CLERK, "YC-XYB", "李娜"),
     ("officer1", Role.OFFICER, "YC-SCJG", "王强"),
     ("reviewer1", Role.REVIEWER, "YC-SCJG", "刘洋"),
+    ("head1", Role.HEAD, "YC-SCJG", "郑华"),
     ("monitor1", Role.MONITOR, "YC-XYB", "陈静"),
     ("trainer1", Role.TRAINER, "YC-XYB", "杨帆"),
     ("admin", Role.ADMIN, None, "系统管理员"),

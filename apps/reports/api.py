@@ -133,3 +133,69 @@ class MonthlyReportDetailApi(APIView):
     @extend_schema(responses=OpenApiTypes.OBJECT)
     def get(self, request, report_id: int) -> Response:
         return Response(monthly_report_data(access_monthly_report_by_id(user=request.user, report_id=report_id)))
+
+
+class FigureOutput(serializers.Serializer):
+    count = serializers.IntegerField()
+    list_url = serializers.CharField()
+
+
+class StepFigureOutput(FigureOutput):
+    step = serializers.CharField()
+    title = serializers.CharField()
+    department = serializers.JSONField()
+
+
+class WorkloadFigureOutput(FigureOutput):
+    owner = serializers.CharField(allow_null=True)
+    name = serializers.CharField(required=False)
+    department = serializers.CharField(required=False, allow_null=True)
+
+
+class OnTimeMonthOutput(serializers.Serializer):
+    month = serializers.CharField()
+    closed = FigureOutput()
+    on_time = FigureOutput()
+    ratio = serializers.FloatField(allow_null=True)
+
+
+class TwoDocumentsFigureOutput(serializers.Serializer):
+    month = serializers.CharField()
+    numerator = serializers.IntegerField()
+    denominator = serializers.IntegerField()
+    ratio = serializers.FloatField(allow_null=True)
+    missing = FigureOutput()
+
+
+class SlaDashboardOutput(serializers.Serializer):
+    today = serializers.DateField()
+    department = serializers.JSONField(allow_null=True)
+    open_by_step = StepFigureOutput(many=True)
+    open_total = FigureOutput()
+    due_today = FigureOutput()
+    due_tomorrow = FigureOutput()
+    due_soon = FigureOutput()
+    breached = FigureOutput()
+    paused = FigureOutput()
+    on_time_by_month = OnTimeMonthOutput(many=True)
+    workload = WorkloadFigureOutput(many=True)
+    two_documents = TwoDocumentsFigureOutput()
+
+
+class SlaDashboardApi(APIView):
+    """The SLA dashboard's figures (科室负责人: own department; the credit office: every department or `department`).
+    Every figure has `count` and `list_url`, the API list with exactly that many rows."""
+
+    @extend_schema(
+        parameters=[OpenApiParameter("department", str, required=False)], responses={200: SlaDashboardOutput}
+    )
+    def get(self, request):
+        from django.utils import timezone
+
+        from apps.casework.selectors import sla_board_department
+        from apps.reports.selectors import sla_dashboard
+        from apps.sla.workdays import business_date
+
+        department = sla_board_department(user=request.user, department_code=request.query_params.get("department"))
+        figures = sla_dashboard(user=request.user, department=department, today=business_date(timezone.now()))
+        return Response(SlaDashboardOutput(figures).data)

@@ -62,3 +62,109 @@ def access_monthly_report_by_id(*, user: User, report_id: int) -> MonthlyReport:
     if report is None:
         raise MonthlyReport.DoesNotExist
     return report
+
+
+# SLA dashboard ------------------------------------------------------------------------------------------------------
+
+
+def _figure(count: int, list_url: str, **extra: Any) -> dict[str, Any]:
+    return {"count": count, "list_url": list_url, **extra}
+
+
+def sla_dashboard(*, user: User, department: Department | None, today: date, months: int = 6) -> dict[str, Any]:
+    """The SLA dashboard of `department` (None: every department): every figure is the count of a list of the API
+    and carries that list's URL (`list_url`), so the two cannot disagree. The lists and their filters are casework's
+    (open tasks, deadlines by state) and decisions' (two documents delivered without the notice)."""
+    from urllib.parse import urlencode
+
+    from apps.casework.selectors import board_deadlines, board_open_tasks, step_key
+
+    scope = {"department": department.code} if department else {}
+
+    def url(path: str, **params: Any) -> str:
+        query = urlencode({**params, **scope})
+        return f"/api/v1/{path}?{query}" if query else f"/api/v1/{path}"
+
+    departments = [department] if department else list(Department.objects.filter(is_active=True).order_by("code"))
+    by_step = []
+    for dept in departments:
+        open_tasks = board_open_tasks(user=user, department=dept)
+        counts: dict[str, list] = {}
+        for task in open_tasks.select_related(None).only("id", "flow_task"):
+            key = step_key(task.flow_task)
+            counts.setdefault(key, [task.flow_task, 0])[1] += 1
+        for key, (node, count) in sorted(counts.items()):
+            by_step.append(
+                _figure(
+                    count,
+                    f"/api/v1/tasks?{urlencode({'queue': 'open', 'step': key, 'department': dept.code})}",
+                    step=key,
+                    title=str(node.task_title),
+                    department={"code": dept.code, "name": dept.name},
+                )
+            )
+
+    def deadlines(state: str, **extra: Any) -> dict[str, Any]:
+        month = extra.pop("month", None)
+        qs = board_deadlines(user=user, department=department, state=state, today=today, month=month)
+        params = {"state": state, **({"month": month.strftime("%Y-%m")} if month else {})}
+        return _figure(qs.count(), url("breaches", **params), **extra)
+
+    on_time = []
+    first = today.replace(day=1)
+    for back in range(months - 1, -1, -1):
+        year, month_index = divmod(first.year * 12 + first.month - 1 - back, 12)
+        month = date(year, month_index + 1, 1)
+        closed = deadlines("closed", month=month)
+        punctual = deadlines("closed_on_time", month=month)
+        on_time.append(
+            {
+                "month": month.strftime("%Y-%m"),
+                "closed": closed,
+                "on_time": punctual,
+                "ratio": round(punctual["count"] / closed["count"], 4) if closed["count"] else None,
+            }
+        )
+
+    from apps.accounts.models import Role
+
+    officers = User.objects.filter(role__in=[Role.OFFICER, Role.REVIEWER], is_active=True)
+    if department is not None:
+        officers = officers.filter(department=department)
+    all_open = board_open_tasks(user=user, department=department)
+    workload = [
+        _figure(
+            all_open.filter(owner=officer, status="ASSIGNED").count(),
+            url("tasks", queue="open", owner=officer.username),
+            owner=officer.username,
+            name=str(officer),
+            department=officer.department.code if officer.department_id else None,
+        )
+        for officer in officers.select_related("department").order_by("department__code", "username")
+    ]
+    workload.append(
+        _figure(all_open.filter(owner__isnull=True).count(), url("tasks", queue="open", unassigned="true"), owner=None)
+    )
+
+    coverage = two_documents_coverage(month=first, department_id=department.pk if department else None)
+    missing_url = f"/api/v1/decisions/without-notice?{urlencode({'month': coverage['month'], **scope})}"
+    return {
+        "today": today,
+        "department": {"code": department.code, "name": department.name} if department else None,
+        "open_by_step": by_step,
+        "open_total": _figure(all_open.count(), url("tasks", queue="open")),
+        "due_today": deadlines("due_today"),
+        "due_tomorrow": deadlines("due_tomorrow"),
+        "due_soon": deadlines("due_soon"),
+        "breached": deadlines("breached"),
+        "paused": deadlines("paused"),
+        "on_time_by_month": on_time,
+        "workload": workload,
+        "two_documents": {
+            "month": coverage["month"],
+            "numerator": coverage["numerator"],
+            "denominator": coverage["denominator"],
+            "ratio": coverage["ratio"],
+            "missing": _figure(len(coverage["missing"]), missing_url),
+        },
+    }

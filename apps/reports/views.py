@@ -71,3 +71,72 @@ def monthly_page(request):
         "can_issue": request.user.has_perm("reports.issue_monthly_report") and stats is not None and stats["complete"],
     }
     return render(request, "reports/monthly.html", context, status=400 if error else 200)
+
+
+_DEADLINE_PAGES = ("due_today", "due_tomorrow", "due_soon", "breached", "paused")
+
+
+@login_required
+def sla_dashboard_page(request):
+    """/workbench/dashboard/: the figures of GET /api/v1/stats/sla as cards and ECharts charts; each links to its
+    list (the breach page for deadlines, the API list for tasks and decisions)."""
+    from apps.casework.selectors import sla_board_department
+    from apps.reports.selectors import sla_dashboard
+    from apps.sla.workdays import business_date
+
+    try:
+        department = sla_board_department(user=request.user, department_code=request.GET.get("department"))
+    except Department.DoesNotExist:
+        raise Http404 from None
+    figures = sla_dashboard(user=request.user, department=department, today=business_date(timezone.now()))
+    suffix = f"&department={department.code}" if department else ""
+    for state in _DEADLINE_PAGES:
+        figures[state]["page_url"] = f"{reverse('casework-breaches')}?state={state}{suffix}"
+    cards = [
+        (_("未办结环节"), figures["open_total"]["count"], figures["open_total"]["list_url"]),
+        (_("今日到期"), figures["due_today"]["count"], figures["due_today"]["page_url"]),
+        (_("明日到期"), figures["due_tomorrow"]["count"], figures["due_tomorrow"]["page_url"]),
+        (_("临期"), figures["due_soon"]["count"], figures["due_soon"]["page_url"]),
+        (_("已超期"), figures["breached"]["count"], figures["breached"]["page_url"]),
+        (_("已暂停"), figures["paused"]["count"], figures["paused"]["page_url"]),
+        (
+            _("两书同达未同送"),
+            figures["two_documents"]["missing"]["count"],
+            figures["two_documents"]["missing"]["list_url"],
+        ),
+    ]
+    chart_data = {
+        "steps": [
+            {"name": f"{f['title']}·{f['department']['name']}", "value": f["count"], "url": f["list_url"]}
+            for f in figures["open_by_step"]
+        ],
+        "workload": [
+            {"name": f.get("name") or str(_("未认领")), "value": f["count"], "url": f["list_url"]}
+            for f in figures["workload"]
+        ],
+        "on_time": [
+            {
+                "name": m["month"],
+                "value": round(m["ratio"] * 100, 1) if m["ratio"] is not None else None,
+                "url": m["closed"]["list_url"],
+            }
+            for m in figures["on_time_by_month"]
+        ],
+        "labels": {
+            "steps": str(_("各环节未办结数")),
+            "workload": str(_("人员在办数")),
+            "on_time": str(_("按时办结率（%）")),
+        },
+    }
+    departments = Department.objects.filter(is_active=True) if request.user.has_perm("casework.view_slanotice") else []
+    return render(
+        request,
+        "reports/sla_dashboard.html",
+        {
+            "figures": figures,
+            "cards": cards,
+            "chart_data": chart_data,
+            "departments": departments,
+            "department": department,
+        },
+    )

@@ -18,6 +18,7 @@ DEMO_USERS = [
     ("clerk1", "clerk", "YC-XYB"),
     ("officer1", "officer", "YC-SCJG"),
     ("reviewer1", "reviewer", "YC-SCJG"),
+    ("head1", "head", "YC-SCJG"),
     ("officer2", "officer", "YC-SW"),
     ("reviewer2", "reviewer", "YC-SW"),
     ("officer3", "officer", "YC-STHJ"),
@@ -29,7 +30,7 @@ DEMO_USERS = [
 
 def test_seed_demo_twice_adds_nothing_the_second_time():
     first = demo_seed(subjects=25)
-    assert first["users"] == 11 and first["subjects"] == 25 and first["records"] > 10
+    assert first["users"] == 12 and first["subjects"] == 25 and first["records"] > 10
     counts = (User.objects.count(), Subject.objects.count(), NegativeRecord.objects.count())
     second = demo_seed(subjects=25)
     assert second == {"departments": 0, "users": 0, "subjects": 0, "records": 0}
