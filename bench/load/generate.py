@@ -160,6 +160,19 @@ def main() -> None:
                 "user_id": f"{ubase} + g % {n_applicants}",
             },
         )
+        # The right to act for the subject (django-guardian, as subjects' services grant it).
+        clone(
+            "guardian_userobjectpermission",
+            where="s.id = (SELECT min(p.id) FROM guardian_userobjectpermission p JOIN auth_permission a "
+            "ON a.id = p.permission_id WHERE a.codename = 'act_for_subject')",
+            first=0,
+            count=n_subjects,
+            set_={
+                "id": f"{next_id('guardian_userobjectpermission')} + g",
+                "object_pk": f"({sbase} + g)::text",
+                "user_id": f"{ubase} + g % {n_applicants}",
+            },
+        )
     print(f"users {n_applicants}, subjects {n_subjects} ({time.monotonic() - started:.0f} s)", flush=True)
 
     # Records: one per case (repairs first, then objections), then the fresh ones for the write mix.
@@ -188,7 +201,10 @@ def main() -> None:
         n_open = int(n * open_share)
         for first in range(0, n, BATCH):
             count = min(BATCH, n - first)
-            for state, lo, hi in (("open", first, min(first + count, n_open)), ("closed", max(first, n_open), first + count)):
+            for state, lo, hi in (
+                ("open", first, min(first + count, n_open)),
+                ("closed", max(first, n_open), first + count),
+            ):
                 if hi <= lo:
                     continue
                 shape = SHAPES[f"{kind}_{state}"]
@@ -296,6 +312,7 @@ def main() -> None:
             "objections_objection",
             "objections_objectionparty",
             "guardian_groupobjectpermission",
+            "guardian_userobjectpermission",
             "viewflow_process",
             "viewflow_task",
         ]
