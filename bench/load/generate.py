@@ -138,7 +138,7 @@ def main() -> None:
             count = min(BATCH, n_subjects - first)
             clone(
                 "subjects_subject",
-                where="s.id = (SELECT subject_id FROM subjects_negativerecord WHERE id = %d)" % SHAPES["record"],
+                where=f"s.id = (SELECT subject_id FROM subjects_negativerecord WHERE id = {SHAPES['record']})",
                 first=first,
                 count=count,
                 set_={
