@@ -13,7 +13,10 @@ urlpatterns = [
     path("", include("apps.reports.urls")),
     path("", include("apps.casework.urls")),
     path("", include("apps.commitments.urls")),
+    path("", include("apps.sanctions.urls")),
     path("", include("apps.repairs.urls")),
     path("", include("apps.objections.urls")),
+    path("", include("apps.training.urls")),
+    path("", include("apps.notifications.urls")),
     re_path(r"^.*$", api_not_found),
 ]

@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from apps.core import views as core_views
+from apps.training import web_urls as training_urls
 
 # The administration is titled for the product, not "Django 管理".
 admin.site.site_header = _("信用修复与异议办理 · 系统管理")
@@ -22,8 +23,12 @@ urlpatterns = [
     path("verify/", include("apps.letters.web_urls")),
     path("", include("apps.casework.web_urls")),
     path("workbench/stats/", include("apps.reports.web_urls")),
+    path("workbench/credit-check/", include("apps.sanctions.web_urls")),
     path("portal/repairs/", include("apps.repairs.web_urls")),
     path("portal/objections/", include("apps.objections.web_urls")),
+    path("workbench/training/", include(training_urls.workbench_urlpatterns)),
+    path("portal/training/", include(training_urls.portal_urlpatterns)),
+    path("", include("apps.notifications.web_urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     # Split: the page's script is served from the same URL (?script), not inline, for the Content-Security-Policy.
     path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="schema"), name="api-docs"),

@@ -23,6 +23,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "casework.use_workbench",
         "commitments.check_commitment",
         "repairs.handle_repair",
+        "sanctions.run_credit_check",
     ],
     Role.REVIEWER: [
         "subjects.view_subject",
@@ -30,6 +31,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "casework.use_workbench",
         "commitments.check_commitment",
         "repairs.review_repair",
+        "sanctions.run_credit_check",
     ],
     Role.MONITOR: [
         "letters.view_letter",
@@ -47,10 +49,15 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "repairs.view_sanctionlift",
         "reports.view_monthly_stats",
         "reports.issue_monthly_report",
+        "sanctions.view_creditcheck",
+        "sanctions.view_measure",
+        "training.view_training_coverage",
     ],
     Role.TRAINER: [
         "subjects.view_subject",
         "reports.view_monthly_stats",
+        "training.manage_training",
+        "training.view_training_coverage",
     ],
     Role.ADMIN: [
         "letters.view_letter",
@@ -93,6 +100,13 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "repairs.view_sanctionlift",
         "reports.view_monthly_stats",
         "reports.issue_monthly_report",
+        "sanctions.view_creditcheck",
+        "sanctions.view_measure",
+        "sanctions.add_measure",
+        "sanctions.change_measure",
+        "sanctions.view_checkfeedback",
+        "training.manage_training",
+        "training.view_training_coverage",
     ],
 }
 

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db import models
+from django.utils.translation import gettext as _
 
 from apps.core.audience import Audience
 
@@ -36,7 +37,10 @@ class CaseType:
     `visible(user=...)` is the queryset of the cases the user may see (the same people as `access`, in bulk): the
     workbench (/workflow/) lists only processes and tasks of these cases; without it a case type shows in no list.
     `proposals_of(user=...)` is the queryset of the cases whose decision the user proposed (four eyes): a node
-    marked `CaseView().NotByProposer()` (the review) is never in the proposer's queues and claiming it is a 404."""
+    marked `CaseView().NotByProposer()` (the review) is never in the proposer's queues and claiming it is a 404.
+    `deadline_steps` names each deadline purpose of the case type in plain Chinese (the step a notice is about:
+    "受理审查", never "intake"); `page_url(case)` is the page of the case that each of its readers can open (the
+    link of a notification)."""
 
     model: type[models.Model]
     access: Callable[..., models.Model]
@@ -47,6 +51,8 @@ class CaseType:
     party_sees: Callable[..., bool] | None = None
     visible: Callable[..., models.QuerySet] | None = None
     proposals_of: Callable[..., models.QuerySet] | None = None
+    deadline_steps: dict[str, Any] | None = None
+    page_url: Callable[[models.Model], str] | None = None
 
     @property
     def label(self) -> str:
@@ -70,6 +76,14 @@ class CaseType:
         if self.proposals_of is None or not getattr(user, "is_authenticated", False):
             return False
         return self.proposals_of(user=user).filter(pk=case.pk).exists()
+
+    def step_name(self, purpose: str) -> str:
+        """The Chinese name of the step a deadline of this purpose times; never the internal code."""
+        name = (self.deadline_steps or {}).get(purpose)
+        return str(name) if name else _("办理")
+
+    def url_of(self, case: models.Model) -> str:
+        return self.page_url(case) if self.page_url else ""
 
 
 @dataclass(frozen=True)
@@ -113,6 +127,8 @@ def register_case_type(
     party_sees: Callable[..., bool] | None = None,
     visible: Callable[..., models.QuerySet] | None = None,
     proposals_of: Callable[..., models.QuerySet] | None = None,
+    deadline_steps: dict[str, Any] | None = None,
+    page_url: Callable[[models.Model], str] | None = None,
 ) -> CaseType:
     case_type = CaseType(
         model=model,
@@ -124,6 +140,8 @@ def register_case_type(
         party_sees=party_sees,
         visible=visible,
         proposals_of=proposals_of,
+        deadline_steps=deadline_steps,
+        page_url=page_url,
     )
     _case_types[case_type.label] = case_type
     return case_type

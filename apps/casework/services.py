@@ -23,10 +23,12 @@ from viewflow.workflow.status import STATUS
 from apps.casework.models import Document, IdempotencyKey, SlaNotice
 from apps.casework.nodes import case_of_process
 from apps.casework.registry import case_type_for, case_types, task_handler_for
+from apps.casework.selectors import case_open_tasks
 from apps.core.errors import ApplicationError, ConflictError
 from apps.core.i18n import in_office_language
 from apps.core.models import canonical_json
 from apps.core.services import case_event_record, case_label
+from apps.notifications.services import deadline_notify
 from apps.rules.selectors import rule_value
 from apps.sla.models import Deadline
 from apps.sla.workdays import BUSINESS_TZ, add_working_days, business_date, is_working_day
@@ -377,20 +379,25 @@ def _case_for(case_type_label: str, case_id: int) -> models.Model | None:
 
 @in_office_language
 def sla_notice_raise(*, deadline: Deadline, kind: str, acting_user: Any = None) -> SlaNotice | None:
-    """Record a due-soon notice or a breach escalation for the deadline's current due date, once. Returns None when
-    it exists already (a second sweep, a timer and the sweep both firing) or the deadline is no longer running."""
+    """Record a due-soon notice or a breach escalation for the deadline's current due date, once, and notify the
+    officer holding the step, the department's head and the credit office. Returns None when it exists already (a
+    second sweep, a timer and the sweep both firing), the deadline is no longer running, or a due-soon notice is
+    asked for a deadline already past (it gets the breach escalation instead)."""
     deadline.refresh_from_db()
     if deadline.status == Deadline.Status.CLOSED:
+        return None
+    if kind == SlaNotice.Kind.DUE_SOON and deadline.due_date < business_date(timezone.now()):
         return None
     case_type = case_type_for(deadline.owner_type)
     case = _case_for(deadline.owner_type, deadline.owner_id)
     department = case_type.department_of(case) if case_type and case is not None else None
+    step = case_type.step_name(deadline.purpose) if case_type else _("办理")
     names = {"case": str(case) if case is not None else f"{deadline.owner_type}:{deadline.owner_id}"}
-    names.update({"purpose": deadline.purpose or _("办理"), "due": deadline.due_date.isoformat()})
+    names.update({"purpose": step, "due": deadline.due_date.isoformat()})
     if kind == SlaNotice.Kind.DUE_SOON:
-        message = _("%(case)s 的%(purpose)s时限将于 %(due)s 届满，请及时办理。") % names
+        message = _("%(case)s 的“%(purpose)s”时限将于 %(due)s 届满，请及时办理。") % names
     else:
-        message = _("%(case)s 的%(purpose)s时限已于 %(due)s 届满仍未办结，已督办。") % names
+        message = _("%(case)s 的“%(purpose)s”时限已于 %(due)s 届满仍未办结，已督办。") % names
     try:
         with transaction.atomic():
             notice = SlaNotice.objects.create(
@@ -414,6 +421,19 @@ def sla_notice_raise(*, deadline: Deadline, kind: str, acting_user: Any = None) 
                     "due_date": deadline.due_date,
                 },
             )
+            if case is not None:
+                deadline_notify(
+                    kind=kind,
+                    notice_id=notice.pk,
+                    case_type=deadline.owner_type,
+                    case_id=deadline.owner_id,
+                    reference=names["case"],
+                    step_name=step,
+                    due_date=deadline.due_date,
+                    url=case_type.url_of(case),
+                    department=department,
+                    holders=[task.owner for task in case_open_tasks(case=case) if task.owner_id],
+                )
     except IntegrityError:
         return None
     return notice
@@ -495,7 +515,9 @@ def sla_sweep(*, today: date | None = None) -> dict[str, int]:
         return Exists(SlaNotice.objects.filter(deadline=OuterRef("pk"), kind=kind, due_date=OuterRef("due_date")))
 
     counts = {"timers_fired": fired, "due_soon": 0, "breach": 0}
-    for deadline in running.filter(due_date__lte=horizon).exclude(missing(SlaNotice.Kind.DUE_SOON)):
+    # A deadline already past gets the breach escalation, never a due-soon notice.
+    due_soon = running.filter(due_date__gte=today, due_date__lte=horizon)
+    for deadline in due_soon.exclude(missing(SlaNotice.Kind.DUE_SOON)):
         counts["due_soon"] += sla_notice_raise(deadline=deadline, kind=SlaNotice.Kind.DUE_SOON) is not None
     for deadline in running.filter(due_date__lt=today).exclude(missing(SlaNotice.Kind.BREACH)):
         counts["breach"] += sla_notice_raise(deadline=deadline, kind=SlaNotice.Kind.BREACH) is not None

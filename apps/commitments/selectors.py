@@ -42,3 +42,27 @@ def text_versions_in_force(*, on: date, type: str | None = None) -> QuerySet[Com
     if type:
         qs = qs.filter(type=type)
     return qs.order_by("type", "-effective_from")
+
+
+def commitments_in_force(*, subject: Any) -> QuerySet[Commitment]:
+    """The subject's commitments that still bind it: signed and not found broken (pending or kept)."""
+    return (
+        Commitment.objects.filter(subject=subject)
+        .exclude(fulfilment_status=Commitment.Fulfilment.VIOLATED)
+        .select_related("text_version")
+        .order_by("-signed_at", "-id")
+    )
+
+
+def commitment_shared_view(commitment: Commitment) -> dict:
+    """What of a commitment another department may see: its kind, text and status, not the signer's person."""
+    return {
+        "id": commitment.pk,
+        "type": commitment.type,
+        "type_display": str(commitment.get_type_display()),
+        "text_version": commitment.text_version.code,
+        "text_title": commitment.text_version.title,
+        "signed_at": commitment.signed_at.isoformat(),
+        "fulfilment_status": commitment.fulfilment_status,
+        "fulfilment_display": str(commitment.get_fulfilment_status_display()),
+    }

@@ -16,9 +16,11 @@ class ObjectionsConfig(AppConfig):
         from .flows import ObjectionFlow
         from .models import Objection
         from .selectors import (
+            DEADLINE_STEPS,
             access_objection_case,
             objection_audience,
             objection_case_brief,
+            objection_page_url,
             objection_party_sees,
             objection_proposals_of,
             objections_visible_to,
@@ -36,6 +38,8 @@ class ObjectionsConfig(AppConfig):
             party_sees=objection_party_sees,
             visible=lambda *, user: objections_visible_to(user=user),
             proposals_of=objection_proposals_of,
+            deadline_steps=DEADLINE_STEPS,
+            page_url=objection_page_url,
         )
         register_flow(flow_class=ObjectionFlow, title=str(_("异议处理")), icon="report_problem")
         register_task_handler(

@@ -13,11 +13,12 @@ from functools import cached_property
 from typing import Any
 
 from django.db.models import Prefetch, Q, QuerySet
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from guardian.shortcuts import get_objects_for_user
 
-from apps.accounts.models import User
+from apps.accounts.models import Role, User
 from apps.accounts.selectors import role_label
 from apps.casework.models import Document
 from apps.casework.selectors import case_documents, case_open_tasks
@@ -518,6 +519,27 @@ def subject_objection_cases(user: User, subject: Subject) -> list[dict[str, Any]
 def access_objection_case(*, user: User, case_id: int) -> Objection:
     """apps.casework's view of the access function (tasks, documents, timers go through it)."""
     return access_objection_by_id(user=user, objection_id=case_id)
+
+
+# The step each of the case's deadlines times, in plain words (notices and notifications name it).
+DEADLINE_STEPS = {"close": gettext_lazy("异议核查办结")}
+
+
+def objection_applicants(objection: Objection) -> list[User]:
+    """Who is told what the office asks or decided: each party's applicant account (the filer when it is an
+    applicant; a counter clerk who filed on paper is not)."""
+    people = []
+    for party in objection.parties.select_related("applicant", "filed_by").order_by("joined_at", "id"):
+        if party.applicant is not None:
+            people.append(party.applicant)
+        elif party.filed_by.role == Role.APPLICANT:
+            people.append(party.filed_by)
+    return people
+
+
+def objection_page_url(objection: Objection) -> str:
+    """The case's page: each party sees its own filing, staff the whole case (same address)."""
+    return reverse("objections:detail", args=[objection.pk])
 
 
 def objection_case_brief(objection: Objection) -> dict[str, Any]:

@@ -25,6 +25,7 @@ from apps.core.errors import ApplicationError, ConflictError
 from apps.core.i18n import in_office_language, office_language
 from apps.core.inputs import InputError, parse_decimal
 from apps.core.services import case_event_record, case_label
+from apps.notifications import services as notifications
 from apps.rules.models import RuleCode
 from apps.rules.selectors import rule_in_force
 from apps.sla.services import deadline_close, deadline_open, deadline_pause, deadline_resume
@@ -33,7 +34,7 @@ from apps.subjects.models import NegativeRecord, Severity, Subject
 from apps.subjects.services import publication_window
 
 from .models import Channel, Ground, Objection, ObjectionParty, Outcome
-from .selectors import objection_proposed_by
+from .selectors import objection_applicants, objection_page_url, objection_proposed_by
 
 OBJECTION_DUPLICATE = "objection_duplicate"
 OBJECTION_WRONG_STATE = "objection_wrong_state"
@@ -445,6 +446,14 @@ def objection_material_request(
     case_event_record(
         kind="objection_material_requested", case=objection, acting_user=acting_user, at=at, data={"request": request}
     )
+    notifications.material_requested_notify(
+        recipients=objection_applicants(objection),
+        case_type=case_label(objection),
+        case_id=objection.pk,
+        reference=str(objection),
+        request=request,
+        url=objection_page_url(objection),
+    )
     return objection
 
 
@@ -850,6 +859,16 @@ def objection_reply(*, objection: Objection, acting_user: User | None, at: datet
     objection.save(update_fields=["replied_at", "updated_at"])
     case_event_record(
         kind="objection_replied", case=objection, acting_user=acting_user, at=at, data={"letters": letters}
+    )
+    with office_language():
+        outcome = objection.get_outcome_display()
+    notifications.decision_issued_notify(
+        recipients=objection_applicants(objection),
+        case_type=case_label(objection),
+        case_id=objection.pk,
+        reference=str(objection),
+        outcome=outcome,
+        url=objection_page_url(objection),
     )
     return objection
 

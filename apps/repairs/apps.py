@@ -14,9 +14,11 @@ class RepairsConfig(AppConfig):
         from apps.repairs.flows import RepairFlow
         from apps.repairs.models import RepairCase
         from apps.repairs.selectors import (
+            DEADLINE_PURPOSES,
             access_case_for_casework,
             case_summary,
             repair_audience,
+            repair_page_url,
             repair_party_sees,
             repair_proposals_of,
             repairs_visible_to,
@@ -35,6 +37,8 @@ class RepairsConfig(AppConfig):
             party_sees=repair_party_sees,
             visible=repairs_visible_to,
             proposals_of=repair_proposals_of,
+            deadline_steps=DEADLINE_PURPOSES,
+            page_url=repair_page_url,
         )
         register_flow(flow_class=RepairFlow, title=_("信用修复"), icon="verified_user")
         handlers.register(RepairFlow)

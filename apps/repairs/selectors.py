@@ -12,10 +12,12 @@ from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import Prefetch, Q, QuerySet
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from guardian.shortcuts import get_objects_for_user
 
+from apps.accounts.models import Role
 from apps.accounts.selectors import role_label
 from apps.casework.models import Document
 from apps.casework.selectors import case_documents, case_notices, case_open_tasks
@@ -26,7 +28,7 @@ from apps.core.selectors import case_events
 from apps.repairs.models import RepairCase, RepairProcess, SanctionLift
 from apps.sla.models import Deadline
 from apps.sla.selectors import deadlines_for_owner
-from apps.subjects.models import NegativeRecord, Subject
+from apps.subjects.models import NegativeRecord, Subject, SubjectRepresentative
 
 VIEW = "repairs.view_repaircase"
 WORK = "repairs.work_repaircase"
@@ -229,6 +231,22 @@ DEADLINE_PURPOSES = {
     "decision": gettext_lazy("认定部门作出决定"),
     "execution": gettext_lazy("执行修复"),
 }
+
+
+def repair_applicants(case: RepairCase) -> list[Any]:
+    """Who is told what the office decided or asks: the accounts acting for the subject, and the applicant account
+    that filed (a counter clerk who filed on paper is not the applicant)."""
+    people = [
+        rep.user for rep in SubjectRepresentative.objects.filter(subject_id=case.subject_id).select_related("user")
+    ]
+    if case.filed_by is not None and case.filed_by.role == Role.APPLICANT:
+        people.append(case.filed_by)
+    return people
+
+
+def repair_page_url(case: RepairCase) -> str:
+    """The case's page: the applicant's view for a party, the full case for staff (same address)."""
+    return reverse("repairs-portal-detail", args=[case.pk])
 
 
 def repair_audience(*, user: Any, case: RepairCase) -> Audience:

@@ -13,6 +13,7 @@ from datetime import datetime
 from typing import Any
 
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from guardian.shortcuts import assign_perm
@@ -25,10 +26,11 @@ from apps.core.errors import ApplicationError, ConflictError
 from apps.core.i18n import in_office_language, office_language
 from apps.core.services import case_event_record
 from apps.letters.models import TemplateCode
+from apps.notifications import services as notifications
 from apps.repairs.eligibility import repair_eligibility
 from apps.repairs.letters import letter_issue
 from apps.repairs.models import Channel, RepairCase, RepairKind, SanctionLift
-from apps.repairs.selectors import case_process, repair_proposed_by
+from apps.repairs.selectors import case_process, repair_applicants, repair_page_url, repair_proposed_by
 from apps.rules.models import RuleCode
 from apps.sla.models import Deadline
 from apps.sla.services import deadline_close, deadline_open, deadline_pause, deadline_resume
@@ -403,6 +405,15 @@ def repair_supplement_request(
         context={**_letter_context(case), "items": items, "answer_by": case.supplement_answer_by},
         acting_user=acting_user,
     )
+    notifications.supplement_requested_notify(
+        recipients=repair_applicants(case),
+        case_type=case._meta.label_lower,
+        case_id=case.pk,
+        reference=str(case),
+        items=items,
+        answer_by=case.supplement_answer_by,
+        url=repair_page_url(case),
+    )
     return case
 
 
@@ -514,7 +525,19 @@ def _refuse(case: RepairCase, *, reasons: list[str], kind_label: str, acting_use
         },
         acting_user=acting_user,
     )
+    _decision_notify(case, outcome=kind_label)
     return case
+
+
+def _decision_notify(case: RepairCase, *, outcome: str) -> None:
+    notifications.decision_issued_notify(
+        recipients=repair_applicants(case),
+        case_type=case._meta.label_lower,
+        case_id=case.pk,
+        reference=str(case),
+        outcome=outcome,
+        url=repair_page_url(case),
+    )
 
 
 @transaction.atomic
@@ -711,6 +734,18 @@ def _decide(case: RepairCase, *, acting_user: Any, at: datetime) -> RepairCase:
         },
         acting_user=acting_user,
     )
+    _decision_notify(case, outcome=_("准予信用修复"))
+    for lift in case.lifts.select_related("department").order_by("pk"):
+        notifications.lift_requested_notify(
+            department=lift.department,
+            lift_id=lift.pk,
+            case_type=case._meta.label_lower,
+            case_id=case.pk,
+            reference=str(case),
+            subject_name=case.subject.name,
+            due_date=lift.due_date,
+            url=reverse("repairs-lifts"),
+        )
     return case
 
 

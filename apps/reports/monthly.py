@@ -29,6 +29,7 @@ from apps.repairs.models import RepairCase
 from apps.reports.models import CreditReportRequest
 from apps.sla.workdays import add_working_days, is_provisional
 from apps.subjects.models import NegativeRecord, RecordKind, Subject
+from apps.subjects.selectors import operating_listed_subjects_at, serious_list_records_at
 
 PUBLICATION_LIMIT_WORKING_DAYS = 7  # 双公示: decisions published within 7 working days of the decision
 STATS_FIRST_MONTH = date(2004, 1, 1)  # the working calendar's first year
@@ -134,12 +135,8 @@ def _list_records(department: Department | None) -> QuerySet[NegativeRecord]:
 
 
 def listed_at(period: Period, department: Department | None = None) -> QuerySet[NegativeRecord]:
-    """List records in force at `period.end`: started by then and still published, or ended only afterwards."""
-    return (
-        _list_records(department)
-        .filter(listed_from__lte=period.on)
-        .filter(Q(publication_status=Published.PUBLISHED) | Q(ended_at__gte=period.end))
-    )
+    """List records in force at `period.end` (the subjects app owns the rule)."""
+    return serious_list_records_at(moment=period.end, department=department)
 
 
 def listed_during_year(period: Period, department: Department | None = None) -> QuerySet[NegativeRecord]:
@@ -154,10 +151,7 @@ def listed_during_year(period: Period, department: Department | None = None) -> 
 
 def operating_listed_subjects(period: Period, department: Department | None = None) -> QuerySet[Subject]:
     """The population of most rows: operating subjects on the serious-dishonesty list at the end of the period."""
-    return Subject.objects.filter(
-        operating_status=Subject.OperatingStatus.OPERATING,
-        pk__in=listed_at(period, department).values("subject_id"),
-    )
+    return operating_listed_subjects_at(moment=period.end, department=department)
 
 
 @dataclass(frozen=True)

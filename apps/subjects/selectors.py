@@ -1,9 +1,13 @@
 """Reads of the subjects app and the access functions: the only way an interface obtains a subject or a record."""
 
+from datetime import datetime, timedelta
+
 from django.db.models import Count, Q, QuerySet
+from django.db.models.functions import Coalesce
+from django.utils import timezone
 from guardian.shortcuts import get_objects_for_user
 
-from apps.accounts.models import User
+from apps.accounts.models import Department, User
 from apps.subjects.models import NegativeRecord, RecordKind, Subject
 
 
@@ -94,3 +98,80 @@ def subject_on_serious_list(*, subject: Subject) -> bool:
     return subject.records.filter(
         kind=RecordKind.SERIOUS_DISHONESTY_LIST, publication_status=NegativeRecord.PublicationStatus.PUBLISHED
     ).exists()
+
+
+def subject_find(*, uscc: str) -> Subject | None:
+    """The subject with this code, or None. For the joint-sanctions check, which any department may run on any code:
+    what it may show of the subject is only what record_shared_view gives."""
+    return Subject.objects.filter(uscc=uscc.strip().upper()).first()
+
+
+def subject_public_records(*, subject: Subject) -> QuerySet[NegativeRecord]:
+    """The subject's records now published on the credit portals, whichever department decided them."""
+    return (
+        NegativeRecord.objects.filter(subject=subject, publication_status=NegativeRecord.PublicationStatus.PUBLISHED)
+        .select_related("department")
+        .order_by("-decision_date", "-id")
+    )
+
+
+def record_shared_view(record: NegativeRecord) -> dict:
+    """What of a published record may be shared with another department (the joint-sanctions check): the listing as
+    published, never the objection finding, the facts as written, documents, evidence or anyone's contacts."""
+    return {
+        "id": record.pk,
+        "kind": record.kind,
+        "kind_display": str(record.get_kind_display()),
+        "severity": record.severity,
+        "severity_display": str(record.get_severity_display()),
+        "department": {"code": record.department.code, "name": record.department.name},
+        "decision_no": record.decision_no,
+        "decision_date": record.decision_date.isoformat(),
+        "penalty_types": list(record.penalty_types),
+        "legal_basis": record.legal_basis,
+        "publish_from": record.publish_from.isoformat() if record.publish_from else None,
+        "publish_until": record.publish_until.isoformat() if record.publish_until else None,
+        "on_serious_list": record.on_serious_list,
+        "under_objection": record.objection_status == NegativeRecord.ObjectionStatus.UNDER_OBJECTION,
+    }
+
+
+def user_represents_subject(*, user: User, subject: Subject) -> bool:
+    """Whether `user` acts for `subject` (a representative: files, signs, enrolls and checks in in its name)."""
+    return bool(getattr(user, "is_authenticated", False)) and user.has_perm("subjects.act_for_subject", subject)
+
+
+def subjects_represented_by(*, user: User) -> QuerySet[Subject]:
+    if not getattr(user, "is_authenticated", False):
+        return Subject.objects.none()
+    return get_objects_for_user(
+        user, "subjects.act_for_subject", klass=Subject, accept_global_perms=False, with_superuser=False
+    ).order_by("uscc")
+
+
+def serious_list_records_at(*, moment: datetime, department: Department | None = None) -> QuerySet[NegativeRecord]:
+    """Serious-dishonesty list records in force at `moment`: started on or before that day (publish_from, else the
+    decision date) and still published, or whose publication ended only at or after `moment`."""
+    # The last day counted: the day before a midnight moment (a month's end), else the moment's own day.
+    on = timezone.localdate(moment - timedelta(microseconds=1))
+    records = (
+        NegativeRecord.objects.filter(kind=RecordKind.SERIOUS_DISHONESTY_LIST)
+        .exclude(publication_status=NegativeRecord.PublicationStatus.NOT_PUBLISHED)
+        .annotate(listed_from=Coalesce("publish_from", "decision_date"))
+        .filter(listed_from__lte=on)
+        .filter(Q(publication_status=NegativeRecord.PublicationStatus.PUBLISHED) | Q(ended_at__gte=moment))
+    )
+    return records.filter(department=department) if department is not None else records
+
+
+def operating_listed_subjects_at(
+    *, moment: datetime, department: Department | None = None, region_code: str = ""
+) -> QuerySet[Subject]:
+    """Operating subjects on the serious-dishonesty list at `moment` (the population of the coverage targets).
+    The operating status is the current one: the registry keeps no history of it. `department` keeps the subjects
+    listed by that department; `region_code` the subjects whose region code starts with it."""
+    subjects = Subject.objects.filter(
+        operating_status=Subject.OperatingStatus.OPERATING,
+        pk__in=serious_list_records_at(moment=moment, department=department).values("subject_id"),
+    )
+    return subjects.filter(region_code__startswith=region_code) if region_code else subjects

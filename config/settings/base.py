@@ -54,11 +54,14 @@ INSTALLED_APPS = [
     "apps.sla",
     "apps.casework",
     "apps.commitments",
+    "apps.sanctions",
     "apps.repairs",
     "apps.objections",
     "apps.letters",
     "apps.decisions",
+    "apps.training",
     "apps.reports",
+    "apps.notifications",
     "apps.demo",
 ]
 
@@ -303,6 +306,20 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
 # persistence, the broker down at the moment the batch was started).
 LETTERS_BATCH_STALL_SECONDS = env_int("LETTERS_BATCH_STALL_SECONDS", 2 * CELERY_VISIBILITY_TIMEOUT)
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
+
+# Notifications (apps.notifications): e-mail through Django's mail backend (the console unless EMAIL_BACKEND names
+# another, e.g. django.core.mail.backends.smtp.EmailBackend with EMAIL_HOST...), SMS through the class named here
+# (the default only logs; a real gateway implements apps.notifications.backends.SmsBackend).
+EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+EMAIL_HOST = env_str("EMAIL_HOST", "localhost")
+EMAIL_PORT = env_int("EMAIL_PORT", 25)
+EMAIL_HOST_USER = env_str("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
+DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "noreply@localhost")
+NOTIFICATIONS_SMS_BACKEND = env_str("NOTIFICATIONS_SMS_BACKEND", "apps.notifications.backends.LoggingSmsBackend")
+# Delivery retries (e-mail, SMS) back off exponentially from this many seconds.
+NOTIFICATIONS_RETRY_BACKOFF_SECONDS = env_int("NOTIFICATIONS_RETRY_BACKOFF_SECONDS", 60)
 
 LOGGING = {
     "version": 1,

@@ -33,7 +33,7 @@ def test_the_sweep_task_runs_in_a_real_worker_and_escalates_once(
     kinds = list(
         SlaNotice.objects.filter(deadline_id=case.intake_deadline_id).values_list("kind", flat=True).order_by("id")
     )
-    assert kinds == [SlaNotice.Kind.DUE_SOON, SlaNotice.Kind.BREACH]
+    assert kinds == [SlaNotice.Kind.BREACH]  # past: the breach escalation, never a due-soon notice
 
     # the acceptance letter is rendered by the worker too (WeasyPrint, queued after commit)
     complete(api(users["officer"]), case_id, "intake", {"decision": "accept"})

@@ -11,7 +11,7 @@ from openpyxl import Workbook
 from apps.decisions.models import PenaltyDecision
 from tests.decisions.support import decision_row, to_csv, upload
 from tests.letters.support import new_uscc
-from tests.support.letter_fixtures import run_on_commit  # noqa: F401  (fixture)
+from tests.support.letter_fixtures import fresh_throttle_counts, run_on_commit  # noqa: F401  (fixtures; counts: autouse)
 
 pytestmark = pytest.mark.django_db
 

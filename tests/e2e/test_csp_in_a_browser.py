@@ -153,9 +153,10 @@ def test_the_main_pages_satisfy_the_content_security_policy(live_server):
                 f"{CLICK}a[href^='{process_page}'][href$='/']:not([href='{process_page}'])",  # a step of the case
                 "/workbench/notices/",
                 "/workbench/stats/monthly/",
+                "/workbench/notifications/",
             ],
         ),
-        ("applicant1", [*common, "/portal/repairs/", "/portal/objections/"]),
+        ("applicant1", [*common, "/portal/repairs/", "/portal/objections/", "/portal/notifications/"]),
         (
             "admin",
             [*common, "/admin/", "/admin/axes/accessattempt/", "/workflow/", f"{process_page}cancel/"],

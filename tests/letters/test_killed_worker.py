@@ -88,7 +88,7 @@ def wait_until(condition, *, seconds: float, workers=()) -> bool:
             return True
         for worker in workers:
             assert worker.poll() is None, f"the worker stopped (exit {worker.returncode})"
-        time.sleep(0.2)
+        time.sleep(0.05)
     return condition()
 
 
@@ -117,19 +117,23 @@ def test_a_batch_survives_a_killed_worker(transactional_db, users, departments, 
         assert wait_until(lambda: rendered(batch) >= 4, seconds=120, workers=[first]), (
             "the first worker rendered nothing"
         )
+        # Frozen (SIGSTOP) at the moments chosen, so that the kills land mid-batch however fast the machine is.
+        os.killpg(first.pid, signal.SIGSTOP)
 
         # A pool process dies mid-task: the worker gives its shard back at once and starts a new process.
         victim = pool_processes(first)[0]
         os.kill(victim, signal.SIGKILL)
-        assert wait_until(lambda: victim not in pool_processes(first), seconds=10, workers=[first])
         progress = rendered(batch)
+        os.killpg(first.pid, signal.SIGCONT)
+        assert wait_until(lambda: victim not in pool_processes(first), seconds=10, workers=[first])
         assert wait_until(lambda: rendered(batch) > progress, seconds=60, workers=[first])
 
         # Then the whole worker dies, holding shards it has not acknowledged.
-        kill_all(first)
+        os.killpg(first.pid, signal.SIGSTOP)
         at_kill = rendered(batch)
         held = held_messages(broker_db, queue)
-        assert at_kill < N, "the batch finished before the kill: make it bigger"
+        kill_all(first)
+        assert progress < at_kill < N, "the batch finished before the kill: make it bigger"
         assert held >= 1, "the killed worker held no message: nothing to redeliver"
         batch.refresh_from_db()
         assert batch.status == LetterBatch.Status.RUNNING

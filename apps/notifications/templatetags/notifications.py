@@ -1,0 +1,19 @@
+"""The unread count in the header of every page."""
+
+from django import template
+
+from apps.notifications.selectors import unread_count
+
+register = template.Library()
+
+
+@register.inclusion_tag("notifications/_header_link.html", takes_context=True)
+def notifications_link(context, material: bool = False) -> dict:
+    request = context.get("request")
+    user = getattr(request, "user", None)
+    staff = bool(user and user.has_perm("casework.use_workbench"))
+    return {
+        "count": unread_count(user=user),
+        "url": "/workbench/notifications/" if staff else "/portal/notifications/",
+        "material": material,
+    }

@@ -1,0 +1,150 @@
+"""The joint-sanctions credit check over HTTP (信用核查): run one, read one, list the department's, feed back a
+measure. Other systems of the departments call the same endpoints with an API token."""
+
+from drf_spectacular.utils import extend_schema
+from rest_framework import serializers, status
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from apps.core.api import Pagination
+from apps.core.schema import ErrorOutput, paginated
+from apps.sanctions.models import MatterType
+from apps.sanctions.selectors import access_credit_check_by_id, credit_checks_visible_to
+from apps.sanctions.services import credit_check_feedback, credit_check_run
+from apps.subjects.fields import UsccField
+
+
+class DepartmentOutput(serializers.Serializer):
+    code = serializers.CharField()
+    name = serializers.CharField()
+
+
+class SharedRecordOutput(serializers.Serializer):
+    """A published record as another department may see it: no objection finding, facts, evidence or contacts."""
+
+    id = serializers.IntegerField()
+    kind = serializers.CharField()
+    kind_display = serializers.CharField()
+    severity = serializers.CharField()
+    severity_display = serializers.CharField()
+    department = DepartmentOutput()
+    decision_no = serializers.CharField()
+    decision_date = serializers.DateField()
+    penalty_types = serializers.ListField(child=serializers.CharField())
+    legal_basis = serializers.CharField()
+    publish_from = serializers.DateField(allow_null=True)
+    publish_until = serializers.DateField(allow_null=True)
+    on_serious_list = serializers.BooleanField()
+    under_objection = serializers.BooleanField()
+
+
+class OfferedMeasureOutput(serializers.Serializer):
+    id = serializers.IntegerField()
+    code = serializers.CharField()
+    list = serializers.CharField()
+    list_display = serializers.CharField()
+    title = serializers.CharField()
+    legal_basis = serializers.CharField()
+    triggered_by = serializers.ListField(child=serializers.IntegerField(), help_text="触发该措施的失信信息 id")
+
+
+class SharedCommitmentOutput(serializers.Serializer):
+    id = serializers.IntegerField()
+    type = serializers.CharField()
+    type_display = serializers.CharField()
+    text_version = serializers.CharField()
+    text_title = serializers.CharField()
+    signed_at = serializers.DateTimeField()
+    fulfilment_status = serializers.CharField()
+    fulfilment_display = serializers.CharField()
+
+
+class FeedbackOutput(serializers.Serializer):
+    id = serializers.IntegerField()
+    measure = serializers.IntegerField(source="measure_id")
+    measure_code = serializers.CharField(source="measure.code")
+    applied = serializers.BooleanField()
+    note = serializers.CharField()
+    given_at = serializers.DateTimeField(source="created_at")
+
+
+class CheckSummaryOutput(serializers.Serializer):
+    """A check in the list of the department's (or, for the credit office, every department's) checks."""
+
+    id = serializers.IntegerField()
+    uscc = serializers.CharField()
+    subject_name = serializers.CharField(source="subject.name", allow_null=True, default=None)
+    matter_type = serializers.ChoiceField(choices=MatterType.choices)
+    matter_type_display = serializers.CharField(source="get_matter_type_display")
+    matter_reference = serializers.CharField()
+    department = DepartmentOutput()
+    checked_at = serializers.DateTimeField(source="created_at")
+    on_serious_list = serializers.BooleanField()
+
+
+class CheckDepartmentOutput(CheckSummaryOutput):
+    """A check as the checking department and the credit office read it: the answer as it was given, and the
+    feedback since."""
+
+    records = SharedRecordOutput(many=True, source="answer.records")
+    measures = OfferedMeasureOutput(many=True, source="answer.measures")
+    commitments = SharedCommitmentOutput(many=True, source="answer.commitments")
+    feedback = FeedbackOutput(many=True, source="feedback.all")
+
+
+class CreditCheckListCreateApi(APIView):
+    class InputSerializer(serializers.Serializer):
+        uscc = UsccField()
+        matter_type = serializers.ChoiceField(choices=MatterType.choices)
+        matter_reference = serializers.CharField(max_length=100)
+
+    @extend_schema(
+        request=InputSerializer,
+        responses={201: CheckDepartmentOutput, 400: ErrorOutput, 403: ErrorOutput},
+        summary="信用核查（联合奖惩）",
+    )
+    def post(self, request):
+        data = self.InputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        check = credit_check_run(acting_user=request.user, **data.validated_data)
+        return Response(CheckDepartmentOutput(check).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(operation_id="v1_credit_checks_list", responses=paginated("CreditCheckPage", CheckSummaryOutput))
+    def get(self, request):
+        checks = credit_checks_visible_to(user=request.user).order_by("-created_at", "-id")
+        paginator = Pagination()
+        page = paginator.paginate_queryset(checks, request, view=self)
+        return paginator.get_paginated_response(CheckSummaryOutput(page, many=True).data)
+
+
+class CreditCheckDetailApi(APIView):
+    @extend_schema(responses={200: CheckDepartmentOutput, 404: ErrorOutput})
+    def get(self, request, check_id: int):
+        check = access_credit_check_by_id(user=request.user, check_id=check_id)
+        return Response(CheckDepartmentOutput(check).data)
+
+
+class CreditCheckFeedbackApi(APIView):
+    """Whether the department applied a measure the check offered (实施结果反馈). A measure the check did not offer
+    is refused with 400 naming it."""
+
+    class InputSerializer(serializers.Serializer):
+        measure = serializers.IntegerField()
+        applied = serializers.BooleanField()
+        note = serializers.CharField(max_length=2000, required=False, allow_blank=True, default="")
+
+    @extend_schema(
+        request=InputSerializer, responses={201: FeedbackOutput, 400: ErrorOutput, 404: ErrorOutput, 409: ErrorOutput}
+    )
+    def post(self, request, check_id: int):
+        check = access_credit_check_by_id(user=request.user, check_id=check_id, for_feedback=True)
+        data = self.InputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        feedback = credit_check_feedback(
+            credit_check=check,
+            measure_id=data.validated_data["measure"],
+            applied=data.validated_data["applied"],
+            note=data.validated_data["note"],
+            acting_user=request.user,
+        )
+        return Response(FeedbackOutput(feedback).data, status=status.HTTP_201_CREATED)

@@ -1,0 +1,155 @@
+"""Joint rewards and sanctions (联合奖惩): the lists of disciplinary measures as versioned rows, the credit checks
+departments run inside their own procedures, and the feedback on the measures they applied.
+
+A measure may be applied only if it is on the national base list or the local supplementary list; a check answers
+with the measures of those lists that the subject's public records trigger for the matter and the checking
+department, and feedback may name only those.
+"""
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from apps.accounts.models import Department
+from apps.core.models import TimeStampedModel
+from apps.subjects.models import RecordKind, Severity, Subject
+
+
+class MatterType(models.TextChoices):
+    """The procedures in which a department checks a subject's credit (the seeds' 行政管理事项)."""
+
+    ADMINISTRATIVE_APPROVAL = "administrative_approval", _("行政审批")
+    GOVERNMENT_PROCUREMENT = "government_procurement", _("政府采购")
+    PROJECT_APPLICATION = "project_application", _("项目申报")
+    HONOURS = "honours", _("评先评优")
+    PUBLIC_RESOURCE_TRADING = "public_resource_trading", _("公共资源交易")
+    FISCAL_SUPPORT = "fiscal_support", _("财政资金支持与政策扶持")
+    QUALIFICATION = "qualification", _("资质认定与市场准入")
+
+
+class MeasureList(models.TextChoices):
+    NATIONAL = "national", _("全国失信惩戒措施基础清单")
+    LOCAL = "local", _("地方失信惩戒措施补充清单")
+
+
+def _check_choices(value: list, choices: type[models.TextChoices], field: str, errors: dict) -> None:
+    if not isinstance(value, list) or any(item not in choices.values for item in value):
+        errors[field] = _("取值须为以下之一的列表：%(values)s") % {"values": "、".join(choices.values)}
+
+
+class Measure(TimeStampedModel):
+    """One version of a disciplinary measure. A change is a new row (same code, later effective_from); the rows a
+    past check offered stay as they were."""
+
+    code = models.CharField(_("措施编号"), max_length=32, db_index=True)
+    source_list = models.CharField(_("所属清单"), max_length=16, choices=MeasureList.choices)
+    title = models.CharField(_("惩戒措施"), max_length=300)
+    legal_basis = models.CharField(_("法律法规依据"), max_length=500)
+    record_kinds = models.JSONField(_("触发的信息类别"), default=list, help_text=_("信息类别代码列表"))
+    severities = models.JSONField(_("触发的失信程度"), default=list, help_text=_("失信程度代码列表"))
+    sectors = models.JSONField(
+        _("实施部门（领域）"), default=list, blank=True, help_text=_("部门领域代码列表；空=各部门均可实施")
+    )
+    matter_types = models.JSONField(_("适用事项"), default=list, help_text=_("事项类型代码列表"))
+    region_code = models.CharField(
+        _("适用地区"), max_length=6, blank=True, help_text=_("行政区划代码前缀；空=全国（补充清单须填写）")
+    )
+    effective_from = models.DateField(_("生效日期"))
+    effective_to = models.DateField(_("失效日期"), null=True, blank=True, help_text=_("含当日；空=长期有效"))
+    note = models.TextField(_("说明"), blank=True)
+
+    class Meta:
+        verbose_name = _("失信惩戒措施")
+        verbose_name_plural = _("失信惩戒措施清单")
+        ordering = ["source_list", "code", "effective_from"]
+        constraints = [
+            models.UniqueConstraint(fields=["code", "effective_from"], name="sanctions_measure_version_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.title}"
+
+    def clean(self) -> None:
+        errors: dict = {}
+        _check_choices(self.record_kinds, RecordKind, "record_kinds", errors)
+        _check_choices(self.severities, Severity, "severities", errors)
+        _check_choices(self.sectors, Department.Sector, "sectors", errors)
+        _check_choices(self.matter_types, MatterType, "matter_types", errors)
+        for field in ("record_kinds", "severities", "matter_types"):
+            if field not in errors and not getattr(self, field):
+                errors[field] = _("至少选择一项。")
+        if self.effective_to and self.effective_to < self.effective_from:
+            errors["effective_to"] = _("失效日期不能早于生效日期。")
+        if self.region_code and not self.region_code.isdigit():
+            errors["region_code"] = _("地区应为行政区划代码（数字）。")
+        if self.source_list == MeasureList.LOCAL and not self.region_code:
+            errors["region_code"] = _("补充清单的措施须注明适用地区。")
+        if errors:
+            raise ValidationError(errors)
+
+
+class CreditCheck(TimeStampedModel):
+    """One credit check (信用核查) a department ran inside one of its procedures, with what it was answered."""
+
+    id = models.BigAutoField(primary_key=True)
+    uscc = models.CharField(_("统一社会信用代码"), max_length=18, db_index=True)
+    subject = models.ForeignKey(
+        Subject,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="credit_checks",
+        verbose_name=_("信用主体"),
+        help_text=_("空=库中无此主体（无失信信息）"),
+    )
+    matter_type = models.CharField(_("事项类型"), max_length=32, choices=MatterType.choices)
+    matter_reference = models.CharField(_("事项编号"), max_length=100)
+    department = models.ForeignKey(
+        Department, on_delete=models.PROTECT, related_name="credit_checks", verbose_name=_("核查部门")
+    )
+    checked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("核查人")
+    )
+    on_serious_list = models.BooleanField(_("列入严重失信主体名单"), default=False)
+    # What the department was told, as it was told (the shareable fields only): {"records": [...], "measures":
+    # [...], "commitments": [...]}. Later changes to a record do not rewrite the answer of a past check.
+    answer = models.JSONField(_("核查结果"), default=dict, encoder=DjangoJSONEncoder)
+    measures = models.ManyToManyField(Measure, related_name="checks", blank=True, verbose_name=_("应实施的措施"))
+
+    class Meta:
+        verbose_name = _("信用核查")
+        verbose_name_plural = _("信用核查")
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["department", "created_at"], name="sanctions_check_dept_idx")]
+        permissions = [("run_credit_check", _("开展信用核查"))]
+
+    def __str__(self) -> str:
+        return f"{self.uscc} {self.get_matter_type_display()} {self.matter_reference}"
+
+
+class CheckFeedback(TimeStampedModel):
+    """Whether the checking department applied one of the measures its check was answered with (实施结果反馈)."""
+
+    id = models.BigAutoField(primary_key=True)
+    credit_check = models.ForeignKey(
+        CreditCheck, on_delete=models.PROTECT, related_name="feedback", verbose_name=_("核查")
+    )
+    measure = models.ForeignKey(Measure, on_delete=models.PROTECT, related_name="+", verbose_name=_("惩戒措施"))
+    applied = models.BooleanField(_("已实施"))
+    note = models.TextField(_("说明"), blank=True)
+    given_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("反馈人")
+    )
+
+    class Meta:
+        verbose_name = _("措施实施反馈")
+        verbose_name_plural = _("措施实施反馈")
+        ordering = ["created_at", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["credit_check", "measure"], name="sanctions_feedback_once_per_measure")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.credit_check_id}: {self.measure.code} {'✓' if self.applied else '✗'}"
