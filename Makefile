@@ -7,7 +7,7 @@ UV := $(TOOLS)/bin/uv
 VENV := .venv
 PY := $(VENV)/bin/python
 
-.PHONY: run test install system-deps lint bench worker clean
+.PHONY: run test install system-deps lint bench worker clean loadtest
 
 $(UV):
 	$(PYTHON) -m venv $(TOOLS)
@@ -46,3 +46,8 @@ bench: install
 
 clean:
 	rm -rf $(VENV) $(TOOLS) var
+
+# The load scenario (bench/load/run.py): generated volume, gunicorn (DEBUG off), Redis, one Celery worker, locust.
+# LOAD_SECONDS=60 make loadtest; LOAD_CASES=5000 for a small volume; LOAD_REUSE=1 keeps a generated database.
+loadtest: install
+	$(PY) bench/load/run.py

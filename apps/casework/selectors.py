@@ -63,7 +63,8 @@ def tasks_for_user(*, user: Any, queue: str) -> QuerySet[CaseTask]:
     if queue == "mine":
         qs = base.filter(owner=user, status=STATUS.ASSIGNED)
     elif queue == "available":
-        qs = base.user_queue(user).filter(status=STATUS.NEW, owner__isnull=True)
+        # user_queue already leaves out the reviews of the user's own proposals: not twice.
+        return base.user_queue(user).filter(status=STATUS.NEW, owner__isnull=True).order_by("created", "id")
     elif queue == "team":
         department = getattr(user, "department", None)
         if department is None:

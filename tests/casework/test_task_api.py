@@ -86,6 +86,23 @@ def test_the_task_list_is_paginated_within_a_query_budget(clock, users, departme
     assert len(page["results"]) == 4 and page["next"]
 
 
+def test_the_available_queue_costs_the_same_queries_at_3_and_at_30_tasks(clock, users, departments, api):
+    def count_queries():
+        fresh = api(type(users["officer"]).objects.get(pk=users["officer"].pk))
+        with CaptureQueriesContext(connection) as ctx:
+            response = fresh.get("/api/v1/tasks?queue=available")
+        assert response.status_code == 200
+        return len(ctx), response.json()["count"]
+
+    _cases(api, users, departments, 3)
+    few, count = count_queries()
+    assert count == 3
+    _cases(api, users, departments, 27)
+    many, count = count_queries()
+    assert count == 30
+    assert many == few, f"{few} queries at 3 tasks, {many} at 30"
+
+
 def test_the_workbench_shows_a_department_its_tasks_and_runs_the_step_form(clock, users, world, api):
     case_id = api(users["applicant"]).post("/api/v1/repairs", filing(world["record"]), format="json").json()["id"]
     process_id = (
