@@ -11,7 +11,7 @@ OPEN = "flow_task_type = 'HUMAN' AND status IN ('NEW', 'ASSIGNED')"
 
 
 class Migration(migrations.Migration):
-    dependencies = [("casework", "0002_beat_schedule"), ("viewflow", "0015_task_scheduled")]
+    dependencies = [("casework", "0003_sla_board_permissions"), ("viewflow", "0015_task_scheduled")]
 
     operations = [
         migrations.RunSQL(
