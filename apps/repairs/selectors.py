@@ -160,6 +160,26 @@ def subject_repair_cases(user: Any, subject: Subject) -> list[dict[str, Any]]:
     return [case_summary(case) for case in repairs_visible_to(user=user).filter(subject=subject).order_by("-filed_at")]
 
 
+def repair_todos(user: Any) -> list[dict[str, Any]]:
+    """To-do provider (apps.core.registry): the cases waiting for a 补正 that `user` may answer."""
+    waiting = (
+        repairs_visible_to(user=user)
+        .filter(status=RepairCase.Status.SUPPLEMENT)
+        .select_related("subject")
+        .order_by("supplement_answer_by", "pk")[:20]
+    )
+    return [
+        {
+            "title": _("信用修复申请待补正"),
+            "reference": case.reference,
+            "due_date": case.supplement_answer_by,
+            "url": f"/portal/repairs/{case.pk}/",
+        }
+        for case in waiting
+        if user.has_perm("subjects.act_for_subject", case.subject) or user.has_perm("subjects.file_on_behalf")
+    ]
+
+
 def case_documents_of(*, case: RepairCase):
     return case_documents(case=case)
 

@@ -18,7 +18,9 @@ from apps.casework.services import idempotent_submit, upload_check
 from apps.commitments.models import CommitmentType
 from apps.commitments.selectors import text_versions_in_force
 from apps.core.errors import ApplicationError
+from apps.core.context_processors import may_file_repairs
 from apps.repairs.api import RepairRowOutput, file_repair_from_request, repair_output
+from apps.repairs.eligibility import record_filing_blocks
 from apps.repairs.models import RepairCase, RepairKind, SanctionLift
 from apps.repairs.selectors import (
     access_repaircase_by_id,
@@ -60,7 +62,7 @@ def _case_or_404(request: HttpRequest, case_id: int) -> RepairCase:
 def portal_index(request: HttpRequest) -> HttpResponse:
     cases = repairs_visible_to(user=request.user).order_by("-filed_at", "-id")[:200]
     rows = RepairRowOutput([case_summary(case) for case in cases], many=True).data  # what the API list shows
-    return render(request, "repairs/portal_index.html", {"cases": rows})
+    return render(request, "repairs/portal_index.html", {"cases": rows, "today": business_date(timezone.now())})
 
 
 def _candidate_records(request: HttpRequest, uscc: str):
@@ -77,20 +79,57 @@ def _candidate_records(request: HttpRequest, uscc: str):
     return visible.filter(condition).select_related("subject", "department").order_by("subject__name", "-decision_date")
 
 
+def _field_errors(exc: Exception) -> dict[str, list[str]]:
+    """The refusal's messages per form field, to show next to the field."""
+    if isinstance(exc, ApplicationError):
+        raw = exc.fields
+    elif isinstance(exc, DrfValidationError) and isinstance(exc.detail, dict):
+        raw = exc.detail
+    else:
+        return {}
+    return {str(k): [str(m) for m in (v if isinstance(v, list) else [v])] for k, v in raw.items()}
+
+
+def _record_rows(records, *, kind: str, on, ticked: set[str], refused: dict[int, str]) -> list[dict]:
+    """One row per record with its earliest repair date and, when it cannot be filed now, why (the repairs rules)."""
+    records = list(records)
+    blocks = record_filing_blocks(records=records, kind=kind, on=on)
+    rows = []
+    for record in records:
+        block = blocks.get(record.pk)
+        rows.append(
+            {
+                "record": record,
+                "blocked": block is not None,
+                "reason": block.detail if block else "",
+                "earliest": (block.earliest if block and block.earliest else record.repair_earliest),
+                "ticked": str(record.pk) in ticked and block is None,
+                "error": refused.get(record.pk, ""),
+            }
+        )
+    return rows
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def portal_new(request: HttpRequest) -> HttpResponse:
     uscc = request.GET.get("uscc", "") or request.POST.get("uscc", "")
     today = business_date(timezone.now())
+    if not may_file_repairs(request.user):
+        raise PermissionDenied
+    kind = request.POST.get("kind") if request.POST.get("kind") in RepairKind.values else RepairKind.values[0]
     context = {
-        "records": _candidate_records(request, uscc),
         "uscc": uscc,
         "kinds": RepairKind.choices,
+        "kind": kind,
         "texts": text_versions_in_force(on=today, type=CommitmentType.CREDIT_REPAIR),
         "submission_key": request.POST.get("submission_key") or uuid.uuid4().hex,
         "is_clerk": request.user.has_perm("subjects.file_on_behalf"),
         "posted": request.POST,
+        "field_errors": {},
     }
+    candidates = _candidate_records(request, uscc)
+    ticked = set(request.POST.getlist("records"))
     if request.method == "POST":
         data = request.POST.copy()
         for name in request.FILES:
@@ -109,11 +148,17 @@ def portal_new(request: HttpRequest) -> HttpResponse:
                 submit=submit,
             )
         except (ApplicationError, DrfValidationError) as exc:
-            context["error"] = _error_text(exc)
-            context["earliest_filing_date"] = getattr(exc, "extra", {}).get("earliest_filing_date")
+            extra = getattr(exc, "extra", {})
+            refused = {r["record"]: r["detail"] for r in extra.get("reasons", []) if r.get("record")}
+            context["error"] = exc.detail if isinstance(exc, ApplicationError) else _("申请未能提交，请按提示修改。")
+            context["field_errors"] = _field_errors(exc)
+            context["earliest_filing_date"] = extra.get("earliest_filing_date")
+            context["files_dropped"] = bool(request.FILES)
+            context["records"] = _record_rows(candidates, kind=kind, on=today, ticked=ticked, refused=refused)
             return render(request, "repairs/portal_new.html", context, status=400)
         messages.success(request, _("申请已提交，案件编号 %(ref)s。") % {"ref": body["reference"]})
         return redirect("repairs-portal-detail", case_id=body["id"])
+    context["records"] = _record_rows(candidates, kind=kind, on=today, ticked=ticked, refused={})
     return render(request, "repairs/portal_new.html", context)
 
 
