@@ -17,8 +17,8 @@ from rest_framework.exceptions import ValidationError as DrfValidationError
 from apps.casework.services import idempotent_submit, upload_check
 from apps.commitments.models import CommitmentType
 from apps.commitments.selectors import text_versions_in_force
-from apps.core.errors import ApplicationError
 from apps.core.context_processors import may_file_repairs
+from apps.core.errors import ApplicationError
 from apps.repairs.api import RepairRowOutput, file_repair_from_request, repair_output
 from apps.repairs.eligibility import record_filing_blocks
 from apps.repairs.models import RepairCase, RepairKind, SanctionLift
