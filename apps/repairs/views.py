@@ -174,7 +174,22 @@ def portal_detail(request: HttpRequest, case_id: int) -> HttpResponse:
         request.user.has_perm("subjects.act_for_subject", case.subject)
         or request.user.has_perm("subjects.file_on_behalf")
     )
-    return render(request, "repairs/portal_detail.html", {"detail": repair_output(view), "can_answer": can_answer})
+    detail = repair_output(view)
+    detail["pauses"] = _once(detail.get("pauses", []), ("started_at", "ended_at", "reason"))
+    detail["history"] = _once(detail.get("history", []), ("at", "label", "actor"))
+    return render(request, "repairs/portal_detail.html", {"detail": detail, "can_answer": can_answer})
+
+
+def _once(lines: list, keys: tuple[str, ...]) -> list:
+    """Lines in their order, each told once: the clocks of one case (answer, step) pause and resume together, and a
+    reader needs one line for it, not one per clock. Times compare to the minute, as the page shows them."""
+    seen, kept = set(), []
+    for line in lines:
+        key = tuple(str(line.get(k) or "")[:16] for k in keys)
+        if key not in seen:
+            seen.add(key)
+            kept.append(line)
+    return kept
 
 
 @login_required

@@ -101,3 +101,31 @@ def test_the_home_and_portal_pages_say_when_a_supplement_waits(clock, users, wor
         assert f"{day.year}年{day.month}月{day.day}日" in banner
     assert 'class="todo"' not in _client(users["applicant2"]).get("/").content.decode()
     assert 'class="todo"' not in _client(users["officer"]).get("/").content.decode()
+
+
+def test_the_history_reads_in_plain_words_in_order_without_names_or_empty_pauses(clock, users, world, api):
+    clock.set(at(2026, 5, 11, 10))
+    portal = _client(users["applicant"])
+    assert portal.post("/portal/repairs/new/", _form(world["record"])).status_code == 302
+    case = RepairCase.objects.get()
+    complete(api(users["officer"]), case.pk, "intake", {"decision": "supplement", "missing_items": ["营业执照复印件"]})
+    clock.set(at(2026, 5, 11, 15))  # answered the same day: the clock lost no working day
+    upload = SimpleUploadedFile("营业执照.pdf", PDF, content_type="application/pdf")
+    assert portal.post(f"/portal/repairs/{case.pk}/supplement/", {"files": upload}).status_code == 302
+    for reader in ("applicant", "officer"):
+        html = _client(users[reader]).get(f"/portal/repairs/{case.pk}/").content.decode()
+        assert "不计入 0 个工作日" not in html
+        shown = re.sub(r'datetime="[^"]*"', "", html.split("<main>", 1)[1].split("<footer", 1)[0])
+        assert not re.search(r"\d{4}-\d{2}-\d{2}", shown), reader  # dates in Chinese form only
+        history = html.split('<ol class="history">', 1)[1].split("</ol>", 1)[0]
+        lines = re.findall(r"<li>(.*?)</li>", history, re.S)
+        assert len(lines) == len(set(lines)), lines  # no line told twice
+        assert "2026年5月11日 10:00" in lines[0]
+    applicant_history = (
+        portal.get(f"/portal/repairs/{case.pk}/").content.decode().split('<ol class="history">', 1)[1].split("</ol>")[0]
+    )
+    filed = applicant_history.index("提交信用修复申请")
+    asked = applicant_history.index("一次性告知补正")
+    answered = applicant_history.index("提交补正材料")
+    assert filed < asked < answered  # in order
+    assert "officer1" not in applicant_history and "宜昌市市场监督管理局" in applicant_history
