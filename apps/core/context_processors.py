@@ -36,8 +36,8 @@ def nav_links(user) -> list[tuple[str, str]]:
         ]
     if user.has_perm("subjects.file_on_behalf"):
         links += [
-            (_("窗口受理"), "/portal/counter/"),
-            (_("窗口受理记录"), "/portal/counter/filings/"),
+            (_("窗口受理"), "/portal/repairs/counter/"),
+            (_("窗口受理记录"), "/portal/repairs/counter/filings/"),
             (_("异议代办"), "/portal/objections/"),
         ]
     if user.has_perm("casework.use_workbench"):

@@ -23,7 +23,7 @@ from apps.commitments.models import Commitment
 from apps.core.audience import Audience, OutwardEvent, OutwardKind, StaffEvent
 from apps.core.models import CaseEvent
 from apps.core.selectors import case_events
-from apps.repairs.models import RepairCase, RepairProcess, SanctionLift
+from apps.repairs.models import Channel, RepairCase, RepairProcess, SanctionLift
 from apps.sla.models import Deadline
 from apps.sla.selectors import deadlines_for_owner
 from apps.subjects.models import NegativeRecord, Subject
@@ -69,6 +69,11 @@ def repairs_visible_to(*, user: Any) -> QuerySet[RepairCase]:
     return _base().filter(
         Q(pk__in=by_department.values("pk")) | Q(subject__in=own_subjects.values("pk")) | Q(filed_by=user)
     )
+
+
+def counter_filings_of(*, user: Any) -> QuerySet[RepairCase]:
+    """The counter filings `user` (a clerk) entered, newest first."""
+    return repairs_visible_to(user=user).filter(channel=Channel.COUNTER, filed_by=user).order_by("-filed_at", "-id")
 
 
 def repair_proposals_of(*, user: Any) -> QuerySet[RepairCase]:

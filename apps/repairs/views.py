@@ -6,7 +6,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ObjectDoesNotExist, PermissionDenied
 from django.db.models import Q
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -19,21 +19,23 @@ from apps.commitments.models import CommitmentType
 from apps.commitments.selectors import text_versions_in_force
 from apps.core.context_processors import may_file_repairs
 from apps.core.errors import ApplicationError
+from apps.letters.selectors import letter_file
 from apps.repairs.api import RepairRowOutput, file_repair_from_request, repair_output
 from apps.repairs.eligibility import record_filing_blocks
-from apps.repairs.models import RepairCase, RepairKind, SanctionLift
+from apps.repairs.models import Channel, RepairCase, RepairKind, SanctionLift
 from apps.repairs.selectors import (
     access_repaircase_by_id,
     access_sanctionlift_by_id,
     case_summary,
+    counter_filings_of,
     lifts_visible_to,
     repair_view_for,
     repairs_visible_to,
 )
-from apps.repairs.services import repair_supplement_answer, sanction_lift_confirm
+from apps.repairs.services import repair_counter_receipt, repair_supplement_answer, sanction_lift_confirm
 from apps.sla.workdays import business_date
 from apps.subjects.models import NegativeRecord, Subject
-from apps.subjects.selectors import records_visible_to
+from apps.subjects.selectors import records_visible_to, subject_list
 
 
 def _error_text(exc: Exception) -> str:
@@ -177,7 +179,12 @@ def portal_detail(request: HttpRequest, case_id: int) -> HttpResponse:
     detail = repair_output(view)
     detail["pauses"] = _once(detail.get("pauses", []), ("started_at", "ended_at", "reason"))
     detail["history"] = _once(detail.get("history", []), ("at", "label", "actor"))
-    return render(request, "repairs/portal_detail.html", {"detail": detail, "can_answer": can_answer})
+    is_counter_clerk = case.channel == Channel.COUNTER and request.user.has_perm("subjects.file_on_behalf")
+    return render(
+        request,
+        "repairs/portal_detail.html",
+        {"detail": detail, "can_answer": can_answer, "receipt": is_counter_clerk},
+    )
 
 
 def _once(lines: list, keys: tuple[str, ...]) -> list:
@@ -206,6 +213,55 @@ def portal_supplement(request: HttpRequest, case_id: int) -> HttpResponse:
     else:
         messages.success(request, _("补正材料已提交，办理时限自即日起恢复计算。"))
     return redirect("repairs-portal-detail", case_id=case.pk)
+
+
+def _clerk_only(request: HttpRequest) -> None:
+    if not request.user.has_perm("subjects.file_on_behalf"):
+        raise PermissionDenied
+
+
+@login_required
+def counter_page(request: HttpRequest) -> HttpResponse:
+    """The counter: find the walk-in enterprise by name or code, then file for it."""
+    _clerk_only(request)
+    query = request.GET.get("q", "").strip()[:100]
+    subjects = subject_list(user=request.user, search=query)[:50] if query else []
+    return render(request, "repairs/counter.html", {"query": query, "subjects": subjects})
+
+
+@login_required
+def counter_filings_page(request: HttpRequest) -> HttpResponse:
+    """The clerk's counter filings, each with its receipt."""
+    _clerk_only(request)
+    cases = counter_filings_of(user=request.user).select_related("subject", "department")[:200]
+    rows = RepairRowOutput([case_summary(case) for case in cases], many=True).data
+    return render(request, "repairs/counter_filings.html", {"cases": rows})
+
+
+@login_required
+def counter_receipt_page(request: HttpRequest, case_id: int) -> HttpResponse:
+    """The 受理回执 of a counter filing as a PDF (issued on first request; the same letter afterwards)."""
+    _clerk_only(request)
+    case = _case_or_404(request, case_id)
+    try:
+        letter = repair_counter_receipt(case=case, acting_user=request.user)
+    except ApplicationError as exc:
+        messages.error(request, _error_text(exc))
+        return redirect("repairs-portal-detail", case_id=case.pk)
+    letter.refresh_from_db()  # rendered after the commit (in-process in embedded mode, by a worker otherwise)
+    if letter.status != letter.Status.RENDERED:
+        messages.info(request, _("受理回执正在生成，请稍后刷新本页下载。"))
+        return redirect("repairs-portal-detail", case_id=case.pk)
+    # the case's access decided (the clerk who entered it); the file is checked against its SHA-256
+    stored = letter_file(letter=letter)
+    response = FileResponse(
+        stored.path.open("rb"),
+        content_type="application/pdf",
+        as_attachment=True,
+        filename=f"{letter.code}-{letter.verification_code}.pdf",
+    )
+    response["Cache-Control"] = "private, no-store"
+    return response
 
 
 @login_required

@@ -129,3 +129,36 @@ def test_the_history_reads_in_plain_words_in_order_without_names_or_empty_pauses
     answered = applicant_history.index("提交补正材料")
     assert filed < asked < answered  # in order
     assert "officer1" not in applicant_history and "宜昌市市场监督管理局" in applicant_history
+
+
+def test_the_clerk_finds_by_name_files_lists_and_prints_a_verifiable_receipt(
+    clock, users, world, api, django_capture_on_commit_callbacks
+):
+    clock.set(at(2026, 5, 11, 10))
+    clerk = _client(users["clerk"])
+    subject = world["subject"]
+    found = clerk.get("/portal/repairs/counter/", {"q": subject.name[2:6]}).content.decode()
+    assert subject.uscc in found and f"?uscc={subject.uscc}" in found
+    assert subject.name in clerk.get("/portal/repairs/counter/", {"q": subject.uscc}).content.decode()
+    upload = SimpleUploadedFile("完税证明.pdf", PDF, content_type="application/pdf")
+    response = clerk.post("/portal/repairs/new/", {**_form(world["record"], uscc=subject.uscc), "evidence": upload})
+    assert response.status_code == 302
+    case = RepairCase.objects.get()
+    filings = clerk.get("/portal/repairs/counter/filings/").content.decode()
+    assert case.reference in filings and f"/portal/repairs/{case.pk}/receipt/" in filings
+    assert f"/portal/repairs/{case.pk}/receipt/" in clerk.get(f"/portal/repairs/{case.pk}/").content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        first = clerk.get(f"/portal/repairs/{case.pk}/receipt/")  # issued; rendered after the commit
+    assert first.status_code == 302  # back to the case: the receipt is being rendered
+    pdf = clerk.get(f"/portal/repairs/{case.pk}/receipt/")
+    assert pdf.status_code == 200 and b"".join(pdf).startswith(b"%PDF")
+    clerk.get(f"/portal/repairs/{case.pk}/receipt/")
+    from apps.letters.models import Letter
+
+    letter = Letter.objects.get(code="counter_receipt")  # one receipt per filing, however often printed
+    assert "完税证明.pdf" in str(letter.context["received_items"]) and letter.context["case_no"] == case.reference
+    checked = api().get(f"/api/v1/verify/{letter.verification_code}")
+    assert checked.status_code == 200, checked.content
+    # not for anyone else: the applicant has no counter page, a trainer no receipt
+    assert _client(users["applicant"]).get("/portal/repairs/counter/").status_code == 403
+    assert _client(users["trainer"]).get(f"/portal/repairs/{case.pk}/receipt/").status_code == 403
