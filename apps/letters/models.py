@@ -24,6 +24,7 @@ class TemplateCode(models.TextChoices):
     CREDIT_REPORT = "credit_report", _("信用报告")
     MONTHLY_REPORT = "monthly_report", _("月度报告")
     PENALTY_DECISION = "penalty_decision", _("行政处罚（列入名单）决定书")
+    COUNTER_RECEIPT = "counter_receipt", _("受理回执")
 
 
 class LetterTemplate(models.Model):

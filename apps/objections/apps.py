@@ -9,7 +9,7 @@ class ObjectionsConfig(AppConfig):
 
     def ready(self) -> None:
         from apps.casework.registry import register_case_type, register_flow, register_task_handler
-        from apps.core.registry import register_subject_case_provider
+        from apps.core.registry import register_subject_case_provider, register_todo_provider
         from apps.sla.signals import deadline_due_changed
 
         from . import handlers
@@ -23,11 +23,13 @@ class ObjectionsConfig(AppConfig):
             objection_page_url,
             objection_party_sees,
             objection_proposals_of,
+            objection_todos,
             objections_visible_to,
             subject_objection_cases,
         )
 
         register_subject_case_provider(subject_objection_cases)
+        register_todo_provider(objection_todos)
         register_case_type(
             model=Objection,
             access=access_objection_case,

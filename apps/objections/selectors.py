@@ -557,3 +557,24 @@ def objection_case_brief(objection: Objection) -> dict[str, Any]:
         "url": f"/portal/objections/{objection.pk}/",
         "api_url": f"/api/v1/objections/{objection.pk}",
     }
+
+
+def objection_todos(user: User) -> list[dict[str, Any]]:
+    """To-do provider (apps.core.registry): the objections waiting for the material `user` may submit."""
+    waiting = (
+        objections_visible_to(user=user)
+        .filter(status=Objection.Status.AWAITING_MATERIAL)
+        .select_related("filed_by")
+        .prefetch_related(_parties_prefetch())
+        .order_by("material_requested_at", "pk")[:20]
+    )
+    return [
+        {
+            "title": _("异议案件要求补充材料"),
+            "reference": objection.reference,
+            "due_date": None,
+            "url": f"/portal/objections/{objection.pk}/",
+        }
+        for objection in waiting
+        if objection_allows(user=user, objection=objection, perm=ANSWER)
+    ]

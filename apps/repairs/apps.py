@@ -9,7 +9,7 @@ class RepairsConfig(AppConfig):
 
     def ready(self) -> None:
         from apps.casework.registry import register_case_type, register_flow
-        from apps.core.registry import register_subject_case_provider
+        from apps.core.registry import register_subject_case_provider, register_todo_provider
         from apps.repairs import handlers
         from apps.repairs.flows import RepairFlow
         from apps.repairs.models import RepairCase
@@ -21,6 +21,7 @@ class RepairsConfig(AppConfig):
             repair_page_url,
             repair_party_sees,
             repair_proposals_of,
+            repair_todos,
             repairs_visible_to,
             subject_repair_cases,
         )
@@ -43,4 +44,5 @@ class RepairsConfig(AppConfig):
         register_flow(flow_class=RepairFlow, title=_("信用修复"), icon="verified_user")
         handlers.register(RepairFlow)
         register_subject_case_provider(subject_repair_cases)
+        register_todo_provider(repair_todos)
         deadline_due_changed.connect(refresh_due_columns, dispatch_uid="repairs.refresh_due_columns")

@@ -238,3 +238,18 @@ def repair_eligibility(*, subject: Subject, records: Sequence[NegativeRecord], k
                 )
             )
     return result
+
+
+def record_filing_blocks(*, records: Sequence[NegativeRecord], kind: str, on: date) -> dict[int, Reason | None]:
+    """For a filing form: per record, the first reason it cannot be filed on `on` for `kind` alone (None: it can).
+    The same checks as a filing (repair_eligibility), asked one record at a time."""
+    blocks: dict[int, Reason | None] = {}
+    for record in records:
+        try:
+            result = repair_eligibility(subject=record.subject, records=[record], kind=kind, on=on)
+        except ApplicationError as exc:
+            blocks[record.pk] = Reason(exc.code, exc.detail, record.pk)
+            continue
+        own = [r for r in result.reasons if r.record_id in (record.pk, None)]
+        blocks[record.pk] = own[0] if own else None
+    return blocks

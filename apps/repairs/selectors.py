@@ -25,7 +25,7 @@ from apps.commitments.models import Commitment
 from apps.core.audience import Audience, OutwardEvent, OutwardKind, StaffEvent
 from apps.core.models import CaseEvent
 from apps.core.selectors import case_events
-from apps.repairs.models import RepairCase, RepairProcess, SanctionLift
+from apps.repairs.models import Channel, RepairCase, RepairProcess, SanctionLift
 from apps.sla.models import Deadline
 from apps.sla.selectors import deadlines_for_owner
 from apps.subjects.models import NegativeRecord, Subject, SubjectRepresentative
@@ -71,6 +71,11 @@ def repairs_visible_to(*, user: Any) -> QuerySet[RepairCase]:
     return _base().filter(
         Q(pk__in=by_department.values("pk")) | Q(subject__in=own_subjects.values("pk")) | Q(filed_by=user)
     )
+
+
+def counter_filings_of(*, user: Any) -> QuerySet[RepairCase]:
+    """The counter filings `user` (a clerk) entered, newest first."""
+    return repairs_visible_to(user=user).filter(channel=Channel.COUNTER, filed_by=user).order_by("-filed_at", "-id")
 
 
 def repair_proposals_of(*, user: Any) -> QuerySet[RepairCase]:
@@ -160,6 +165,26 @@ def case_summary(case: RepairCase) -> dict[str, Any]:
 def subject_repair_cases(user: Any, subject: Subject) -> list[dict[str, Any]]:
     """Subject case provider (apps.core.registry): the subject's repair cases the user may see."""
     return [case_summary(case) for case in repairs_visible_to(user=user).filter(subject=subject).order_by("-filed_at")]
+
+
+def repair_todos(user: Any) -> list[dict[str, Any]]:
+    """To-do provider (apps.core.registry): the cases waiting for a 补正 that `user` may answer."""
+    waiting = (
+        repairs_visible_to(user=user)
+        .filter(status=RepairCase.Status.SUPPLEMENT)
+        .select_related("subject")
+        .order_by("supplement_answer_by", "pk")[:20]
+    )
+    return [
+        {
+            "title": _("信用修复申请待补正"),
+            "reference": case.reference,
+            "due_date": case.supplement_answer_by,
+            "url": f"/portal/repairs/{case.pk}/",
+        }
+        for case in waiting
+        if user.has_perm("subjects.act_for_subject", case.subject) or user.has_perm("subjects.file_on_behalf")
+    ]
 
 
 def case_documents_of(*, case: RepairCase):

@@ -30,7 +30,13 @@ from apps.notifications import services as notifications
 from apps.repairs.eligibility import repair_eligibility
 from apps.repairs.letters import letter_issue
 from apps.repairs.models import Channel, RepairCase, RepairKind, SanctionLift
-from apps.repairs.selectors import case_process, repair_applicants, repair_page_url, repair_proposed_by
+from apps.repairs.selectors import (
+    case_documents_of,
+    case_process,
+    repair_applicants,
+    repair_page_url,
+    repair_proposed_by,
+)
 from apps.rules.models import RuleCode
 from apps.sla.models import Deadline
 from apps.sla.services import deadline_close, deadline_open, deadline_pause, deadline_resume
@@ -362,6 +368,29 @@ def repair_intake_accept(
         acting_user=acting_user,
     )
     return case
+
+
+@transaction.atomic
+def repair_counter_receipt(*, case: RepairCase, acting_user: Any) -> Any:
+    """The 受理回执 handed to the walk-in applicant: what the counter received and the due date. One per case
+    (letter_create is idempotent per owner and template), verifiable like every letter."""
+    if case.channel != Channel.COUNTER:
+        raise ApplicationError("not_a_counter_filing", _("该申请不是窗口代办的申请，没有受理回执。"), status_code=409)
+    received = [_("信用修复申请书")]
+    if case.commitment_id:
+        received.append(_("信用修复承诺书"))
+    received += [
+        _("申请材料：%(name)s") % {"name": document.original_name}
+        for document in case_documents_of(case=case).filter(
+            purpose__in=("evidence", "training_certificate", "credit_report")
+        )
+    ]
+    return letter_issue(
+        case=case,
+        code=TemplateCode.COUNTER_RECEIPT,
+        context={**_letter_context(case), "due_date": case.due_date, "received_items": received},
+        acting_user=acting_user,
+    )
 
 
 @transaction.atomic

@@ -96,6 +96,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
                 "apps.core.context_processors.product",
+                "apps.core.context_processors.navigation",
                 "csp.context_processors.nonce",
             ],
         },

@@ -10,6 +10,11 @@ from .test_flow_api import SIGNED, complete, file_objection, task_of
 pytestmark = pytest.mark.django_db
 
 
+def _cn(day) -> str:
+    """A date as the pages show it: 2026年12月9日."""
+    return f"{day.year}年{day.month}月{day.day}日"
+
+
 def browser(user):
     client = Client()
     client.force_login(user)
@@ -36,10 +41,10 @@ def test_file_from_the_portal_and_see_the_mark(world):
     objection = Objection.objects.get()
     assert response.status_code == 302 and response["Location"] == f"/portal/objections/{objection.pk}/"
     detail = client.get(response["Location"]).content.decode()
-    assert objection.reference in detail and "异议处理中" in detail and str(objection.due_date) in detail
+    assert objection.reference in detail and "异议处理中" in detail and _cn(objection.due_date) in detail
     listing = client.get("/portal/objections/").content.decode()
     assert objection.reference in listing and "异议处理中" in listing
-    assert world["record"].decision_no in listing and str(objection.due_date) in listing
+    assert world["record"].decision_no in listing and _cn(objection.due_date) in listing
 
 
 def test_the_same_subject_again_is_sent_to_the_open_case(world):
@@ -81,7 +86,7 @@ def test_pause_and_material_then_letters_on_the_portal(api, world, clock):
     review = task_of(api, world["reviewer"], case["id"])
     complete(api, world["reviewer"], review["id"], {"approve": True})
     page = client.get(f"/portal/objections/{case['id']}/").content.decode()
-    assert "异议处理答复函" in page and "维持" in page and "2026-10-21" in page
+    assert "异议处理答复函" in page and "维持" in page and "2026年10月21日" in page
 
 
 def test_other_people_get_404_on_the_portal(api, world):

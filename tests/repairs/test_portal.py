@@ -49,7 +49,7 @@ def test_an_applicant_files_follows_and_answers_on_the_portal(clock, users, worl
     listing = portal.get("/portal/repairs/").content.decode()
     assert case.reference in listing and "受理审查" in listing
     detail = portal.get(f"/portal/repairs/{case.pk}/").content.decode()
-    assert "2026-05-25" in detail and "凭证.pdf" in detail  # due date and the uploaded file
+    assert "2026年5月25日" in detail and "凭证.pdf" in detail  # due date and the uploaded file
 
     complete(api(users["officer"]), case.pk, "intake", {"decision": "supplement", "missing_items": ["营业执照复印件"]})
     detail = portal.get(f"/portal/repairs/{case.pk}/").content.decode()
@@ -75,7 +75,7 @@ def test_a_refused_portal_filing_shows_the_earliest_date(clock, users, world, de
     clock.set(at(2026, 5, 11, 10))
     response = _client(users["applicant"]).post("/portal/repairs/new/", _form(record))
     assert response.status_code == 400
-    assert "2026-06-01" in response.content.decode()
+    assert "2026年6月1日" in response.content.decode()
     assert RepairCase.objects.count() == 0
 
 
