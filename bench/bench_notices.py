@@ -177,6 +177,11 @@ def setup_letters(count: int):
                 context=context,
                 batch=batch,
                 verification_code=code,
+                # As letter_create numbers them (文号 per department and year) and heads them (发文机关标志).
+                doc_year=2026,
+                doc_seq=n + 1,
+                doc_no=f"宜市监信修〔2026〕{n + 1}号",
+                issuer_header=department.name,
             )
         )
     Letter.objects.bulk_create(letters, batch_size=1000)
@@ -184,9 +189,9 @@ def setup_letters(count: int):
 
 
 def system_font_css() -> str:
-    """The letters stylesheet with the bundled subset removed: every font-family falls to the system Noto Sans CJK."""
+    """The letters stylesheet with the bundled subset removed: every font-family falls to the system Noto Serif CJK."""
     css_text = (BASE_DIR / "static" / "css" / "letters.css").read_text(encoding="utf-8")
-    css_text = css_text.replace('"CreditCJK", ', "")
+    css_text = css_text.replace('"CreditSerif", ', "")
     start = css_text.index("@font-face")
     return css_text[:start] + css_text[css_text.index("}", start) + 1 :]
 
