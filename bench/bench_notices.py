@@ -7,7 +7,7 @@ It builds a throwaway database (SQLite in a temporary directory by default; with
 database created next to the one named and dropped afterwards), creates `count` queued notices in one letter batch,
 then measures:
 
-- baseline: the naive way, one WeasyPrint call per notice, set in the full system Noto Sans CJK font
+- baseline: the naive way, one WeasyPrint call per notice, set in the full system Noto Serif CJK font
   (fonts-noto-cjk, /usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc), on a small sample, measured two ways:
   in a warm Python process (the stylesheet parsed and the font loaded again for every notice), and as the
   `weasyprint` command run once per notice (a new process each time, as a shell loop over HTML files would do);
@@ -352,14 +352,14 @@ def run(args: argparse.Namespace, workdir: Path) -> None:
         times = baseline(sample)
         per_notice_baseline = sum(times[1:]) / len(times[1:])
         print(
-            f"baseline: one WeasyPrint call per notice, system Noto Sans CJK: first {times[0]:.3f} s, "
+            f"baseline: one WeasyPrint call per notice, system Noto Serif CJK: first {times[0]:.3f} s, "
             f"then {per_notice_baseline:.3f} s/notice over {len(times) - 1}"
         )
         cli_times = cli_baseline(sample[: args.cli_sample], workdir) if args.cli_sample else []
         per_notice_cli = sum(cli_times) / len(cli_times) if cli_times else None
         if per_notice_cli:
             print(
-                f"baseline, one `weasyprint` process per notice, system Noto Sans CJK: {per_notice_cli:.3f} s/notice "
+                f"baseline, one `weasyprint` process per notice, system Noto Serif CJK: {per_notice_cli:.3f} s/notice "
                 f"over {len(cli_times)} (the issue quotes about 7 s per notice; this machine is faster than that)"
             )
     else:
