@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from apps.letters.models import Letter, LetterBatch, LetterBundle, LetterBundlePart, LetterTemplate
+from apps.letters.models import Letter, LetterBatch, LetterBundle, LetterBundlePart, Letterhead, LetterTemplate
 
 
 @admin.register(LetterTemplate)
@@ -62,3 +62,11 @@ class LetterBundleAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+@admin.register(Letterhead)
+class LetterheadAdmin(admin.ModelAdmin):
+    """The 机关代字 and red header text of a department's documents (docs/letters.md, "Official form")."""
+
+    list_display = ["department", "abbreviation", "header"]
+    search_fields = ["department__name", "abbreviation"]

@@ -63,6 +63,8 @@ def letter_meta(letter: Letter) -> dict:
         "qr_data_uri": qr_data_uri(url),
         "issued_on": timezone.localdate(letter.created_at),
         "department_name": letter.department.name if letter.department_id else "",
+        "issuer_header": letter.issuer_header or (letter.department.name if letter.department_id else ""),
+        "doc_no": letter.doc_no,
         "recipient_name": letter.recipient_name,
         "recipient_uscc": letter.recipient_uscc,
     }

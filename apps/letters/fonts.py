@@ -1,9 +1,10 @@
 """The fonts letters are set in, and the check that every character of a letter has a real glyph.
 
-Letters use the bundled subset static/fonts/CreditRepairCJKSC-Regular.otf (GB 2312 + the templates' characters,
-see the letters_build_font command), so Chinese renders the same on a fresh machine. A rare character outside the
-subset (a rare hanzi in an enterprise name, say) is set in a fallback font when one is installed
-(settings.LETTERS_FALLBACK_FONTS, by default the system Noto Sans CJK SC of the Debian package fonts-noto-cjk).
+Letters use the bundled subset static/fonts/CreditRepairSerifSC-Regular.otf, a Song-style (宋体) face cut from
+Noto Serif CJK SC (GB 2312 + the templates' characters, see the letters_build_font command), so Chinese renders
+the same on a fresh machine. A rare character outside the subset (a rare hanzi in an enterprise name, say) is set
+in a fallback font when one is installed (settings.LETTERS_FALLBACK_FONTS, by default the system Noto Serif CJK SC,
+then Noto Sans CJK SC, both of the Debian package fonts-noto-cjk).
 A character neither covers is refused before rendering with GlyphCoverageError, which names it: a letter never
 goes out with an empty box (tofu).
 """
@@ -19,12 +20,15 @@ from fontTools.ttLib import TTCollection, TTFont
 
 from apps.core.errors import ApplicationError
 
-FAMILY_NAME = "CreditRepair CJK SC"
-POSTSCRIPT_NAME = "CreditRepairCJKSC-Regular"
-CSS_FAMILY = "CreditCJK"  # the @font-face name in static/css/letters.css
-BUNDLED_FONT = Path(settings.BASE_DIR) / "static" / "fonts" / "CreditRepairCJKSC-Regular.otf"
+FAMILY_NAME = "CreditRepair Serif SC"
+POSTSCRIPT_NAME = "CreditRepairSerifSC-Regular"
+CSS_FAMILY = "CreditSerif"  # the @font-face name in static/css/letters.css
+BUNDLED_FONT = Path(settings.BASE_DIR) / "static" / "fonts" / "CreditRepairSerifSC-Regular.otf"
 # (file, family of the face inside it) tried in order for characters the subset lacks.
-DEFAULT_FALLBACK_FONTS = [("/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc", "Noto Sans CJK SC")]
+DEFAULT_FALLBACK_FONTS = [
+    ("/usr/share/fonts/opentype/noto/NotoSerifCJK-Regular.ttc", "Noto Serif CJK SC"),
+    ("/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc", "Noto Sans CJK SC"),
+]
 
 GLYPHS_MISSING = "letter_glyphs_missing"
 # Characters that are never drawn: controls, format characters (zero-width joiners), separators.

@@ -138,6 +138,14 @@ class Letter(TimeStampedModel):
     size = models.PositiveIntegerField(_("文件大小"), null=True, blank=True)
     page_count = models.PositiveSmallIntegerField(_("页数"), null=True, blank=True)
     verification_code = models.CharField(_("验证码"), max_length=16, unique=True)
+    # 发文字号 (GB/T 9704-2012 7.2.4): 机关代字〔年份〕序号号, allocated per (department, year) by
+    # DocumentNumberCounter in the letter's transaction. Empty for letters that are not numbered documents.
+    doc_no = models.CharField(_("发文字号"), max_length=64, blank=True)
+    doc_year = models.PositiveSmallIntegerField(_("发文年份"), null=True, blank=True)
+    doc_seq = models.PositiveIntegerField(_("发文序号"), null=True, blank=True)
+    # The issuing-authority mark as it stood when the letter was created (a later change of letterhead does not
+    # alter a document already issued).
+    issuer_header = models.CharField(_("发文机关标志"), max_length=100, blank=True)
     rendered_at = models.DateTimeField(_("生成时间"), null=True, blank=True)
     delivery_method = models.CharField(_("送达方式"), max_length=32, blank=True)
     delivered_on = models.DateField(_("送达日期"), null=True, blank=True)
@@ -158,7 +166,12 @@ class Letter(TimeStampedModel):
         constraints = [
             models.UniqueConstraint(
                 fields=["owner_type", "owner_id", "code", "issue_no"], name="letters_letter_owner_code_unique"
-            )
+            ),
+            models.UniqueConstraint(
+                fields=["department", "doc_year", "doc_seq"],
+                condition=models.Q(doc_seq__isnull=False),
+                name="letters_letter_doc_no_unique",
+            ),
         ]
         indexes = [
             models.Index(fields=["owner_type", "owner_id"], name="letters_owner_idx"),
@@ -167,6 +180,47 @@ class Letter(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.title} {self.verification_code}"
+
+
+class Letterhead(models.Model):
+    """How a department heads its documents (GB/T 9704-2012): the issuing-authority mark printed in red at the
+    top (发文机关标志, the department's name unless set) and the authority abbreviation (机关代字) that starts
+    its document numbers, such as 宜市监信修 in 宜市监信修〔2026〕12号."""
+
+    department = models.OneToOneField(
+        Department, on_delete=models.CASCADE, primary_key=True, related_name="letterhead", verbose_name=_("部门")
+    )
+    abbreviation = models.CharField(_("机关代字"), max_length=20, help_text=_("发文字号的机关代字，如“宜市监信修”"))
+    header = models.CharField(
+        _("发文机关标志"), max_length=100, blank=True, help_text=_("文书顶端红色的发文机关标志；留空则用部门名称")
+    )
+
+    class Meta:
+        verbose_name = _("文书版头")
+        verbose_name_plural = _("文书版头")
+
+    def __str__(self) -> str:
+        return f"{self.department} {self.abbreviation}"
+
+
+class DocumentNumberCounter(models.Model):
+    """The last document number a department used in a year. Numbers are taken under this row's lock in the
+    transaction that creates the letter, so they have no gaps and never repeat."""
+
+    id = models.BigAutoField(primary_key=True)
+    department = models.ForeignKey(Department, on_delete=models.PROTECT, related_name="+", verbose_name=_("部门"))
+    year = models.PositiveSmallIntegerField(_("年份"))
+    last_number = models.PositiveIntegerField(_("已用到的序号"), default=0)
+
+    class Meta:
+        verbose_name = _("发文字号计数")
+        verbose_name_plural = _("发文字号计数")
+        constraints = [
+            models.UniqueConstraint(fields=["department", "year"], name="letters_doc_counter_department_year_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.department} {self.year}: {self.last_number}"
 
 
 class LetterBundle(models.Model):

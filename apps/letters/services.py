@@ -23,7 +23,15 @@ from apps.core.i18n import in_office_language
 from apps.core.models import normalise_data
 from apps.core.services import case_event_record
 from apps.letters import documents, pdf
-from apps.letters.models import Letter, LetterBatch, LetterBundle, LetterBundlePart
+from apps.letters.models import (
+    DocumentNumberCounter,
+    Letter,
+    LetterBatch,
+    LetterBundle,
+    LetterBundlePart,
+    Letterhead,
+    TemplateCode,
+)
 from apps.letters.selectors import (
     LETTER_NOT_RENDERED,
     bundle_public_summary,
@@ -52,6 +60,61 @@ def _recipient_key(recipient: Any) -> tuple[str, str]:
     if isinstance(recipient, dict):
         return recipient.get("uscc", "") or "", recipient.get("name", "") or ""
     return recipient.uscc, recipient.name
+
+
+# Letters that are official documents of their department and carry its document number (发文字号). Reports and
+# certificates have their own numbers (report_no, certificate_no); a penalty decision prints its decision number.
+NUMBERED_TEMPLATES = frozenset(
+    {
+        TemplateCode.REPAIR_NOTICE,
+        TemplateCode.SUPPLEMENT_NOTICE,
+        TemplateCode.ACCEPTANCE_NOTICE,
+        TemplateCode.REFUSAL_NOTICE,
+        TemplateCode.REPAIR_DECISION,
+        TemplateCode.OBJECTION_REPLY,
+    }
+)
+
+
+def letterhead_set(*, department: Department, abbreviation: str, header: str = "") -> Letterhead:
+    """Set the department's authority abbreviation (机关代字) and, optionally, its issuing-authority mark."""
+    letterhead, _created = Letterhead.objects.update_or_create(
+        department=department, defaults={"abbreviation": abbreviation.strip(), "header": header.strip()}
+    )
+    return letterhead
+
+
+def format_doc_no(*, abbreviation: str, year: int, seq: int) -> str:
+    """GB/T 9704-2012 7.2.4: 机关代字、年份、发文顺序号; the year in 六角括号〔〕, no leading zeros."""
+    return f"{abbreviation}〔{year}〕{seq}号"
+
+
+def document_number_take(*, department: Department, year: int) -> int:
+    """The department's next number in `year`, taken under the lock of its counter row: the caller's transaction
+    holds the lock until it commits, so two letters never get the same number, and a rolled-back letter gives
+    its number back (no gaps). Must run inside a transaction."""
+    counters = DocumentNumberCounter.objects.select_for_update(of=("self",))
+    counter = counters.filter(department=department, year=year).first()
+    if counter is None:
+        # Two first letters of the year at once: ON CONFLICT DO NOTHING lets the second wait for the first.
+        DocumentNumberCounter.objects.bulk_create(
+            [DocumentNumberCounter(department=department, year=year)], ignore_conflicts=True
+        )
+        counter = counters.get(department=department, year=year)
+    counter.last_number += 1
+    counter.save(update_fields=["last_number"])
+    return counter.last_number
+
+
+def _number(letter: Letter, department: Department, on: date) -> None:
+    letterhead = Letterhead.objects.filter(department=department).first()
+    letter.issuer_header = (letterhead.header if letterhead else "") or department.name
+    if letter.code not in NUMBERED_TEMPLATES:
+        return
+    abbreviation = letterhead.abbreviation if letterhead else department.code
+    letter.doc_year = on.year
+    letter.doc_seq = document_number_take(department=department, year=on.year)
+    letter.doc_no = format_doc_no(abbreviation=abbreviation, year=on.year, seq=letter.doc_seq)
 
 
 @transaction.atomic
@@ -100,6 +163,8 @@ def letter_create(
         letter.verification_code = documents.new_verification_code()
         try:
             with transaction.atomic():
+                if department is not None:
+                    _number(letter, department, timezone.localdate())
                 letter.save()
             break
         except IntegrityError:
@@ -121,6 +186,7 @@ def letter_create(
             "owner": f"{owner_type}:{owner_id}",
             "recipient": uscc,
             "verification_code": letter.verification_code,
+            "doc_no": letter.doc_no,
             "batch": batch.pk if batch else None,
         },
     )

@@ -50,9 +50,9 @@ def test_bundled_font_covers_every_character_of_the_templates_and_labels():
 
 def test_stylesheet_references_the_bundled_font_relatively():
     css = (BASE / "static" / "css" / "letters.css").read_text()
-    assert 'url("../fonts/CreditRepairCJKSC-Regular.otf")' in css
+    assert 'url("../fonts/CreditRepairSerifSC-Regular.otf")' in css
     assert (
-        BASE / "static" / "css" / "../fonts/CreditRepairCJKSC-Regular.otf"
+        BASE / "static" / "css" / "../fonts/CreditRepairSerifSC-Regular.otf"
     ).resolve() == fonts.BUNDLED_FONT.resolve()
 
 

@@ -1,6 +1,6 @@
 """Build the bundled CJK font subset (static/fonts) that every letter is rendered with.
 
-The subset is Noto Sans CJK SC (SIL Open Font License 1.1) cut down to what official letters need: every
+The subset is Noto Serif CJK SC (a Song-style face) (SIL Open Font License 1.1) cut down to what official letters need: every
 character of GB 2312 (6763 hanzi of levels 1 and 2, plus its symbols and full-width forms), ASCII, Latin-1, CJK
 punctuation, full-width forms, and every CJK character used in the letter templates, the letter catalogue and the
 Chinese strings of the apps. Run it again after adding a template that uses a character outside that set
@@ -17,8 +17,8 @@ from fontTools.ttLib import TTCollection, TTFont
 
 from apps.letters import fonts
 
-DEFAULT_SOURCE = "/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc"
-SOURCE_FAMILY = "Noto Sans CJK SC"
+DEFAULT_SOURCE = "/usr/share/fonts/opentype/noto/NotoSerifCJK-Regular.ttc"
+SOURCE_FAMILY = "Noto Serif CJK SC"
 
 
 def gb2312_characters() -> set[str]:
@@ -80,7 +80,7 @@ def rename(font: TTFont) -> None:
         3: f"{fonts.POSTSCRIPT_NAME};subset of {SOURCE_FAMILY}",
         4: f"{fonts.FAMILY_NAME} Regular",
         6: fonts.POSTSCRIPT_NAME,
-        10: "Subset of Noto Sans CJK SC (GB 2312 and the characters of the letter templates), built by letters_build_font.",
+        10: "Subset of Noto Serif CJK SC (GB 2312 and the characters of the letter templates), built by letters_build_font.",
         16: fonts.FAMILY_NAME,
         17: "Regular",
     }
@@ -99,10 +99,10 @@ def rename(font: TTFont) -> None:
 
 
 class Command(BaseCommand):
-    help = "Subset Noto Sans CJK SC into static/fonts for the letters (GB 2312 + template characters)."
+    help = "Subset Noto Serif CJK SC into static/fonts for the letters (GB 2312 + template characters)."
 
     def add_arguments(self, parser):
-        parser.add_argument("--source", default=DEFAULT_SOURCE, help="Noto Sans CJK Regular .ttc or the SC .otf")
+        parser.add_argument("--source", default=DEFAULT_SOURCE, help="Noto Serif CJK Regular .ttc or the SC .otf")
         parser.add_argument("--output", default=str(fonts.BUNDLED_FONT))
 
     def handle(self, *args, source: str, output: str, **options):
