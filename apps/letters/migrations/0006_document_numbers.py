@@ -9,7 +9,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('accounts', '0001_initial'),
-        ('letters', '0004_watchdog_schedule'),
+        ('letters', '0005_counter_receipt'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
