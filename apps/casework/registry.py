@@ -14,11 +14,24 @@ casework knows no domain app. A domain app (repairs, objections, …) registers 
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Any
 
 from django.db import models
 
 from apps.core.audience import Audience
+
+
+@dataclass(frozen=True)
+class CaseRow:
+    """What a queue row shows of a case: which case (its reference, not the process number), the enterprise, the
+    department and the due date of the current step."""
+
+    reference: str
+    enterprise: str
+    uscc: str
+    department: str
+    step_due_date: date | None
 
 
 @dataclass(frozen=True)
@@ -36,7 +49,11 @@ class CaseType:
     `visible(user=...)` is the queryset of the cases the user may see (the same people as `access`, in bulk): the
     workbench (/workflow/) lists only processes and tasks of these cases; without it a case type shows in no list.
     `proposals_of(user=...)` is the queryset of the cases whose decision the user proposed (four eyes): a node
-    marked `CaseView().NotByProposer()` (the review) is never in the proposer's queues and claiming it is a 404."""
+    marked `CaseView().NotByProposer()` (the review) is never in the proposer's queues and claiming it is a 404.
+
+    `row(case)` gives the CaseRow of the queues (read only what `queryset()` loads); `summary(case)` the case as
+    staff read it on the workbench: a list of (label, value) pairs in plain words (values are strings, dates, booleans
+    or lists of strings; the page formats them)."""
 
     model: type[models.Model]
     access: Callable[..., models.Model]
@@ -47,6 +64,8 @@ class CaseType:
     party_sees: Callable[..., bool] | None = None
     visible: Callable[..., models.QuerySet] | None = None
     proposals_of: Callable[..., models.QuerySet] | None = None
+    row: Callable[[models.Model], CaseRow] | None = None
+    summary: Callable[[models.Model], list[tuple[str, Any]]] | None = None
 
     @property
     def label(self) -> str:
@@ -113,6 +132,8 @@ def register_case_type(
     party_sees: Callable[..., bool] | None = None,
     visible: Callable[..., models.QuerySet] | None = None,
     proposals_of: Callable[..., models.QuerySet] | None = None,
+    row: Callable[[models.Model], CaseRow] | None = None,
+    summary: Callable[[models.Model], list[tuple[str, Any]]] | None = None,
 ) -> CaseType:
     case_type = CaseType(
         model=model,
@@ -124,6 +145,8 @@ def register_case_type(
         party_sees=party_sees,
         visible=visible,
         proposals_of=proposals_of,
+        row=row,
+        summary=summary,
     )
     _case_types[case_type.label] = case_type
     return case_type

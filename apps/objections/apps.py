@@ -19,6 +19,7 @@ class ObjectionsConfig(AppConfig):
             access_objection_case,
             objection_audience,
             objection_case_brief,
+            objection_case_row,
             objection_party_sees,
             objection_proposals_of,
             objections_visible_to,
@@ -36,6 +37,7 @@ class ObjectionsConfig(AppConfig):
             party_sees=objection_party_sees,
             visible=lambda *, user: objections_visible_to(user=user),
             proposals_of=objection_proposals_of,
+            row=objection_case_row,
         )
         register_flow(flow_class=ObjectionFlow, title=str(_("异议处理")), icon="report_problem")
         register_task_handler(

@@ -20,6 +20,7 @@ from guardian.shortcuts import get_objects_for_user
 from apps.accounts.models import User
 from apps.accounts.selectors import role_label
 from apps.casework.models import Document
+from apps.casework.registry import CaseRow
 from apps.casework.selectors import case_documents, case_open_tasks
 from apps.commitments.models import Commitment
 from apps.core.audience import Audience, OutwardEvent, OutwardKind, StaffEvent
@@ -518,6 +519,17 @@ def subject_objection_cases(user: User, subject: Subject) -> list[dict[str, Any]
 def access_objection_case(*, user: User, case_id: int) -> Objection:
     """apps.casework's view of the access function (tasks, documents, timers go through it)."""
     return access_objection_by_id(user=user, objection_id=case_id)
+
+
+def objection_case_row(objection: Objection) -> CaseRow:
+    """An objection in a workbench queue: every step runs against the objection's one deadline."""
+    return CaseRow(
+        reference=objection.reference or str(objection),
+        enterprise=objection.subject.name,
+        uscc=objection.subject.uscc,
+        department=objection.department.name,
+        step_due_date=objection.due_date,
+    )
 
 
 def objection_case_brief(objection: Objection) -> dict[str, Any]:

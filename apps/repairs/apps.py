@@ -17,6 +17,7 @@ class RepairsConfig(AppConfig):
             access_case_for_casework,
             case_summary,
             repair_audience,
+            repair_case_row,
             repair_party_sees,
             repair_proposals_of,
             repairs_visible_to,
@@ -35,6 +36,7 @@ class RepairsConfig(AppConfig):
             party_sees=repair_party_sees,
             visible=repairs_visible_to,
             proposals_of=repair_proposals_of,
+            row=repair_case_row,
         )
         register_flow(flow_class=RepairFlow, title=_("信用修复"), icon="verified_user")
         handlers.register(RepairFlow)
