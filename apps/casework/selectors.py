@@ -10,6 +10,7 @@ from django.core.exceptions import ObjectDoesNotExist
 from django.db import models
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from guardian.models import GroupObjectPermission
 from viewflow.workflow.models import Process
 from viewflow.workflow.status import STATUS
@@ -272,4 +273,25 @@ def task_rows(tasks: list[CaseTask], *, cases: dict[int, models.Model] | None = 
             due_date=row.step_due_date,
             working_days_left=days_left,
         )
+    return rows
+
+
+def case_summary_rows(*, case: models.Model) -> list[tuple[str, Any]]:
+    """The case as staff read it on the workbench: (label, value) pairs in plain words. The case type's `summary`
+    when it has one, otherwise its queue row."""
+    registered = case_type_for(case_label(case))
+    if registered is None:
+        return []
+    if registered.summary is not None:
+        return registered.summary(case)
+    rows: list[tuple[str, Any]] = [(_("案件类型"), str(registered.model._meta.verbose_name))]
+    if registered.row is not None:
+        row = registered.row(case)
+        rows += [
+            (_("案件编号"), row.reference),
+            (_("企业"), row.enterprise),
+            (_("统一社会信用代码"), row.uscc),
+            (_("承办部门"), row.department),
+            (_("环节期限"), row.step_due_date),
+        ]
     return rows
