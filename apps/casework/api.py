@@ -17,6 +17,7 @@ from apps.casework.registry import case_type_for, task_handler_for
 from apps.casework.selectors import (
     BOARD_STATES,
     QUEUES,
+    TaskRow,
     access_document_by_id,
     access_notice_by_id,
     access_task_by_id,
@@ -30,6 +31,7 @@ from apps.casework.selectors import (
     step_node,
     task_actions,
     task_cases,
+    task_rows,
     tasks_for_user,
 )
 from apps.casework.services import (
@@ -57,10 +59,13 @@ def _list_actions(task: CaseTask, user: Any, queue: str) -> list[str]:
     return []
 
 
-def task_body(task: CaseTask, *, case: Any, actions: list[str]) -> dict[str, Any]:
+def task_body(task: CaseTask, *, case: Any, actions: list[str], row: TaskRow | None = None) -> dict[str, Any]:
     node = task.flow_task
     registered = case_type_for(case._meta.label_lower) if case is not None else None
+    if row is None and case is not None:
+        row = task_rows([task], cases={task.pk: case}).get(task.pk)
     return {
+        **row_fields(row),
         "id": task.pk,
         "process_id": task.process_id,
         "flow": node.flow_class.instance.flow_label,
@@ -72,6 +77,21 @@ def task_body(task: CaseTask, *, case: Any, actions: list[str]) -> dict[str, Any
         "assigned": task.assigned,
         "case": registered.describe(case) if registered else None,
         "actions": actions,
+    }
+
+
+def row_fields(row: TaskRow | None) -> dict[str, Any]:
+    """What a queue row shows of the task's case (the same as the workbench's queue pages)."""
+    return {
+        "reference": row.reference if row else None,
+        "case_type": row.case_type_name if row else None,
+        "enterprise": row.enterprise if row else None,
+        "uscc": row.uscc if row else None,
+        "department": row.department if row else None,
+        "due_date": row.due_date if row else None,
+        "working_days_left": row.working_days_left if row else None,
+        "overdue": row.overdue if row else False,
+        "case_page": row.case_url if row else None,
     }
 
 
@@ -165,16 +185,22 @@ class TaskListApi(APIView):
         paginator = Pagination()
         page = paginator.paginate_queryset(tasks, request, view=self)
         cases = task_cases(page)
+        rows = task_rows(page, cases=cases)
         # Queues are the workbench's: only staff have tasks in them.
         audience = Audience.STAFF if request.user.has_perm("casework.use_workbench") else Audience.PARTY
-        rows = [
+        results = [
             task_output(
-                task_body(task, case=cases.get(task.pk), actions=_list_actions(task, request.user, queue)),
+                task_body(
+                    task,
+                    case=cases.get(task.pk),
+                    actions=_list_actions(task, request.user, queue),
+                    row=rows.get(task.pk),
+                ),
                 audience=audience,
             )
             for task in page
         ]
-        return paginator.get_paginated_response(rows)
+        return paginator.get_paginated_response(results)
 
 
 class TaskDetailApi(APIView):

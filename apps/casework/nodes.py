@@ -62,6 +62,14 @@ class CaseView(View):
     def has_capability(self, user: Any) -> bool:
         return self._capability is None or bool(user and user.has_perm(self._capability))
 
+    def calc_owner(self, activation: Any) -> Any:
+        """Without an explicit `.Assign(...)`, the step goes to the officer who completed the case's previous step
+        when that step was of the same role and they may take this one (department, role, and never the review of
+        their own proposal: `can_assign`); otherwise it waits in the shared queue."""
+        if self._owner is not None:
+            return super().calc_owner(activation)
+        return previous_officer_for(node=self, task=activation.task)
+
     def can_assign(self, user: Any, task: Any) -> bool:
         return (
             super().can_assign(user, task)
@@ -75,6 +83,25 @@ class CaseView(View):
             and self.has_capability(user)
             and not is_own_proposal_review(task=task, user=user)
         )
+
+
+def previous_officer_for(*, node: "CaseView", task: Any) -> Any:
+    """The owner of the last completed human step of the task's process, if that step was of `node`'s role and the
+    owner may take `task`; else None."""
+    from viewflow.workflow.status import STATUS
+
+    previous = (
+        CaseTask.objects.filter(process_id=task.process_id, flow_task_type="HUMAN", status=STATUS.DONE)
+        .exclude(owner__isnull=True)
+        .select_related("owner")
+        .order_by("-finished", "-pk")
+        .first()
+    )
+    if previous is None or not isinstance(previous.flow_task, CaseView):
+        return None
+    if previous.flow_task.capability != node.capability or not previous.owner.is_active:
+        return None
+    return previous.owner if node.can_assign(previous.owner, task) else None
 
 
 def is_own_proposal_review(*, task: Any, user: Any) -> bool:

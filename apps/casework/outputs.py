@@ -78,6 +78,15 @@ class PartyTaskOutput(serializers.Serializer):
 
 
 class StaffTaskOutput(PartyTaskOutput):
+    reference = serializers.CharField(allow_null=True, help_text=_("案件编号"))
+    case_type = serializers.CharField(allow_null=True, help_text=_("案件类型"))
+    enterprise = serializers.CharField(allow_null=True, help_text=_("企业名称"))
+    uscc = serializers.CharField(allow_null=True, help_text=_("统一社会信用代码"))
+    department = serializers.CharField(allow_null=True, help_text=_("承办部门"))
+    due_date = serializers.DateField(allow_null=True, help_text=_("当前环节期限"))
+    working_days_left = serializers.IntegerField(allow_null=True, help_text=_("距环节期限的工作日数，超期为负"))
+    overdue = serializers.BooleanField(help_text=_("是否已超期"))
+    case_page = serializers.CharField(allow_null=True, help_text=_("工作台案件页面"))
     process_id = serializers.IntegerField()
     flow = serializers.CharField()
     owner = serializers.CharField(allow_null=True, help_text=_("领取人账号"))

@@ -14,12 +14,25 @@ casework knows no domain app. A domain app (repairs, objections, …) registers 
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Any
 
 from django.db import models
 from django.utils.translation import gettext as _
 
 from apps.core.audience import Audience
+
+
+@dataclass(frozen=True)
+class CaseRow:
+    """What a queue row shows of a case: which case (its reference, not the process number), the enterprise, the
+    department and the due date of the current step."""
+
+    reference: str
+    enterprise: str
+    uscc: str
+    department: str
+    step_due_date: date | None
 
 
 @dataclass(frozen=True)
@@ -40,7 +53,11 @@ class CaseType:
     marked `CaseView().NotByProposer()` (the review) is never in the proposer's queues and claiming it is a 404.
     `deadline_steps` names each deadline purpose of the case type in plain Chinese (the step a notice is about:
     "受理审查", never "intake"); `page_url(case)` is the page of the case that each of its readers can open (the
-    link of a notification)."""
+    link of a notification).
+
+    `row(case)` gives the CaseRow of the queues (read only what `queryset()` loads); `summary(case)` the case as
+    staff read it on the workbench: a list of (label, value) pairs in plain words (values are strings, dates, booleans
+    or lists of strings; the page formats them)."""
 
     model: type[models.Model]
     access: Callable[..., models.Model]
@@ -55,6 +72,8 @@ class CaseType:
     department_field: str = "department"
     deadline_steps: dict[str, Any] | None = None
     page_url: Callable[[models.Model], str] | None = None
+    row: Callable[[models.Model], CaseRow] | None = None
+    summary: Callable[[models.Model], list[tuple[str, Any]]] | None = None
 
     @property
     def label(self) -> str:
@@ -131,6 +150,8 @@ def register_case_type(
     proposals_of: Callable[..., models.QuerySet] | None = None,
     deadline_steps: dict[str, Any] | None = None,
     page_url: Callable[[models.Model], str] | None = None,
+    row: Callable[[models.Model], CaseRow] | None = None,
+    summary: Callable[[models.Model], list[tuple[str, Any]]] | None = None,
 ) -> CaseType:
     case_type = CaseType(
         model=model,
@@ -144,6 +165,8 @@ def register_case_type(
         proposals_of=proposals_of,
         deadline_steps=deadline_steps,
         page_url=page_url,
+        row=row,
+        summary=summary,
     )
     _case_types[case_type.label] = case_type
     return case_type

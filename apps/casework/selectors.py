@@ -1,7 +1,8 @@
 """Reads of the shared case machinery and its access functions: tasks, documents, SLA notices."""
 
 from collections import defaultdict
-from datetime import datetime, time, timedelta
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
 from functools import reduce
 from operator import or_
 from typing import Any
@@ -10,6 +11,8 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ObjectDoesNotExist
 from django.db import models
 from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext as _
 from guardian.models import GroupObjectPermission
 from viewflow.workflow.models import Process
 from viewflow.workflow.status import STATUS
@@ -19,7 +22,8 @@ from apps.casework.nodes import is_own_proposal_review
 from apps.casework.registry import case_type_for, flow_classes, task_handler_for
 from apps.core.audience import Audience
 from apps.core.services import case_label
-from apps.sla.workdays import BUSINESS_TZ
+from apps.sla.selectors import working_days_left
+from apps.sla.workdays import BUSINESS_TZ, CalendarRangeError, business_date
 
 QUEUES = ("mine", "available", "team")
 OPEN_STATUSES = (STATUS.NEW, STATUS.ASSIGNED)
@@ -422,4 +426,87 @@ def breach_rows(deadlines: list[Any], *, today: Any = None) -> list[dict[str, An
                 ],
             }
         )
+    return rows
+
+
+@dataclass(frozen=True)
+class TaskRow:
+    """One queue or inbox row: the case (reference, enterprise, department, type), the step and its due date with the
+    working days left (apps.sla counts them; negative when overdue)."""
+
+    case_id: int
+    case_type: str
+    case_type_name: str
+    reference: str
+    enterprise: str
+    uscc: str
+    department: str
+    step: str
+    due_date: date | None
+    working_days_left: int | None
+
+    @property
+    def overdue(self) -> bool:
+        return self.working_days_left is not None and self.working_days_left < 0
+
+    @property
+    def case_url(self) -> str:
+        return staff_case_url(case_type=self.case_type, case_id=self.case_id)
+
+
+def staff_case_url(*, case_type: str, case_id: int) -> str:
+    return f"/workbench/cases/{case_type}/{case_id}/"
+
+
+def task_rows(tasks: list[CaseTask], *, cases: dict[int, models.Model] | None = None) -> dict[int, TaskRow]:
+    """The row of each task (by task id): its case loaded with one query per case type, whatever the number of rows
+    (or taken from `cases`, by task id, when already loaded)."""
+    cases = task_cases(tasks) if cases is None else cases
+    today = business_date(timezone.now())
+    rows: dict[int, TaskRow] = {}
+    for task in tasks:
+        case = cases.get(task.pk)
+        registered = case_type_for(case._meta.label_lower) if case is not None else None
+        if registered is None or registered.row is None:
+            continue
+        row = registered.row(case)
+        days_left = None
+        if row.step_due_date is not None:
+            try:
+                days_left = working_days_left(due_date=row.step_due_date, on=today)
+            except CalendarRangeError:
+                days_left = None
+        rows[task.pk] = TaskRow(
+            case_id=case.pk,
+            case_type=registered.label,
+            case_type_name=str(registered.model._meta.verbose_name),
+            reference=row.reference,
+            enterprise=row.enterprise,
+            uscc=row.uscc,
+            department=row.department,
+            step=str(task.flow_task.task_title),
+            due_date=row.step_due_date,
+            working_days_left=days_left,
+        )
+    return rows
+
+
+def case_summary_rows(*, case: models.Model) -> list[tuple[str, Any]]:
+    """The case as staff read it on the workbench: (label, value) pairs in plain words. The case type's `summary`
+    when it has one, otherwise its queue row."""
+    registered = case_type_for(case_label(case))
+    if registered is None:
+        return []
+    if registered.summary is not None:
+        return registered.summary(case)
+    rows: list[tuple[str, Any]] = [(_("案件类型"), str(registered.model._meta.verbose_name))]
+    if registered.row is not None:
+        row = registered.row(case)
+        rows += [
+            (_("案件编号"), row.reference),
+            (_("企业"), row.enterprise),
+            (_("统一社会信用代码"), row.uscc),
+            (_("承办部门"), row.department),
+            (_("环节期限"), row.step_due_date),
+        ]
     return rows

@@ -14,6 +14,7 @@ from rest_framework import serializers
 from viewflow.workflow.flow.views.mixins import TaskSuccessUrlMixin
 
 from apps.casework.registry import case_type_for, task_handler_for
+from apps.casework.selectors import case_summary_rows, staff_case_url
 from apps.casework.services import task_event_record
 from apps.core.errors import ApplicationError
 
@@ -95,7 +96,8 @@ class CaseTaskView(TaskSuccessUrlMixin, generic.FormView):
         case = self.request.activation.process.artifact
         registered = case_type_for(case._meta.label_lower) if case is not None else None
         context["case"] = case
-        context["case_summary"] = registered.describe(case) if registered else {}
+        context["case_rows"] = case_summary_rows(case=case) if registered else []
+        context["case_page"] = staff_case_url(case_type=registered.label, case_id=case.pk) if registered else None
         context["help_text"] = self.handler.help_text if self.handler else ""
         return context
 

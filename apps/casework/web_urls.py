@@ -25,4 +25,10 @@ urlpatterns = [
     path("workflow/", site.urls),
     path("workbench/notices/", login_required(web_views.notices), name="casework-notices"),
     path("workbench/breaches/", login_required(web_views.breaches), name="casework-breaches"),
+    path("workbench/cases/<str:case_type>/<int:case_id>/", login_required(web_views.case_page), name="casework-case"),
+    path(
+        "workbench/documents/<int:document_id>/inline",
+        login_required(web_views.document_inline),
+        name="casework-document-inline",
+    ),
 ]

@@ -13,6 +13,9 @@ from typing import Any
 from django.db.models import Q
 from django.http import Http404
 from django.urls import URLPattern, URLResolver
+from django.utils.html import format_html
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 from viewflow.utils import viewprop
 from viewflow.workflow import STATUS, chart
 from viewflow.workflow.fields import get_task_ref
@@ -20,7 +23,7 @@ from viewflow.workflow.flow import FlowAppViewset
 from viewflow.workflow.flow import views as flow_views
 
 from apps.casework.nodes import is_own_proposal_review
-from apps.casework.selectors import processes_visible_to, tasks_visible_to
+from apps.casework.selectors import TaskRow, processes_visible_to, task_rows, tasks_visible_to
 
 # The pages of one task that claim it or work on it: the proposer of the decision under review never reaches them.
 ACTING_PAGES = frozenset({"assign", "unassign", "execute", "cancel", "undo", "revive"})
@@ -28,6 +31,78 @@ ACTING_PAGES = frozenset({"assign", "unassign", "execute", "cancel", "undo", "re
 
 def _scoped_tasks(queryset: Any, user: Any) -> Any:
     return tasks_visible_to(user=user, queryset=queryset)
+
+
+def due_cell(row: TaskRow | None) -> str:
+    """The step's due date in Chinese form with the working days left; overdue in red, the last three days in
+    orange."""
+    if row is None or row.due_date is None:
+        return ""
+    day = gettext("%(y)d年%(m)d月%(d)d日") % {"y": row.due_date.year, "m": row.due_date.month, "d": row.due_date.day}
+    left = row.working_days_left
+    if left is None:
+        return day
+    if left < 0:
+        return format_html(
+            '{} <span class="due-overdue" style="color:#c62828;font-weight:600">{}</span>',
+            day,
+            gettext("已超期 %(n)d 个工作日") % {"n": -left},
+        )
+    colour = "#ef6c00" if left <= 3 else "#2e7d32"
+    return format_html(
+        '{} <span class="due-left" style="color:{}">{}</span>', day, colour, gettext("剩 %(n)d 个工作日") % {"n": left}
+    )
+
+
+class CaseRowColumns:
+    """The columns of every task list of the workbench (inbox, queue, archive, task list): which case (reference,
+    linked to the task), type, enterprise, step, the step's due date with working days left, department. The cases of
+    a page are loaded together (one query per case type), so a page costs the same queries whatever its length."""
+
+    columns = ("case_reference", "case_type", "enterprise", "step", "due", "department", "created")
+    object_link_columns = ()
+
+    def get_page_data(self, page):
+        self._rows = task_rows(list(page))
+        return super().get_page_data(page)
+
+    def _row(self, task) -> TaskRow | None:
+        return getattr(self, "_rows", {}).get(task.pk)
+
+    def case_reference(self, task):
+        row = self._row(task)
+        url = task.flow_task.reverse("index", args=[task.process_id, task.pk])
+        return format_html('<a href="{}">{}</a>', url, row.reference if row else f"#{task.process_id}/{task.pk}")
+
+    case_reference.short_description = _("案件编号")
+
+    def case_type(self, task):
+        row = self._row(task)
+        return row.case_type_name if row else ""
+
+    case_type.short_description = _("案件类型")
+
+    def enterprise(self, task):
+        row = self._row(task)
+        return format_html("{}<br><small>{}</small>", row.enterprise, row.uscc) if row else ""
+
+    enterprise.short_description = _("企业")
+
+    def step(self, task):
+        return task.flow_task.task_title
+
+    step.short_description = _("环节")
+
+    def due(self, task):
+        return due_cell(self._row(task))
+
+    due.short_description = _("环节期限")
+
+    def department(self, task):
+        row = self._row(task)
+        return row.department if row else ""
+
+    department.short_description = _("承办部门")
 
 
 class ScopedDashboardView(flow_views.DashboardView):
@@ -67,27 +142,30 @@ class ScopedProcessListView(flow_views.DashboardProcessListView):
         return processes_visible_to(user=self.request.user, flow_class=self.flow_class).order_by("-created", "-pk")
 
 
-class ScopedTaskListView(flow_views.DashboardTaskListView):
+class ScopedTaskListView(CaseRowColumns, flow_views.DashboardTaskListView):
+    columns = (*CaseRowColumns.columns, "owner")
+
     @viewprop
     def queryset(self):
-        return _scoped_tasks(flow_views.DashboardTaskListView.queryset.fget(self), self.request.user)
+        tasks = flow_views.DashboardTaskListView.queryset.fget(self).select_related("owner")
+        return _scoped_tasks(tasks, self.request.user)
 
 
-class ScopedInboxView(flow_views.FlowInboxListView):
+class ScopedInboxView(CaseRowColumns, flow_views.FlowInboxListView):
     @viewprop
     def queryset(self):
         inbox = flow_views.FlowInboxListView.queryset.fget(self)
         return _scoped_tasks(inbox, self.request.user).without_own_reviews(self.request.user)
 
 
-class ScopedQueueView(flow_views.FlowQueueListView):
+class ScopedQueueView(CaseRowColumns, flow_views.FlowQueueListView):
     @viewprop
     def queryset(self):
         # user_queue already leaves out the reviews of the person's own proposals.
         return _scoped_tasks(flow_views.FlowQueueListView.queryset.fget(self), self.request.user)
 
 
-class ScopedArchiveView(flow_views.FlowArchiveListView):
+class ScopedArchiveView(CaseRowColumns, flow_views.FlowArchiveListView):
     @viewprop
     def queryset(self):
         return _scoped_tasks(flow_views.FlowArchiveListView.queryset.fget(self), self.request.user)

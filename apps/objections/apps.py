@@ -20,6 +20,7 @@ class ObjectionsConfig(AppConfig):
             access_objection_case,
             objection_audience,
             objection_case_brief,
+            objection_case_row,
             objection_page_url,
             objection_party_sees,
             objection_proposals_of,
@@ -42,6 +43,7 @@ class ObjectionsConfig(AppConfig):
             proposals_of=objection_proposals_of,
             deadline_steps=DEADLINE_STEPS,
             page_url=objection_page_url,
+            row=objection_case_row,
         )
         register_flow(flow_class=ObjectionFlow, title=str(_("异议处理")), icon="report_problem")
         register_task_handler(

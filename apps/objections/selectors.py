@@ -21,6 +21,7 @@ from guardian.shortcuts import get_objects_for_user
 from apps.accounts.models import Role, User
 from apps.accounts.selectors import role_label
 from apps.casework.models import Document
+from apps.casework.registry import CaseRow
 from apps.casework.selectors import case_documents, case_open_tasks
 from apps.commitments.models import Commitment
 from apps.core.audience import Audience, OutwardEvent, OutwardKind, StaffEvent
@@ -540,6 +541,17 @@ def objection_applicants(objection: Objection) -> list[User]:
 def objection_page_url(objection: Objection) -> str:
     """The case's page: each party sees its own filing, staff the whole case (same address)."""
     return reverse("objections:detail", args=[objection.pk])
+
+
+def objection_case_row(objection: Objection) -> CaseRow:
+    """An objection in a workbench queue: every step runs against the objection's one deadline."""
+    return CaseRow(
+        reference=objection.reference or str(objection),
+        enterprise=objection.subject.name,
+        uscc=objection.subject.uscc,
+        department=objection.department.name,
+        step_due_date=objection.due_date,
+    )
 
 
 def objection_case_brief(objection: Objection) -> dict[str, Any]:

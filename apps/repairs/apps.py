@@ -18,6 +18,7 @@ class RepairsConfig(AppConfig):
             access_case_for_casework,
             case_summary,
             repair_audience,
+            repair_case_row,
             repair_page_url,
             repair_party_sees,
             repair_proposals_of,
@@ -40,6 +41,7 @@ class RepairsConfig(AppConfig):
             proposals_of=repair_proposals_of,
             deadline_steps=DEADLINE_PURPOSES,
             page_url=repair_page_url,
+            row=repair_case_row,
         )
         register_flow(flow_class=RepairFlow, title=_("信用修复"), icon="verified_user")
         handlers.register(RepairFlow)

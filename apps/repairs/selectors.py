@@ -20,6 +20,7 @@ from guardian.shortcuts import get_objects_for_user
 from apps.accounts.models import Role
 from apps.accounts.selectors import role_label
 from apps.casework.models import Document
+from apps.casework.registry import CaseRow
 from apps.casework.selectors import case_documents, case_notices, case_open_tasks
 from apps.commitments.models import Commitment
 from apps.core.audience import Audience, OutwardEvent, OutwardKind, StaffEvent
@@ -160,6 +161,17 @@ def case_summary(case: RepairCase) -> dict[str, Any]:
         "filed_at": case.filed_at,
         "url": f"/api/v1/repairs/{case.pk}",
     }
+
+
+def repair_case_row(case: RepairCase) -> CaseRow:
+    """A repair case in a workbench queue: the current step's due date (the case's own when no step counts)."""
+    return CaseRow(
+        reference=case.reference or str(case),
+        enterprise=case.subject.name,
+        uscc=case.subject.uscc,
+        department=case.department.name,
+        step_due_date=case.step_due_date or case.due_date,
+    )
 
 
 def subject_repair_cases(user: Any, subject: Subject) -> list[dict[str, Any]]:

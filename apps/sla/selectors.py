@@ -53,10 +53,17 @@ def deadline_remaining_working_days(*, deadline: Deadline, on: date | None = Non
     if deadline.status == Deadline.Status.PAUSED:
         pause = deadline.pauses.filter(ended_at__isnull=True).first()
         on = pause.started_on if pause else on
+    return working_days_left(due_date=deadline.due_date, on=on, calendar=calendar)
+
+
+def working_days_left(*, due_date: date, on: date | None = None, calendar: Any = None) -> int:
+    """Working days from `on` (default: today in Asia/Shanghai) until `due_date`; negative when overdue. The queues
+    show it beside each step's due date."""
+    calendar = calendar or current_calendar()
     on = on or business_date(timezone.now())
-    if on <= deadline.due_date:
-        return calendar.working_days_between(on, deadline.due_date)
-    return -calendar.working_days_between(deadline.due_date, on)
+    if on <= due_date:
+        return calendar.working_days_between(on, due_date)
+    return -calendar.working_days_between(due_date, on)
 
 
 def deadline_explain(deadline: Deadline) -> dict[str, Any]:

@@ -115,10 +115,10 @@ def test_the_workbench_shows_a_department_its_tasks_and_runs_the_step_form(clock
     web.force_login(users["officer"])
     assert web.get("/workflow/", follow=True).status_code == 200
     queue = web.get("/workflow/repair/queue/").content.decode()
-    assert f"#{process_id}/{task_id}" in queue
+    assert f"/workflow/repair/{process_id}/intake/{task_id}/" in queue
     tax = Client()
     tax.force_login(users["officer_tax"])
-    assert f"#{process_id}/{task_id}" not in tax.get("/workflow/repair/queue/").content.decode()
+    assert f"/workflow/repair/{process_id}/intake/{task_id}/" not in tax.get("/workflow/repair/queue/").content.decode()
     assert tax.get(f"/workflow/repair/{process_id}/").status_code in (403, 404)
     reference = RepairCase.objects.get(pk=case_id).reference
     process_page = web.get(f"/workflow/repair/{process_id}/").content.decode()

@@ -78,7 +78,7 @@ def test_corrected_end_to_end(api, world, clock):
     assert resumed["status"] == "verifying" and resumed["due_date"] == "2026-10-21"
     assert resumed["pauses"][0]["working_days"] == 2
 
-    task = task_of(api, world["officer"], case["id"])
+    task = task_of(api, world["officer"], case["id"], queue="mine")  # the same officer resumes
     assert task["step"] == "verify"
     again = complete(api, world["officer"], task["id"], {"action": "request_material", "request": "再补一次"})
     assert again.status_code == 409

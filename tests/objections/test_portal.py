@@ -81,7 +81,7 @@ def test_pause_and_material_then_letters_on_the_portal(api, world, clock):
     clock.set("2026-10-15 10:00")
     response = client.post(f"/portal/objections/{case['id']}/material/", {"answer": "已补充缴款凭证。"})
     assert response.status_code == 302
-    task = task_of(api, world["officer"], case["id"])
+    task = task_of(api, world["officer"], case["id"], queue="mine")  # the same officer resumes
     complete(api, world["officer"], task["id"], {"outcome": "kept", "reasons": "信息准确，予以维持。"})
     review = task_of(api, world["reviewer"], case["id"])
     complete(api, world["reviewer"], review["id"], {"approve": True})

@@ -23,7 +23,12 @@ def status(case_id):
 
 def to_review(officer, case_id):
     complete(officer, case_id, "intake", {"decision": "accept"})
+    # the next steps of the same role are already the officer's (no second claim)
     complete(
-        officer, case_id, "verify", {"obligations_fulfilled": True, "commitment_valid": True, "note": "罚款已缴清"}
+        officer,
+        case_id,
+        "verify",
+        {"obligations_fulfilled": True, "commitment_valid": True, "note": "罚款已缴清"},
+        queue="mine",
     )
-    complete(officer, case_id, "propose", {"outcome": "approve", "reasons": "符合修复条件"})
+    complete(officer, case_id, "propose", {"outcome": "approve", "reasons": "符合修复条件"}, queue="mine")

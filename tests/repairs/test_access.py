@@ -19,7 +19,10 @@ def test_the_proposer_can_never_approve_their_own_proposal(clock, users, world, 
     case_id = _file(api, users, world)["id"]
     officer, admin = api(users["officer"]), api(users["admin"])
     complete(officer, case_id, "intake", {"decision": "accept"})
-    complete(officer, case_id, "verify", {"obligations_fulfilled": True, "commitment_valid": True})
+    complete(officer, case_id, "verify", {"obligations_fulfilled": True, "commitment_valid": True}, queue="mine")
+    # the propose step came to the officer (same role); they give it back for the administrator to take
+    propose = task_of(officer, case_id, "propose", queue="mine")
+    assert officer.post(f"/api/v1/tasks/{propose}/release").status_code == 200
     # the administrator holds every permission and proposes: the review of their own proposal is in none of their
     # queues, and claiming or completing it is a 404 (it is not theirs)
     complete(admin, case_id, "propose", {"outcome": "approve", "reasons": "符合条件"})
@@ -50,8 +53,8 @@ def test_a_returned_proposal_goes_back_to_the_proposer_step(clock, users, world,
     case_id = _file(api, users, world)["id"]
     officer, reviewer = api(users["officer"]), api(users["reviewer"])
     complete(officer, case_id, "intake", {"decision": "accept"})
-    complete(officer, case_id, "verify", {"obligations_fulfilled": True, "commitment_valid": True})
-    complete(officer, case_id, "propose", {"outcome": "approve", "reasons": "符合条件"})
+    complete(officer, case_id, "verify", {"obligations_fulfilled": True, "commitment_valid": True}, queue="mine")
+    complete(officer, case_id, "propose", {"outcome": "approve", "reasons": "符合条件"}, queue="mine")
     assert (
         reviewer.post(
             f"/api/v1/tasks/{task_of(reviewer, case_id, 'review')}/complete", {"outcome": "return"}, format="json"
@@ -72,8 +75,8 @@ def test_approval_needs_verified_conditions(clock, users, world, api):
     case_id = _file(api, users, world)["id"]
     officer = api(users["officer"])
     complete(officer, case_id, "intake", {"decision": "accept"})
-    complete(officer, case_id, "verify", {"obligations_fulfilled": False, "commitment_valid": True})
-    response = complete(officer, case_id, "propose", {"outcome": "approve"}, expect=400)
+    complete(officer, case_id, "verify", {"obligations_fulfilled": False, "commitment_valid": True}, queue="mine")
+    response = complete(officer, case_id, "propose", {"outcome": "approve"}, queue="mine", expect=400)
     assert response.json()["error"] == "repair_conditions_not_met"
     assert status(case_id) == RepairCase.Status.PROPOSAL
 
@@ -127,3 +130,17 @@ def test_record_ids_beyond_any_column_are_refused_not_a_server_error(clock, user
     response = client.get(f"/api/v1/repairs/eligibility?records={huge}")
     assert response.status_code == 400 and "records" in response.json()["fields"]
     assert RepairCase.objects.count() == 0
+
+
+def test_the_next_step_of_the_same_role_goes_to_the_same_officer_never_the_review(clock, users, world, api):
+    case_id = _file(api, users, world)["id"]
+    officer = api(users["officer"])
+    complete(officer, case_id, "intake", {"decision": "accept"})
+    verify = Task.objects.get(pk=task_of(officer, case_id, "verify", queue="mine"))
+    assert (verify.owner_id, verify.status) == (users["officer"].pk, STATUS.ASSIGNED)
+    assert not [r for r in officer.get("/api/v1/tasks?queue=available").json()["results"] if r["step"] == "verify"]
+    complete(officer, case_id, "verify", {"obligations_fulfilled": True, "commitment_valid": True}, queue="mine")
+    complete(officer, case_id, "propose", {"outcome": "approve", "reasons": "符合条件"}, queue="mine")
+    # the review is another role's: it waits in the reviewers' queue, held by no one
+    review = Task.objects.get(pk=task_of(api(users["reviewer"]), case_id, "review"))
+    assert (review.owner_id, review.status) == (None, STATUS.NEW)

@@ -84,8 +84,9 @@ def test_the_applicant_reads_no_internal_work_staff_and_the_office_read_it_all(c
         case_id,
         "verify",
         {"obligations_fulfilled": True, "commitment_valid": True, "note": "核查意见：缴款凭证与财政票据一致"},
+        queue="mine",
     )
-    complete(officer, case_id, "propose", {"outcome": "approve", "reasons": "拟办理由：整改到位"})
+    complete(officer, case_id, "propose", {"outcome": "approve", "reasons": "拟办理由：整改到位"}, queue="mine")
     complete(reviewer, case_id, "review", {"outcome": "return", "note": "退回意见：请补充现场核查记录"})
     assert officer.post(f"/api/v1/tasks/{task_of(officer, case_id, 'propose')}/claim").status_code == 200
 

@@ -54,12 +54,13 @@ def test_a_supplement_paused_for_four_working_days_moves_every_later_due_date_by
     assert [(p["working_days"], p["deadline"]) for p in body["pauses"]] == [(4, "answer")]
     assert "补正" in body["pauses"][0]["reason"]
     # the new intake task's timers follow the moved deadline: due-soon on 18 May, breach after 19 May
-    intake_task = task_of(officer, case_id, "intake")
+    # the new intake step is the officer's who asked for the 补正 (same role: no second claim)
+    intake_task = task_of(officer, case_id, "intake", queue="mine")
     timers = Task.objects.filter(previous__pk=intake_task, flow_task_type="TIMER", status=STATUS.SCHEDULED)
     moments = sorted(t.scheduled.astimezone(at(2026, 1, 1).tzinfo).date().isoformat() for t in timers)
     assert moments == ["2026-05-18", "2026-05-20"]
     # after acceptance the decision time limit counts from the acceptance, so it is later still
-    complete(officer, case_id, "intake", {"decision": "accept"})
+    complete(officer, case_id, "intake", {"decision": "accept"}, queue="mine")
     case = RepairCase.objects.get(pk=case_id)
     assert case.status == RepairCase.Status.VERIFICATION
     assert case.step_due_date == add_working_days(case.accepted_at.astimezone(at(2026, 1, 1).tzinfo).date(), 3)
