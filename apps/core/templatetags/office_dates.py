@@ -48,6 +48,18 @@ def as_minute(value, empty: str = "—") -> str:
     return chinese_day(moment) if moment else empty
 
 
+@register.filter
+def as_month(value, empty: str = "—") -> str:
+    """ "2026-12" (or a date) -> 2026年12月."""
+    text = str(value or "")
+    if hasattr(value, "year") and hasattr(value, "month"):
+        return f"{value.year}年{value.month}月"
+    parts = text.split("-")
+    if len(parts) >= 2 and parts[0].isdigit() and parts[1].isdigit():
+        return f"{int(parts[0])}年{int(parts[1])}月"
+    return text or empty
+
+
 # Status codes of every case type, by how the reader should feel about them (the badge's colour).
 _DONE = {"repaired", "closed", "confirmed", "replied", "approved"}
 _REFUSED = {"refused", "rejected", "revoked", "withdrawn"}
