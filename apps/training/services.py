@@ -309,7 +309,9 @@ def enrollment_mark_attended(*, enrollment: Enrollment, acting_user: User) -> En
     """The coordinator marks a subject present from the list (from the start of the session on)."""
     _forbid_unless_trainer(acting_user)
     session = TrainingSession.objects.select_for_update().get(pk=enrollment.session_id)
-    enrollment = Enrollment.objects.select_for_update().select_related("subject", "session").get(pk=enrollment.pk)
+    enrollment = (
+        Enrollment.objects.select_for_update(of=("self",)).select_related("subject", "session").get(pk=enrollment.pk)
+    )
     if timezone.now() < session.starts_at:
         raise ApplicationError("session_not_started", _("培训尚未开始，不能登记出席。"))
     if enrollment.status == Status.ATTENDED:
