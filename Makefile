@@ -28,7 +28,7 @@ run: export PUBLIC_BASE_URL ?= http://127.0.0.1:$(PORT)
 run: install
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py seed_demo
-	@echo "Serving on http://127.0.0.1:$(PORT)  (demo users: applicant1 applicant2 clerk1 officer1 reviewer1 officer2 reviewer2 officer3 monitor1 trainer1 admin / demo-pass-2026; see README.md)"
+	@echo "Serving on http://127.0.0.1:$(PORT)  (demo users: applicant1 applicant2 clerk1 officer1 reviewer1 head1 officer2 reviewer2 officer3 monitor1 trainer1 admin / demo-pass-2026; see README.md)"
 	@# Embedded mode: Celery tasks run in-process; the beat schedule (SLA sweep, end of publication) runs beside the server.
 	$(PY) manage.py run_periodic --every 60 & trap 'kill $$! 2>/dev/null' EXIT INT TERM; \
 	$(PY) manage.py runserver 127.0.0.1:$(PORT)
