@@ -29,6 +29,7 @@ from apps.core.i18n import in_office_language
 from apps.core.models import canonical_json
 from apps.core.services import case_event_record, case_label
 from apps.notifications.services import deadline_notify
+from apps.notifications.services import task_reassigned_notify as reassigned_notify
 from apps.rules.selectors import rule_value
 from apps.sla.models import Deadline
 from apps.sla.workdays import BUSINESS_TZ, add_working_days, business_date, is_working_day
@@ -537,13 +538,26 @@ def _reassign_error(field: str, message: str, status_code: int = 400) -> Applica
 
 def task_reassigned_notify(*, task: Task, previous_owner: Any, new_owner: Any, acting_user: Any) -> None:
     """The one place a reassignment tells the new owner (issue 12, "reassigned (new owner)"): called after the
-    commit. The notifications app connects here; until then the event is logged (it is in the audit chain too)."""
+    commit; the notice names the case and the step in plain words and links to the case."""
     logger.info(
         "task %s reassigned from %s to %s by %s",
         task.pk,
         previous_owner.get_username() if previous_owner else "-",
         new_owner.get_username(),
         acting_user.get_username(),
+    )
+    case = task_case(task)
+    if case is None:
+        return
+    case_type = case_type_for(case_label(case))
+    reassigned_notify(
+        task_id=task.pk,
+        new_owner=new_owner,
+        case_type=case_label(case),
+        case_id=case.pk,
+        reference=str(getattr(case, "reference", "") or case.pk),
+        step_name=str(task.flow_task.task_title),
+        url=case_type.url_of(case) if case_type else "",
     )
 
 

@@ -125,13 +125,14 @@ def test_the_breach_list_says_how_late_who_held_each_step_and_the_pauses(board, 
     assert api(board["head"]).get("/api/v1/breaches?state=nonsense").json()["fields"].keys() == {"state"}
 
 
-def test_a_head_reassigns_tasks_of_their_department_audited(board, users, api):
+def test_a_head_reassigns_tasks_of_their_department_audited(board, users, api, django_capture_on_commit_callbacks):
     officer = api(users["officer"])
     first = task_of(officer, board["cases"][0].pk, "intake")
     second = task_of(officer, board["cases"][2].pk, "intake")
-    response = api(board["head"]).post(
-        "/api/v1/tasks/reassign", {"tasks": [first, second], "owner": "officer_m2"}, format="json"
-    )
+    with django_capture_on_commit_callbacks(execute=True):
+        response = api(board["head"]).post(
+            "/api/v1/tasks/reassign", {"tasks": [first, second], "owner": "officer_m2"}, format="json"
+        )
     assert response.status_code == 200, response.json()
     assert sorted(response.json()["reassigned"]) == sorted([first, second])
     assert {t.owner.username for t in Task.objects.filter(pk__in=[first, second])} == {"officer_m2"}
@@ -140,6 +141,14 @@ def test_a_head_reassigns_tasks_of_their_department_audited(board, users, api):
     assert list(audit_chain_breaks()) == []
     workload = api(board["head"]).get("/api/v1/stats/sla").json()["workload"]
     assert next(f for f in workload if f["owner"] == "officer_m2")["count"] == 2
+    # The new owner is told, in plain words, with a link to each case.
+    notices = api(board["officer2"]).get("/api/v1/notifications").json()
+    reassigned = [n for n in notices["results"] if n["kind"] == "reassigned"]
+    assert {n["title"] for n in reassigned} == {
+        f"转办给您：{board['cases'][0].reference} 受理审查",
+        f"转办给您：{board['cases'][2].reference} 受理审查",
+    }
+    assert all(n["url"].startswith("/portal/repairs/") for n in reassigned)
 
 
 def test_reassignment_refusals_name_the_field(board, users, api):
