@@ -936,7 +936,7 @@ def repair_revoke(*, case: RepairCase, reason: str, acting_user: Any, at: dateti
             sharing_status=NegativeRecord.SharingStatus.SHARING,
             repair_status=NegativeRecord.RepairStatus.REVOKED,
         )
-    for lift in case.lifts.select_for_update().prefetch_related("sanctions"):
+    for lift in case.lifts.select_for_update(of=("self",)).prefetch_related("sanctions"):
         for sanction in lift.sanctions.all():
             if sanction.status == Sanction.Status.LIFTED:
                 sanction.status, sanction.lifted_at, sanction.lifted_by = Sanction.Status.ACTIVE, None, None

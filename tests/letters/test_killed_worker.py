@@ -21,7 +21,7 @@ from apps.letters.models import Letter, LetterBatch
 from apps.letters.services import letter_batch_create, letter_batch_start, letter_create
 from tests.letters.test_batches import CONTEXT, files
 
-N = 30
+N = 150  # enough that the worker is still busy when it is killed, even on a fast machine
 VISIBILITY_TIMEOUT = 15  # seconds: how long Redis keeps a dead worker's messages before another worker gets them
 
 
