@@ -26,7 +26,7 @@ MAX_JSON_DEPTH = 64
 
 
 class TooDeep(ValueError):
-    pass
+    """A JSON body nested deeper than MAX_JSON_DEPTH: refused with a 400 naming `body`."""
 
 
 def _nul_path(value: Any) -> str | None:
