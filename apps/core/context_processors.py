@@ -49,6 +49,7 @@ def nav_links(user) -> list[tuple[str, str]]:
         links.append((_("惩戒解除确认"), "/portal/repairs/lifts/"))
     if user.has_perm("sanctions.run_credit_check") or user.has_perm("sanctions.view_creditcheck"):
         links.append((_("信用核查"), "/workbench/credit-check/"))
+        links.append((_("核查措施解除"), "/workbench/credit-check/removals/"))
     if user.has_perm("training.manage_training"):
         links.append((_("培训工作台"), "/workbench/training/"))
     if user.has_perm("reports.view_monthly_stats"):

@@ -255,6 +255,43 @@ def lift_requested_notify(
 
 
 @in_office_language
+def measure_removal_notify(
+    *,
+    department: Any,
+    checkers: Iterable[Any],
+    removal_id: int,
+    case_type: str,
+    subject_name: str,
+    reason: str,
+    records: list[str],
+    measures: list[str],
+    url: str,
+) -> list[Notification]:
+    """Measures a department applied after a credit check lost their basis (the records were repaired, expired or
+    deleted): to the department's officers and the officers who ran the checks, once per removal task."""
+    names = {
+        "subject": subject_name,
+        "reason": reason,
+        "records": "、".join(records),
+        "measures": "；".join(measures),
+    }
+    return notify(
+        recipients=[*department_case_staff(department), *(u for u in checkers if u.department_id == department.pk)],
+        kind=Kind.LIFT_REQUESTED,
+        event_key=f"measure_removal:{removal_id}",
+        title=_("惩戒措施已无依据，请解除：%(subject)s") % names,
+        body=_(
+            "%(subject)s 的失信信息（%(records)s）%(reason)s。本部门在信用核查后实施的惩戒措施（%(measures)s）"
+            "已无依据，请及时解除并确认。"
+        )
+        % names,
+        url=url,
+        case_type=case_type,
+        case_id=removal_id,
+    )
+
+
+@in_office_language
 def task_reassigned_notify(
     *,
     task_id: int,

@@ -32,6 +32,7 @@ from apps.sla.services import deadline_close, deadline_open, deadline_pause, dea
 from apps.sla.workdays import business_date
 from apps.subjects.models import NegativeRecord, Severity, Subject
 from apps.subjects.services import publication_window
+from apps.subjects.signals import record_basis_ended
 
 from .models import Channel, Ground, Objection, ObjectionParty, Outcome
 from .selectors import objection_applicants, objection_page_url, objection_proposed_by
@@ -768,6 +769,8 @@ def objection_outcome_apply(*, objection: Objection, acting_user: User | None, a
     objection.applied_at = at
     objection.status = Objection.Status.REPLYING
     objection.save(update_fields=["applied_at", "status", "updated_at"])
+    if objection.outcome == Outcome.DELETED:
+        record_basis_ended.send(sender=Objection, record_ids=[record.pk], reason="deleted", acting_user=acting_user)
     case_event_record(
         kind="objection_outcome_applied",
         case=objection,

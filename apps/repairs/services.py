@@ -42,6 +42,7 @@ from apps.sla.models import Deadline
 from apps.sla.services import deadline_close, deadline_open, deadline_pause, deadline_resume
 from apps.sla.workdays import business_date
 from apps.subjects.models import NegativeRecord, Sanction, Subject
+from apps.subjects.signals import record_basis_ended
 
 WRONG_STATUS = "repair_wrong_status"
 SAME_PERSON = "repair_same_person"
@@ -806,6 +807,9 @@ def repair_stop_publication(
         )
     case.publication_stopped_at = at
     case.save(update_fields=["publication_stopped_at", "updated_at"])
+    record_basis_ended.send(
+        sender=RepairCase, record_ids=[r.pk for r in _records(case)], reason="repaired", acting_user=acting_user
+    )
     _event(case, "repair_publication_stopped", acting_user, note=(note or "")[:2000])
     return case
 
@@ -903,6 +907,7 @@ def repair_close(*, case: RepairCase, at: datetime | None = None) -> RepairCase:
     fields = due_columns_sync(case)
     case.save(update_fields=["status", "closed_at", *fields, "updated_at"])
     _event(case, "repair_closed", None, outcome="repaired")
+    record_basis_ended.send(sender=RepairCase, record_ids=[r.pk for r in records], reason="repaired", acting_user=None)
     return case
 
 

@@ -1,6 +1,10 @@
-"""Writes of the sanctions app: running a credit check and recording the feedback on a measure it offered."""
+"""Writes of the sanctions app: running a credit check, recording the feedback on a measure it offered, and the
+removal of applied measures whose basis ended."""
+
+from collections import defaultdict
 
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -8,8 +12,10 @@ from apps.accounts.models import User
 from apps.commitments.selectors import commitment_shared_view, commitments_in_force
 from apps.core.errors import ApplicationError, ConflictError
 from apps.core.services import case_event_record
-from apps.sanctions.models import CheckFeedback, CreditCheck, MatterType, Measure
-from apps.sanctions.selectors import measures_for_check
+from apps.notifications import services as notifications
+from apps.sanctions.models import CheckFeedback, CreditCheck, MatterType, Measure, MeasureRemoval, MeasureRemovalItem
+from apps.sanctions.selectors import applied_measures_losing_basis, measures_for_check
+from apps.subjects.models import NegativeRecord
 from apps.subjects.selectors import record_shared_view, subject_find, subject_on_serious_list, subject_public_records
 
 
@@ -109,3 +115,84 @@ def credit_check_feedback(
             data={"department": credit_check.department.code, **data},
         )
     return feedback
+
+
+# -- measures whose basis ended -------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def measure_removals_open(*, record_ids: list[int], reason: str, acting_user: User | None = None) -> list:
+    """The records' basis ended (repaired, expired, deleted): every department that checked the subject in the last
+    year and applied a measure that no record supports any more gets one removal task for this event, naming its
+    measures, with an audit row on the task and in the subject's case log, and a notification. A measure is asked
+    to be removed once, whichever event (publication stopped, repair closed) comes first."""
+    at = timezone.now()
+    losing = applied_measures_losing_basis(record_ids=record_ids, at=at)
+    by_department: dict = defaultdict(list)
+    for feedback in losing:
+        check = feedback.credit_check
+        by_department[(check.department, check.subject_id)].append(feedback)
+    ended = NegativeRecord.objects.filter(pk__in=record_ids).select_related("subject").order_by("id")
+    removals = []
+    for (department, subject_id), items in sorted(by_department.items(), key=lambda kv: (kv[0][0].code, kv[0][1])):
+        removal = MeasureRemoval.objects.create(department=department, subject_id=subject_id, reason=reason)
+        records = [r for r in ended if r.subject_id == subject_id]
+        removal.records.set(records)
+        MeasureRemovalItem.objects.bulk_create(MeasureRemovalItem(removal=removal, feedback=f) for f in items)
+        data = {
+            "removal": removal.pk,
+            "department": department.code,
+            "reason": reason,
+            "records": [r.pk for r in records],
+            "measures": [f.measure.code for f in items],
+            "checks": sorted({f.credit_check_id for f in items}),
+        }
+        case_event_record(case=removal, kind="measure_removal_requested", acting_user=acting_user, data=data)
+        case_event_record(
+            case_type="subjects.subject",
+            case_id=subject_id,
+            kind="sanction_removal_requested",
+            acting_user=acting_user,
+            data=data,
+        )
+        notifications.measure_removal_notify(
+            department=department,
+            checkers=[f.credit_check.checked_by for f in items],
+            removal_id=removal.pk,
+            case_type=removal._meta.label_lower,
+            subject_name=records[0].subject.name,
+            reason=str(removal.get_reason_display()),
+            records=[r.decision_no for r in records],
+            measures=list(dict.fromkeys(f"{f.measure.code} {f.measure.title}" for f in items)),
+            url=reverse("sanctions-removals"),
+        )
+        removals.append(removal)
+    return removals
+
+
+def record_basis_ended_receive(sender, *, record_ids: list[int], reason: str, acting_user=None, **kwargs) -> None:
+    """Receiver of apps.subjects.signals.record_basis_ended (connected in SanctionsConfig.ready)."""
+    measure_removals_open(record_ids=list(record_ids), reason=reason, acting_user=acting_user)
+
+
+@transaction.atomic
+def measure_removal_confirm(*, removal: MeasureRemoval, acting_user: User, note: str = "") -> MeasureRemoval:
+    """The checking department confirms it removed the measures (as a sanctioning department confirms a lift)."""
+    if not (acting_user.has_perm("sanctions.run_credit_check") and acting_user.department_id == removal.department_id):
+        raise ApplicationError("forbidden", _("只有核查部门的工作人员可以确认解除。"), status_code=403)
+    removal = MeasureRemoval.objects.select_for_update(of=("self",)).get(pk=removal.pk)
+    if removal.status != MeasureRemoval.Status.PENDING:
+        raise ConflictError("wrong_status", _("本部门已确认解除这些惩戒措施。"), extra={"status": removal.status})
+    removal.status = MeasureRemoval.Status.CONFIRMED
+    removal.confirmed_at, removal.confirmed_by, removal.note = timezone.now(), acting_user, (note or "")[:2000]
+    removal.save(update_fields=["status", "confirmed_at", "confirmed_by", "note", "updated_at"])
+    data = {"removal": removal.pk, "department": removal.department.code, "note": removal.note}
+    case_event_record(case=removal, kind="measure_removal_confirmed", acting_user=acting_user, data=data)
+    case_event_record(
+        case_type="subjects.subject",
+        case_id=removal.subject_id,
+        kind="sanction_removal_confirmed",
+        acting_user=acting_user,
+        data=data,
+    )
+    return removal

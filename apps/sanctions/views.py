@@ -5,16 +5,21 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponseRedirect
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_POST
 
 from apps.core.errors import ApplicationError
 from apps.sanctions.forms import CreditCheckForm, FeedbackForm
-from apps.sanctions.models import CreditCheck
-from apps.sanctions.selectors import access_credit_check_by_id, credit_checks_visible_to
-from apps.sanctions.services import credit_check_feedback, credit_check_run
+from apps.sanctions.models import CreditCheck, MeasureRemoval
+from apps.sanctions.selectors import (
+    access_credit_check_by_id,
+    access_measure_removal_by_id,
+    credit_checks_visible_to,
+    measure_removals_visible_to,
+)
+from apps.sanctions.services import credit_check_feedback, credit_check_run, measure_removal_confirm
 
 
 def _check_or_404(request, raw_id, *, for_feedback: bool = False) -> CreditCheck:
@@ -81,3 +86,31 @@ def credit_check_page(request):
         "checks": credit_checks_visible_to(user=user).order_by("-created_at", "-id")[:100],
     }
     return render(request, "sanctions/credit_check.html", context, status=status)
+
+
+@login_required
+def removals_page(request):
+    """Departments confirm here that they removed the measures they applied after a check, once their basis ended
+    (the credit office sees every department's)."""
+    user = request.user
+    if not (user.has_perm("sanctions.run_credit_check") or user.has_perm("sanctions.view_creditcheck")):
+        raise PermissionDenied
+    removals = measure_removals_visible_to(user=user).order_by("status", "-created_at", "-id")[:200]
+    context = {"removals": removals, "pending": MeasureRemoval.Status.PENDING, "my_department": user.department_id}
+    return render(request, "sanctions/removals.html", context)
+
+
+@login_required
+@require_POST
+def removal_confirm(request, removal_id: int):
+    try:
+        removal = access_measure_removal_by_id(user=request.user, removal_id=removal_id)
+    except MeasureRemoval.DoesNotExist:
+        raise Http404 from None
+    try:
+        measure_removal_confirm(removal=removal, acting_user=request.user, note=request.POST.get("note", ""))
+    except ApplicationError as exc:
+        messages.error(request, exc.detail)
+    else:
+        messages.success(request, _("已确认解除惩戒措施。"))
+    return redirect("sanctions-removals")
