@@ -50,6 +50,7 @@ def nav_links(user) -> list[tuple[str, str]]:
     if user.has_perm("sanctions.run_credit_check") or user.has_perm("sanctions.view_creditcheck"):
         links.append((_("信用核查"), "/workbench/credit-check/"))
         links.append((_("核查措施解除"), "/workbench/credit-check/removals/"))
+        links.append((_("联合奖惩案例月报"), "/workbench/credit-check/reports/"))
     if user.has_perm("training.manage_training"):
         links.append((_("培训工作台"), "/workbench/training/"))
     if user.has_perm("reports.view_monthly_stats"):

@@ -292,6 +292,23 @@ def measure_removal_notify(
 
 
 @in_office_language
+def case_report_missing_notify(*, department: Any, month: date, due_date: date, url: str) -> list[Notification]:
+    """A department has not reported its joint-sanction cases of the month by the due date: to the credit office's
+    monitors, once per department and month."""
+    names = {"department": department.name, "month": f"{month.year}年{month.month}月", "due": _day(due_date)}
+    return notify(
+        recipients=credit_office_monitors(),
+        kind=Kind.BREACH,
+        event_key=f"case_report_missing:{department.code}:{month:%Y-%m}",
+        title=_("联合奖惩案例月报未报送：%(department)s %(month)s") % names,
+        body=_("%(department)s 未在 %(due)s 前报送 %(month)s 的联合奖惩案例月报，请督促报送。") % names,
+        url=url,
+        case_type="accounts.department",
+        case_id=department.pk,
+    )
+
+
+@in_office_language
 def task_reassigned_notify(
     *,
     task_id: int,

@@ -10,6 +10,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from apps.accounts.models import Department
@@ -220,3 +221,38 @@ class MeasureRemovalItem(models.Model):
 
     def __str__(self) -> str:
         return f"{self.removal_id}: {self.feedback_id}"
+
+
+class CaseReport(TimeStampedModel):
+    """A department's monthly joint-sanction case report (联合奖惩案例月报) to the credit office, due before the 23rd
+    of the next month: what its checks found and which measures it applied, snapshotted when it was submitted, with
+    its PDF letter."""
+
+    id = models.BigAutoField(primary_key=True)
+    department = models.ForeignKey(
+        Department, on_delete=models.PROTECT, related_name="sanction_case_reports", verbose_name=_("报送部门")
+    )
+    month = models.DateField(_("统计月份"), help_text=_("该月第一天"))
+    figures = models.JSONField(_("报送内容"), default=dict, encoder=DjangoJSONEncoder)
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("报送人")
+    )
+    due_date = models.DateField(_("报送期限"))
+    letter = models.ForeignKey(
+        "letters.Letter", on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("文书")
+    )
+
+    class Meta:
+        verbose_name = _("联合奖惩案例月报")
+        verbose_name_plural = _("联合奖惩案例月报")
+        ordering = ["-month", "department__code"]
+        constraints = [
+            models.UniqueConstraint(fields=["department", "month"], name="sanctions_case_report_once_per_month")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.department} {self.month:%Y-%m}"
+
+    @property
+    def late(self) -> bool:
+        return self.created_at is not None and timezone.localtime(self.created_at).date() > self.due_date

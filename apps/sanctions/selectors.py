@@ -4,11 +4,21 @@ function for credit checks."""
 from collections import defaultdict
 from collections.abc import Iterable
 from datetime import date, datetime, timedelta
+from typing import Any
 
 from django.db.models import Q, QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from apps.accounts.models import Department, User
-from apps.sanctions.models import CheckFeedback, CreditCheck, Measure, MeasureRemoval, MeasureRemovalItem
+from apps.sanctions.models import (
+    CaseReport,
+    CheckFeedback,
+    CreditCheck,
+    Measure,
+    MeasureRemoval,
+    MeasureRemovalItem,
+)
 from apps.subjects.models import NegativeRecord
 
 
@@ -156,3 +166,154 @@ def access_measure_removal_by_id(*, user: User, removal_id: int) -> MeasureRemov
     if removal is None:
         raise MeasureRemoval.DoesNotExist
     return removal
+
+
+# -- the monthly case report -----------------------------------------------------------------------------------------
+
+# The departments report their joint-sanction cases to the credit office every month before the 23rd (the seed work
+# plans): the report for a month is due on the 22nd of the next.
+CASE_REPORT_DUE_BEFORE_DAY = 23
+
+
+class MonthInvalid(ValueError):
+    pass
+
+
+def month_parse(raw: str) -> date:
+    """'2026-11' -> date(2026, 11, 1); anything else raises MonthInvalid with a message for the page."""
+    try:
+        year, month = (int(part) for part in (raw or "").split("-"))
+        return date(year, month, 1)
+    except (TypeError, ValueError):
+        raise MonthInvalid(_("月份格式应为 2026-11。")) from None
+
+
+def month_after(month: date) -> date:
+    return (month.replace(day=28) + timedelta(days=4)).replace(day=1)
+
+
+def case_report_due_date(month: date) -> date:
+    return month_after(month).replace(day=CASE_REPORT_DUE_BEFORE_DAY - 1)
+
+
+def month_is_over(month: date, *, today: date) -> bool:
+    return month_after(month) <= today
+
+
+def case_report_departments() -> QuerySet[Department]:
+    """Who must report: every active department except the credit office, which receives the reports."""
+    return Department.objects.filter(is_active=True).exclude(sector=Department.Sector.CREDIT_OFFICE).order_by("code")
+
+
+def _month_window(month: date) -> tuple[datetime, datetime]:
+    tz = timezone.get_current_timezone()
+    start = datetime(month.year, month.month, 1, tzinfo=tz)
+    end_day = month_after(month)
+    return start, datetime(end_day.year, end_day.month, 1, tzinfo=tz)
+
+
+def case_report_figures(*, department: Department, month: date) -> dict[str, Any]:
+    """The department's joint-sanction cases of the month: every check that found measures to apply, with what it
+    fed back on each (applied, not applied, no feedback yet), the totals, and the removals it confirmed in the
+    month. Labels are in the active language (the submit service renders them in the office's)."""
+    start, end = _month_window(month)
+    checks = list(
+        CreditCheck.objects.filter(department=department, created_at__gte=start, created_at__lt=end)
+        .select_related("subject")
+        .prefetch_related("feedback__measure")
+        .order_by("created_at", "id")
+    )
+    totals = dict.fromkeys(("checks", "hits", "on_serious_list", "offered", "applied", "not_applied", "no_feedback"), 0)
+    cases = []
+    for check in checks:
+        totals["checks"] += 1
+        totals["on_serious_list"] += check.on_serious_list
+        offered = check.answer.get("measures", [])
+        if not offered:
+            continue
+        totals["hits"] += 1
+        given = {f.measure_id: f for f in check.feedback.all()}
+        measures = []
+        for measure in offered:
+            feedback = given.get(measure["id"])
+            if feedback is None:
+                key, result = "no_feedback", _("未反馈")
+            elif feedback.applied:
+                key, result = "applied", _("已实施")
+            else:
+                key, result = "not_applied", _("未实施")
+            totals["offered"] += 1
+            totals[key] += 1
+            measures.append(
+                {
+                    "code": measure["code"],
+                    "title": measure["title"],
+                    "legal_basis": measure["legal_basis"],
+                    "result": str(result),
+                    "note": feedback.note if feedback else "",
+                }
+            )
+        cases.append(
+            {
+                "check": check.pk,
+                "checked_on": timezone.localtime(check.created_at).date(),
+                "subject_name": check.subject.name if check.subject else "",
+                "uscc": check.uscc,
+                "matter_type": str(check.get_matter_type_display()),
+                "matter_reference": check.matter_reference,
+                "on_serious_list": check.on_serious_list,
+                "measures": measures,
+            }
+        )
+    removals = [
+        {
+            "subject_name": removal.subject.name,
+            "reason": str(removal.get_reason_display()),
+            "measures": "；".join(f"{i.feedback.measure.code} {i.feedback.measure.title}" for i in removal.items.all()),
+            "confirmed_on": timezone.localtime(removal.confirmed_at).date(),
+        }
+        for removal in MeasureRemoval.objects.filter(
+            department=department, confirmed_at__gte=start, confirmed_at__lt=end
+        )
+        .select_related("subject")
+        .prefetch_related("items__feedback__measure")
+        .order_by("confirmed_at", "id")
+    ]
+    totals["removals_confirmed"] = len(removals)
+    last_day = month_after(month) - timedelta(days=1)
+    return {
+        "month": month.strftime("%Y-%m"),
+        "period_start": month,
+        "period_end": last_day,
+        "department": {"code": department.code, "name": department.name},
+        "due_date": case_report_due_date(month),
+        "totals": totals,
+        "cases": cases,
+        "removals": removals,
+    }
+
+
+def case_reports_visible_to(*, user: User) -> QuerySet[CaseReport]:
+    """The credit office sees every department's reports; a department's staff their own."""
+    if not user.is_authenticated:
+        return CaseReport.objects.none()
+    qs = CaseReport.objects.select_related("department", "submitted_by", "letter")
+    if user.has_perm("sanctions.view_creditcheck"):
+        return qs
+    if user.department_id is None or not user.has_perm("sanctions.run_credit_check"):
+        return qs.none()
+    return qs.filter(department_id=user.department_id)
+
+
+def case_report_department_for(*, user: User, department_code: str = "") -> Department:
+    """The department whose report the user may read: the credit office any (by code), staff their own.
+    Missing and forbidden are indistinguishable (Department.DoesNotExist)."""
+    if user.is_authenticated and user.has_perm("sanctions.view_creditcheck") and department_code:
+        department = case_report_departments().filter(code=department_code).first()
+    elif user.is_authenticated and user.has_perm("sanctions.run_credit_check") and user.department_id:
+        department = user.department if not department_code or department_code == user.department.code else None
+    else:
+        department = None
+    if department is None:
+        raise Department.DoesNotExist
+    return department

@@ -2,19 +2,40 @@
 removal of applied measures whose basis ended."""
 
 from collections import defaultdict
+from datetime import date, timedelta
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from apps.accounts.models import User
+from apps.accounts.models import Department, User
 from apps.commitments.selectors import commitment_shared_view, commitments_in_force
 from apps.core.errors import ApplicationError, ConflictError
+from apps.core.i18n import office_language
+from apps.core.models import normalise_data
 from apps.core.services import case_event_record
+from apps.letters.models import TemplateCode
+from apps.letters.services import letter_create
 from apps.notifications import services as notifications
-from apps.sanctions.models import CheckFeedback, CreditCheck, MatterType, Measure, MeasureRemoval, MeasureRemovalItem
-from apps.sanctions.selectors import applied_measures_losing_basis, measures_for_check
+from apps.sanctions.models import (
+    CaseReport,
+    CheckFeedback,
+    CreditCheck,
+    MatterType,
+    Measure,
+    MeasureRemoval,
+    MeasureRemovalItem,
+)
+from apps.sanctions.selectors import (
+    CASE_REPORT_DUE_BEFORE_DAY,
+    applied_measures_losing_basis,
+    case_report_departments,
+    case_report_due_date,
+    case_report_figures,
+    measures_for_check,
+    month_is_over,
+)
 from apps.subjects.models import NegativeRecord
 from apps.subjects.selectors import record_shared_view, subject_find, subject_on_serious_list, subject_public_records
 
@@ -196,3 +217,90 @@ def measure_removal_confirm(*, removal: MeasureRemoval, acting_user: User, note:
         data=data,
     )
     return removal
+
+
+# -- the monthly case report -----------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def case_report_submit(*, department: Department, month: date, acting_user: User) -> CaseReport:
+    """The department reports its joint-sanction cases of `month` to the credit office: the figures as they stand
+    now are snapshotted into the report and its PDF letter (rendered after commit). Once per department and month;
+    the month must be over."""
+    if not (acting_user.has_perm("sanctions.run_credit_check") and acting_user.department_id == department.pk):
+        raise ApplicationError("forbidden", _("只有本部门工作人员可以报送本部门的案例月报。"), status_code=403)
+    month = month.replace(day=1)
+    if not month_is_over(month, today=timezone.localdate()):
+        message = _("%(month)s 尚未结束，案例月报须在月份结束后报送。") % {"month": f"{month.year}年{month.month}月"}
+        raise ApplicationError("month_not_ended", message, fields={"month": [message]})
+    already = ConflictError(
+        "case_report_exists", _("本部门该月的案例月报已报送。"), fields={"month": [_("该月已报送。")]}
+    )
+    if CaseReport.objects.filter(department=department, month=month).exists():
+        raise already
+    with office_language():  # an official document: its labels are the office's language
+        figures = normalise_data(case_report_figures(department=department, month=month))
+    report = CaseReport(
+        department=department,
+        month=month,
+        figures=figures,
+        submitted_by=acting_user,
+        due_date=case_report_due_date(month),
+    )
+    try:
+        with transaction.atomic():
+            report.save()
+    except IntegrityError:
+        raise already from None  # a concurrent submission won
+    report.letter = letter_create(
+        template_code=TemplateCode.SANCTION_CASE_REPORT,
+        owner=report,
+        recipient=None,
+        context=figures,
+        department=department,
+        acting_user=acting_user,
+    )
+    report.save(update_fields=["letter", "updated_at"])
+    case_event_record(
+        case=report,
+        kind="case_report_submitted",
+        acting_user=acting_user,
+        data={
+            "department": department.code,
+            "month": figures["month"],
+            "late": report.late,
+            "letter": report.letter.pk,
+            "totals": figures["totals"],
+        },
+    )
+    return report
+
+
+def case_reports_flag_missing(*, today: date | None = None) -> int:
+    """The scheduled job: from the 23rd, each department that has not reported last month's cases is flagged to
+    the credit office (a breach notification to its monitors, once per department and month however often the job
+    runs). Returns how many departments were newly flagged."""
+    today = today or timezone.localdate()
+    if today.day < CASE_REPORT_DUE_BEFORE_DAY:
+        return 0
+    month = (today.replace(day=1) - timedelta(days=1)).replace(day=1)
+    reported = set(CaseReport.objects.filter(month=month).values_list("department_id", flat=True))
+    flagged = 0
+    for department in case_report_departments():
+        if department.pk in reported:
+            continue
+        with transaction.atomic():
+            sent = notifications.case_report_missing_notify(
+                department=department,
+                month=month,
+                due_date=case_report_due_date(month),
+                url=f"{reverse('sanctions-case-reports')}?month={month:%Y-%m}",
+            )
+            if sent:
+                flagged += 1
+                case_event_record(
+                    case=department,
+                    kind="case_report_missing_flagged",
+                    data={"month": f"{month:%Y-%m}", "notified": [n.recipient_id for n in sent]},
+                )
+    return flagged
