@@ -106,8 +106,12 @@ def applied_measures_losing_basis(*, record_ids: Iterable[int], at: datetime) ->
     and that no record of the subject still supports: every record that triggered it, and every other record that
     would trigger it now, is no longer published (or is repaired). Measures already asked to be removed are left
     out. Call inside the transaction that ended the records; the feedback rows are locked."""
-    ended = set(record_ids)
-    subject_ids = set(NegativeRecord.objects.filter(pk__in=ended).values_list("subject_id", flat=True))
+    no_basis = ~Q(publication_status=NegativeRecord.PublicationStatus.PUBLISHED) | Q(
+        repair_status=NegativeRecord.RepairStatus.REPAIRED
+    )
+    rows = NegativeRecord.objects.filter(no_basis, pk__in=set(record_ids)).values_list("pk", "subject_id")
+    ended = {pk for pk, _subject in rows}  # a record still published and not repaired still supports its measures
+    subject_ids = {subject_id for _pk, subject_id in rows}
     if not subject_ids:
         return []
     candidates = list(

@@ -33,6 +33,7 @@ from apps.sanctions.selectors import (
     case_report_departments,
     case_report_due_date,
     case_report_figures,
+    feedback_triggers,
     measures_for_check,
     month_is_over,
 )
@@ -153,7 +154,10 @@ def measure_removals_open(*, record_ids: list[int], reason: str, acting_user: Us
     for feedback in losing:
         check = feedback.credit_check
         by_department[(check.department, check.subject_id)].append(feedback)
-    ended = NegativeRecord.objects.filter(pk__in=record_ids).select_related("subject").order_by("id")
+    ended = NegativeRecord.objects.filter(
+        pk__in={f_pk for f in losing for f_pk in feedback_triggers(f)} & set(record_ids)
+    )
+    ended = ended.select_related("subject").order_by("id")
     removals = []
     for (department, subject_id), items in sorted(by_department.items(), key=lambda kv: (kv[0][0].code, kv[0][1])):
         removal = MeasureRemoval.objects.create(department=department, subject_id=subject_id, reason=reason)
