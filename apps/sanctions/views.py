@@ -146,7 +146,7 @@ def _report_scope(request, params) -> tuple[Department | None, date | None, str]
         raise PermissionDenied
     code = params.get("department", "")
     department = None
-    if code or user.department_id:
+    if code or (user.department_id and user.has_perm("sanctions.run_credit_check")):
         try:
             department = case_report_department_for(user=user, department_code=code)
         except Department.DoesNotExist:

@@ -148,6 +148,8 @@ def test_a_missing_report_is_flagged_to_the_credit_office_once(clock, users, dep
     assert "宜昌市市场监督管理局" in flagged[0].title and "2026年12月22日" in flagged[0].body
     assert case_reports_flag_missing() == 0 and flagged.count() == 1
 
+    users["monitor"].department = departments["credit"]  # the credit office's monitor belongs to it
+    users["monitor"].save(update_fields=["department"])
     office = browser(users["monitor"]).get(f"{PAGE}?month=2026-11").content.decode()
     assert "逾期未报送" in office and "按时报送" in office and "下载PDF" in office
     assert browser(users["monitor"]).get(f"{PAGE}?month=2026-11&department=YC-SW").status_code == 200
