@@ -56,6 +56,7 @@ def nav_links(user) -> list[tuple[str, str]]:
     if user.has_perm("reports.view_monthly_stats"):
         links.append((_("月度统计"), "/workbench/stats/monthly/"))
     links.append((_("文书查验"), "/verify/"))
+    links.append((_("信用承诺公示"), "/commitments/register/"))
     if user.is_staff:
         links.append((_("系统管理"), "/admin/"))
     return links
