@@ -180,7 +180,7 @@ class MeasureRemovalOutput(serializers.Serializer):
     reason_display = serializers.CharField(source="get_reason_display")
     records = RemovalRecordOutput(many=True, source="records.all")
     measures = RemovedMeasureOutput(many=True, source="items.all")
-    status = serializers.ChoiceField(choices=MeasureRemoval.Status.choices)
+    status = serializers.CharField(help_text="pending | confirmed")
     status_display = serializers.CharField(source="get_status_display")
     requested_at = serializers.DateTimeField(source="created_at")
     confirmed_at = serializers.DateTimeField(allow_null=True)
