@@ -36,7 +36,9 @@ WORK = "repairs.work_repaircase"
 
 
 def _base() -> QuerySet[RepairCase]:
-    return RepairCase.objects.select_related("subject", "department", "filed_by", "step_deadline", "commitment")
+    return RepairCase.objects.select_related(
+        "subject", "department", "filed_by", "step_deadline", "supplement_deadline", "commitment"
+    )
 
 
 def user_may_act_for(*, user: Any, subject: Subject) -> bool:
@@ -184,8 +186,8 @@ def repair_todos(user: Any) -> list[dict[str, Any]]:
     waiting = (
         repairs_visible_to(user=user)
         .filter(status=RepairCase.Status.SUPPLEMENT)
-        .select_related("subject")
-        .order_by("supplement_answer_by", "pk")[:20]
+        .select_related("subject", "supplement_deadline")
+        .order_by("supplement_deadline__due_date", "pk")[:20]
     )
     return [
         {

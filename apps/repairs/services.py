@@ -414,7 +414,7 @@ def repair_supplement_request(
     )
     case.status = RepairCase.Status.SUPPLEMENT
     case.supplement_items, case.supplement_requested_at = items, at
-    case.supplement_answer_by = case.step_deadline.due_date
+    case.supplement_deadline = case.step_deadline
     fields = due_columns_sync(case)
     case.save(
         update_fields=[
@@ -422,7 +422,7 @@ def repair_supplement_request(
             "status",
             "supplement_items",
             "supplement_requested_at",
-            "supplement_answer_by",
+            "supplement_deadline",
             *fields,
             "updated_at",
         ]
