@@ -7,10 +7,9 @@ from django.db.models import QuerySet
 from apps.notifications.models import Notification
 
 
-def notifications_of(*, user: Any, unread_only: bool = False) -> QuerySet[Notification]:
-    """The user's inbox, newest first."""
-    qs = Notification.objects.filter(recipient=user).order_by("-created_at", "-id")
-    return qs.filter(read_at__isnull=True) if unread_only else qs
+def notifications_of(*, user: Any) -> QuerySet[Notification]:
+    """The user's inbox, newest first (narrowed by apps.notifications.filters.NotificationFilter)."""
+    return Notification.objects.filter(recipient=user).order_by("-created_at", "-id")
 
 
 def unread_count(*, user: Any) -> int:

@@ -135,15 +135,13 @@ def access_objection_by_id(*, user: User, objection_id: int, perm: str = VIEW) -
     return objection
 
 
-def objection_list(*, user: User, status: str = "", record_id: int | None = None) -> QuerySet[Objection]:
-    qs = objections_visible_to(user=user).select_related("record", "subject", "department", "deadline")
-    if status == "open":
-        qs = qs.filter(status__in=Objection.OPEN_STATUSES)
-    elif status:
-        qs = qs.filter(status=status)
-    if record_id:
-        qs = qs.filter(record_id=record_id)
-    return qs.order_by("-filed_at", "-id")
+def objection_list(*, user: User) -> QuerySet[Objection]:
+    """The objections `user` may see, newest first (narrowed by apps.objections.filters.ObjectionFilter)."""
+    return (
+        objections_visible_to(user=user)
+        .select_related("record", "subject", "department", "deadline")
+        .order_by("-filed_at", "-id")
+    )
 
 
 def open_objection_for_record(*, record: NegativeRecord) -> Objection | None:
