@@ -5,6 +5,8 @@ FilterSet narrows a queryset for a plain Django view (a page, an export) from re
 import pytest
 from django.http import QueryDict
 
+from apps.casework.filters import NoticeFilter
+from apps.casework.models import SlaNotice
 from apps.objections.filters import ObjectionFilter
 from apps.objections.models import Objection
 from apps.repairs.filters import RepairFilter
@@ -31,6 +33,8 @@ REFUSED = [
     ("/api/v1/subjects", "search=%20%20", "search"),
     ("/api/v1/subjects", "region_code=%20", "region_code"),
     ("/api/v1/notifications", "unread=%20", "unread"),
+    ("/api/v1/notices", "kind=late", "kind"),
+    ("/api/v1/notices", "open=perhaps", "open"),
 ]
 
 
@@ -57,6 +61,9 @@ def test_a_bad_parameter_is_a_400_naming_the_field(api, users, path, query, fiel
         ("/api/v1/objections", "status=&record="),
         ("/api/v1/notifications", "unread="),
         ("/api/v1/subjects", "search=&region_code="),
+        ("/api/v1/notices", "kind=breach&open=true"),
+        ("/api/v1/notices", "open=null"),
+        ("/api/v1/notices", "kind=&open="),
     ],
 )
 def test_good_parameters_are_read(api, users, path, query):
@@ -89,6 +96,9 @@ def test_a_plain_view_uses_the_same_filterset_over_request_get(users):
 
     open_only = ObjectionFilter(QueryDict("status=open"), queryset=Objection.objects.all())
     assert open_only.is_valid() and "IN" in str(open_only.qs.query)
+
+    notices = NoticeFilter(QueryDict("open=false"), queryset=SlaNotice.objects.all())
+    assert notices.is_valid() and '"acknowledged_at" IS NOT NULL' in str(notices.qs.query)
 
     subjects = SubjectFilter(QueryDict("on_list=true"), queryset=subject_list(user=users["monitor"]))
     assert subjects.is_valid() and list(subjects.qs) == []
