@@ -29,8 +29,7 @@ from apps.sla.workdays import business_date
 from apps.subjects.models import NegativeRecord, ObjectionOutcome, Sanction, Severity, Subject, SubjectRepresentative
 from apps.subjects.uscc import validate_uscc
 
-SUBJECT_DUPLICATE = "duplicate"
-RECORD_DUPLICATE = "duplicate"
+DUPLICATE = "duplicate"
 
 # Fields of a record an objection may correct.
 CORRECTABLE_FIELDS = (
@@ -95,7 +94,7 @@ def subject_register(*, acting_user: User, uscc: str, **values: Any) -> Subject:
     subject_register_authorise(acting_user=acting_user)
     if Subject.objects.filter(uscc=uscc).exists():
         raise ApplicationError(
-            SUBJECT_DUPLICATE, _("该统一社会信用代码已登记。"), fields={"uscc": [_("已存在。")]}, status_code=409
+            DUPLICATE, _("该统一社会信用代码已登记。"), fields={"uscc": [_("已存在。")]}, status_code=409
         )
     return subject_create(uscc=uscc, acting_user=acting_user, **values)
 
@@ -237,9 +236,7 @@ def record_register(
             )
         imposed.append((imposing, str(item["measure"])[:300]))
     if NegativeRecord.objects.filter(department=department, decision_no=decision_no, kind=kind).exists():
-        raise ApplicationError(
-            RECORD_DUPLICATE, _("该决定已登记。"), fields={"decision_no": [_("已存在。")]}, status_code=409
-        )
+        raise ApplicationError(DUPLICATE, _("该决定已登记。"), fields={"decision_no": [_("已存在。")]}, status_code=409)
     return record_create(
         subject=subject,
         kind=kind,
