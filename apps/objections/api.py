@@ -22,9 +22,18 @@ from apps.core.schema import ErrorOutput, paginated
 from apps.sla.outputs import ClockOutput, DayReasonOutput, PauseOutput
 from apps.subjects.fields import UsccField
 from apps.subjects.models import NegativeRecord, Subject
+from apps.subjects.selectors import access_subject_by_uscc
 
 from .models import Channel, Ground, Objection, ObjectionParty
-from .selectors import ANSWER, ObjectionView, objection_list, objection_rows_for, objection_view_for, objection_view_of
+from .selectors import (
+    ANSWER,
+    ObjectionView,
+    access_record_for_objection,
+    objection_list,
+    objection_rows_for,
+    objection_view_for,
+    objection_view_of,
+)
 from .services import objection_file, objection_material_submit
 
 # -- shapes shared by the reads ------------------------------------------------------------------------------------
@@ -362,14 +371,17 @@ class ObjectionListApi(APIView):
         values = dict(validated)
         values.pop("files")
         values.pop("commitment_accepted")
-        record = NegativeRecord.objects.select_related("subject").filter(pk=values.pop("record")).first()
-        if record is None:
-            raise ApplicationError("invalid", _("record: 未找到该信息。"), fields={"record": [_("未找到该信息。")]})
-        uscc = values.pop("subject", None) or record.subject.uscc
-        subject = Subject.objects.filter(uscc=uscc).first()
-        if subject is None:
+        try:
+            record = access_record_for_objection(user=request.user, record_id=values.pop("record"))
+        except NegativeRecord.DoesNotExist:
+            raise ApplicationError(
+                "invalid", _("record: 未找到该信息。"), fields={"record": [_("未找到该信息。")]}
+            ) from None
+        try:
+            subject = access_subject_by_uscc(user=request.user, uscc=values.pop("subject", None) or record.subject.uscc)
+        except Subject.DoesNotExist:
             message = _("未找到该主体，或无权代表该主体提出异议。")
-            raise ApplicationError("invalid", f"subject: {message}", fields={"subject": [message]})
+            raise ApplicationError("invalid", f"subject: {message}", fields={"subject": [message]}) from None
         with transaction.atomic():
             filing = objection_file(
                 record=record, subject=subject, acting_user=request.user, evidence=evidence, **values

@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from apps.accounts.models import Department
 from apps.core.models import TimeStampedModel
-from apps.subjects.models import NegativeRecord, Subject
+from apps.subjects.models import NegativeRecord, ObjectionOutcome, Subject
 
 
 class Ground(models.TextChoices):
@@ -23,11 +23,8 @@ class Ground(models.TextChoices):
     DIFFERS_FROM_AUTHORITY = "differs_from_authority", _("与认定部门信息不一致")
 
 
-class Outcome(models.TextChoices):
-    CORRECTED = "corrected", _("更正")
-    DELETED = "deleted", _("删除")
-    KEPT = "kept", _("维持")
-    UNCONFIRMED = "unconfirmed", _("无法确认")
+# What an outcome does to the record is the record's owner's rule (apps.subjects), so the choices live there.
+Outcome = ObjectionOutcome
 
 
 class Channel(models.TextChoices):

@@ -32,6 +32,7 @@ from apps.letters.selectors import letters_for_owner
 from apps.sla.models import DeadlinePause
 from apps.sla.selectors import deadline_explain
 from apps.subjects.models import NegativeRecord, Subject
+from apps.subjects.selectors import access_record_by_id, published_record_by_id
 
 from .models import Objection, ObjectionParty
 
@@ -515,6 +516,21 @@ def subject_objection_cases(user: User, subject: Subject) -> list[dict[str, Any]
         }
         for o in qs
     ]
+
+
+def access_record_for_objection(*, user: User, record_id: int) -> NegativeRecord:
+    """The only way an interface (the API and the portal) obtains the record an objection is filed on: one the user
+    may see, or one published on the credit portals (whoever a published listing harms may object to it and is
+    joined to the open case as a party). Missing and forbidden are indistinguishable."""
+    try:
+        return access_record_by_id(user=user, record_id=record_id)
+    except NegativeRecord.DoesNotExist:
+        if not getattr(user, "is_authenticated", False):
+            raise
+    record = published_record_by_id(record_id=record_id)
+    if record is None:
+        raise NegativeRecord.DoesNotExist
+    return record
 
 
 def access_objection_case(*, user: User, case_id: int) -> Objection:

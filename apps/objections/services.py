@@ -9,10 +9,9 @@ objection_close. The Viewflow graph in apps.objections.flows calls them in that 
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any
 
-from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -23,15 +22,14 @@ from apps.commitments.models import CommitmentType
 from apps.commitments.services import commitment_sign, text_version_in_force
 from apps.core.errors import ApplicationError, ConflictError
 from apps.core.i18n import in_office_language, office_language
-from apps.core.inputs import InputError, parse_decimal
 from apps.core.services import case_event_record, case_label
 from apps.notifications import services as notifications
 from apps.rules.models import RuleCode
 from apps.rules.selectors import rule_in_force
 from apps.sla.services import deadline_close, deadline_open, deadline_pause, deadline_resume
 from apps.sla.workdays import business_date
-from apps.subjects.models import NegativeRecord, Severity, Subject
-from apps.subjects.services import publication_window
+from apps.subjects.models import NegativeRecord, Subject
+from apps.subjects.services import record_apply_objection_outcome, record_corrections_clean, record_mark_objection
 
 from .models import Channel, Ground, Objection, ObjectionParty, Outcome
 from .selectors import objection_applicants, objection_page_url, objection_proposed_by
@@ -40,19 +38,6 @@ OBJECTION_DUPLICATE = "objection_duplicate"
 OBJECTION_WRONG_STATE = "objection_wrong_state"
 MATERIAL_ALREADY_REQUESTED = "material_already_requested"
 SAME_PERSON = "same_person"
-
-# Fields of a record an objection may correct, and how a submitted value is read.
-CORRECTABLE_FIELDS = (
-    "decision_no",
-    "decision_date",
-    "penalty_types",
-    "facts",
-    "legal_basis",
-    "fine_amount",
-    "severity",
-)
-# Correcting these moves the publication window, which is recomputed from the rules in force on the decision date.
-WINDOW_FIELDS = ("decision_date", "severity")
 
 
 @dataclass(frozen=True)
@@ -279,7 +264,12 @@ def objection_file(
         ]
     )
     objection_grant_access(objection=objection)
-    _record_mark(record=record, objection=objection, acting_user=acting_user, at=filed_at)
+    record_mark_objection(
+        record=record,
+        acting_user=acting_user,
+        at=filed_at,
+        context={"objection": objection.pk, "reference": objection.reference},
+    )
     filing = Filing(objection=objection, party=party, joined=False)
     _commitment_sign(filing, commitment_signer_name, commitment_signer_capacity, applicant, acting_user, filed_at)
     _party_documents_attach(party, uploads=evidence, acting_user=acting_user, purpose="evidence")
@@ -326,33 +316,6 @@ def _commitment_sign(
     )
     filing.party.commitment = commitment
     filing.party.save(update_fields=["commitment"])
-
-
-def _record_mark(*, record: NegativeRecord, objection: Objection, acting_user: User, at: datetime) -> None:
-    """异议标注: the record shows 异议处理中 from the moment the filing commits (the rule allows up to 1 working day)."""
-    before = record.objection_status
-    record.objection_status = NegativeRecord.ObjectionStatus.UNDER_OBJECTION
-    record.save(update_fields=["objection_status", "updated_at"])
-    mark_rule = rule_in_force(
-        code=RuleCode.OBJECTION_MARK,
-        on=business_date(at),
-        sector=record.department.sector,
-        region_code=record.department.region_code,
-    )
-    case_event_record(
-        kind="objection_marked",
-        case=record,
-        acting_user=acting_user,
-        at=at,
-        data={
-            "objection": objection.pk,
-            "reference": objection.reference,
-            "before": before,
-            "after": record.objection_status,
-            "limit_working_days": mark_rule.value,
-            "rule_source": mark_rule.source,
-        },
-    )
 
 
 def _party_join(
@@ -540,54 +503,6 @@ def _jsonable(values: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def _clean_corrections(record: NegativeRecord, corrections: Any) -> dict[str, Any]:
-    """Validate the corrected values field by field; return them as JSON-ready values. Unchanged values are refused."""
-    if not isinstance(corrections, dict) or not corrections:
-        raise _invalid("corrections", _("更正须写明要更正的字段和更正后的内容。"))
-    cleaned: dict[str, Any] = {}
-    errors: dict[str, list[str]] = {}
-    for name, value in corrections.items():
-        if name not in CORRECTABLE_FIELDS:
-            errors[f"corrections.{name}"] = [_("该字段不能通过异议更正。可更正：%s") % "、".join(CORRECTABLE_FIELDS)]
-            continue
-        field = NegativeRecord._meta.get_field(name)
-        try:
-            if name == "penalty_types":
-                if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
-                    raise ValidationError(_("应为处罚种类的列表。"))
-                python = [v.strip() for v in value]
-            elif name == "fine_amount":
-                try:
-                    python = None if value in (None, "") else parse_decimal(value, field=f"corrections.{name}")
-                except InputError as exc:
-                    raise ValidationError(exc.reason) from None
-            elif name == "severity":
-                if value not in Severity.values:
-                    raise ValidationError(_("可选值：%s") % "、".join(Severity.values))
-                python = value
-            else:
-                python = field.to_python(value)
-                field.run_validators(python)
-                if isinstance(python, str):
-                    python = python.strip()
-                    if not python and not field.blank:
-                        raise ValidationError(_("不能为空。"))
-                    if field.max_length and len(python) > field.max_length:
-                        raise ValidationError(_("不能超过%(n)s字。") % {"n": field.max_length})
-        except (ValidationError, InvalidOperation, TypeError, ValueError) as exc:
-            messages = exc.messages if isinstance(exc, ValidationError) else [_("格式不正确。")]
-            errors[f"corrections.{name}"] = messages
-            continue
-        if python == getattr(record, name):
-            errors[f"corrections.{name}"] = [_("与原内容相同，无需更正。")]
-            continue
-        cleaned[name] = python
-    if errors:
-        first = next(iter(errors))
-        raise ApplicationError("invalid", f"{first}: {errors[first][0]}", fields=errors)
-    return cleaned
-
-
 @transaction.atomic
 def objection_propose(
     *,
@@ -612,7 +527,7 @@ def objection_propose(
         raise _wrong_state(objection, _("提出核查结果"))
     cleaned: dict[str, Any] = {}
     if outcome == Outcome.CORRECTED:
-        cleaned = _clean_corrections(objection.record, corrections)
+        cleaned = record_corrections_clean(record=objection.record, corrections=corrections)
     elif corrections:
         raise _invalid("corrections", _("只有“更正”需要填写更正内容。"))
     if outcome == Outcome.UNCONFIRMED and not finding:
@@ -698,72 +613,15 @@ def objection_outcome_apply(*, objection: Objection, acting_user: User | None, a
     _lock(objection)
     if objection.status != Objection.Status.APPLYING:
         raise _wrong_state(objection, _("执行核查结果"))
-    record = (
-        NegativeRecord.objects.select_for_update(of=("self",)).select_related("department").get(pk=objection.record_id)
-    )
-    fields = ["objection_status", "objection_finding", "updated_at"]
-    before: dict[str, Any] = {
-        "objection_status": record.objection_status,
-        "objection_finding": record.objection_finding,
-    }
-    after: dict[str, Any] = {}
-    if objection.outcome == Outcome.CORRECTED:
-        for name, value in objection.corrections.items():
-            field = NegativeRecord._meta.get_field(name)
-            before[name] = getattr(record, name)
-            new = Decimal(value) if name == "fine_amount" and value is not None else field.to_python(value)
-            setattr(record, name, new)
-            after[name] = new
-            fields.append(name)
-        if any(name in objection.corrections for name in WINDOW_FIELDS):
-            window = publication_window(
-                kind=record.kind,
-                severity=record.severity,
-                decision_date=record.decision_date,
-                sector=record.department.sector,
-                region_code=record.department.region_code,
-            )
-            if record.publication_status not in (
-                NegativeRecord.PublicationStatus.PUBLISHED,
-                NegativeRecord.PublicationStatus.NOT_PUBLISHED,
-            ):
-                window.pop("publication_status")
-            for name, value in window.items():
-                if getattr(record, name) != value:
-                    before[name], after[name] = getattr(record, name), value
-                    setattr(record, name, value)
-                    fields.append(name)
-        record.full_clean()
-    elif objection.outcome == Outcome.DELETED:
-        for name, value in (
-            ("publication_status", NegativeRecord.PublicationStatus.DELETED),
-            ("sharing_status", NegativeRecord.SharingStatus.STOPPED),
-            ("ended_at", record.ended_at or at),
-        ):
-            before[name], after[name] = getattr(record, name), value
-            setattr(record, name, value)
-            fields.append(name)
-    if objection.outcome == Outcome.UNCONFIRMED:
-        record.objection_status = NegativeRecord.ObjectionStatus.UNCONFIRMED
-        record.objection_finding = objection.finding
-    else:
-        record.objection_status = NegativeRecord.ObjectionStatus.NONE
-        record.objection_finding = ""
-    after["objection_status"], after["objection_finding"] = record.objection_status, record.objection_finding
-    record.save(update_fields=list(dict.fromkeys(fields)))
-    case_event_record(
-        kind=f"record_objection_{objection.outcome}",
-        case=record,
+    record = objection.record
+    before, after = record_apply_objection_outcome(
+        record=record,
+        outcome=objection.outcome,
+        corrections=objection.corrections,
+        finding=objection.finding,
         acting_user=acting_user,
         at=at,
-        data={
-            "objection": objection.pk,
-            "reference": objection.reference,
-            "outcome": objection.outcome,
-            "reasons": objection.reasons,
-            "before": before,
-            "after": after,
-        },
+        context={"objection": objection.pk, "reference": objection.reference, "reasons": objection.reasons},
     )
     objection.applied_at = at
     objection.status = Objection.Status.REPLYING

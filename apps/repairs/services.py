@@ -42,6 +42,12 @@ from apps.sla.models import Deadline
 from apps.sla.services import deadline_close, deadline_open, deadline_pause, deadline_resume
 from apps.sla.workdays import business_date
 from apps.subjects.models import NegativeRecord, Sanction, Subject
+from apps.subjects.services import (
+    record_end_publication,
+    record_restore,
+    record_set_repair_status,
+    record_stop_sharing,
+)
 
 WRONG_STATUS = "repair_wrong_status"
 SAME_PERSON = "repair_same_person"
@@ -171,17 +177,9 @@ def _records(case: RepairCase) -> list[NegativeRecord]:
     return list(case.records.select_for_update(of=("self",)).select_related("department").order_by("id"))
 
 
-def _record_set(record: NegativeRecord, *, event: str, case: RepairCase, acting_user: Any, **fields: Any) -> None:
-    before = {name: getattr(record, name) for name in fields}
-    for name, value in fields.items():
-        setattr(record, name, value)
-    record.save(update_fields=[*fields, "updated_at"])
-    case_event_record(
-        kind=event,
-        case=record,
-        acting_user=acting_user,
-        data={"repair_case": case.pk, "reference": case.reference, "before": before, "after": fields},
-    )
+def _record_context(case: RepairCase) -> dict[str, Any]:
+    """What a record's history says about the repair case that changed it."""
+    return {"repair_case": case.pk, "reference": case.reference}
 
 
 # -- letters ------------------------------------------------------------------------------------------------------
@@ -298,12 +296,12 @@ def repair_file(
         rule_source=case.rule_source,
     )
     for record in locked:
-        _record_set(
-            record,
+        record_set_repair_status(
+            record=record,
+            status=NegativeRecord.RepairStatus.REPAIRING,
             event="repair_filed",
-            case=case,
             acting_user=acting_user,
-            repair_status=NegativeRecord.RepairStatus.REPAIRING,
+            context=_record_context(case),
         )
 
     text = commitment_text or text_version_in_force(type=CommitmentType.CREDIT_REPAIR, on=filing_date)
@@ -506,12 +504,12 @@ def repair_withdraw_unanswered(*, case: RepairCase, at: datetime | None = None) 
     for deadline in (case.step_deadline, case.intake_deadline, case.overall_deadline):
         _close(deadline, at=at, acting_user=None)
     for record in _records(case):
-        _record_set(
-            record,
+        record_set_repair_status(
+            record=record,
+            status=NegativeRecord.RepairStatus.NONE,
             event="repair_withdrawn",
-            case=case,
             acting_user=None,
-            repair_status=NegativeRecord.RepairStatus.NONE,
+            context=_record_context(case),
         )
     case.status, case.closed_at = RepairCase.Status.WITHDRAWN, at
     fields = due_columns_sync(case)
@@ -531,12 +529,12 @@ def _refuse(case: RepairCase, *, reasons: list[str], kind_label: str, acting_use
     for deadline in (case.step_deadline, case.intake_deadline, case.overall_deadline):
         _close(deadline, at=at, acting_user=acting_user)
     for record in _records(case):
-        _record_set(
-            record,
+        record_set_repair_status(
+            record=record,
+            status=NegativeRecord.RepairStatus.NONE,
             event="repair_refused",
-            case=case,
             acting_user=acting_user,
-            repair_status=NegativeRecord.RepairStatus.NONE,
+            context=_record_context(case),
         )
     case.status, case.outcome, case.refusal_reasons = RepairCase.Status.REFUSED, RepairCase.Outcome.REFUSE, reasons
     case.decided_at = case.closed_at = at
@@ -796,13 +794,12 @@ def repair_stop_publication(
     if case.publication_stopped_at:
         raise ConflictError(WRONG_STATUS, _("已停止公示。"))
     for record in _records(case):
-        _record_set(
-            record,
-            event="publication_stopped_repaired",
-            case=case,
+        record_end_publication(
+            record=record,
+            reason=NegativeRecord.PublicationStatus.ENDED_REPAIRED,
             acting_user=acting_user,
-            publication_status=NegativeRecord.PublicationStatus.ENDED_REPAIRED,
-            ended_at=at,
+            at=at,
+            context=_record_context(case),
         )
     case.publication_stopped_at = at
     case.save(update_fields=["publication_stopped_at", "updated_at"])
@@ -821,13 +818,7 @@ def repair_stop_sharing(
     if case.sharing_stopped_at:
         raise ConflictError(WRONG_STATUS, _("已停止共享。"))
     for record in _records(case):
-        _record_set(
-            record,
-            event="sharing_stopped_repaired",
-            case=case,
-            acting_user=acting_user,
-            sharing_status=NegativeRecord.SharingStatus.STOPPED,
-        )
+        record_stop_sharing(record=record, acting_user=acting_user, context=_record_context(case))
     case.sharing_stopped_at = at
     case.save(update_fields=["sharing_stopped_at", "updated_at"])
     _event(case, "repair_sharing_stopped", acting_user, note=(note or "")[:2000])
@@ -892,12 +883,12 @@ def repair_close(*, case: RepairCase, at: datetime | None = None) -> RepairCase:
         raise ConflictError(WRONG_STATUS, _("仍有未解除的惩戒措施。"))
     _close(case.step_deadline, at=at, acting_user=None)
     for record in records:
-        _record_set(
-            record,
+        record_set_repair_status(
+            record=record,
+            status=NegativeRecord.RepairStatus.REPAIRED,
             event="repair_completed",
-            case=case,
             acting_user=None,
-            repair_status=NegativeRecord.RepairStatus.REPAIRED,
+            context=_record_context(case),
         )
     case.status, case.closed_at = RepairCase.Status.REPAIRED, at
     fields = due_columns_sync(case)
@@ -921,21 +912,8 @@ def repair_revoke(*, case: RepairCase, reason: str, acting_user: Any, at: dateti
         raise _invalid("reason", _("请写明撤销理由（虚假承诺的事实）。"))
     case = _lock(case)
     _expect(case, RepairCase.Status.REPAIRED)
-    today = business_date(at)
     for record in _records(case):
-        expired = record.publish_until is not None and record.publish_until < today
-        _record_set(
-            record,
-            event="repair_revoked",
-            case=case,
-            acting_user=acting_user,
-            publication_status=NegativeRecord.PublicationStatus.ENDED_EXPIRED
-            if expired
-            else NegativeRecord.PublicationStatus.PUBLISHED,
-            ended_at=at if expired else None,
-            sharing_status=NegativeRecord.SharingStatus.SHARING,
-            repair_status=NegativeRecord.RepairStatus.REVOKED,
-        )
+        record_restore(record=record, acting_user=acting_user, at=at, context=_record_context(case))
     for lift in case.lifts.select_for_update(of=("self",)).prefetch_related("sanctions"):
         for sanction in lift.sanctions.all():
             if sanction.status == Sanction.Status.LIFTED:

@@ -93,6 +93,15 @@ class Severity(models.TextChoices):
     SERIOUS = "serious", _("严重")
 
 
+class ObjectionOutcome(models.TextChoices):
+    """What a verified objection does to the record (apps.subjects.services.record_apply_objection_outcome)."""
+
+    CORRECTED = "corrected", _("更正")
+    DELETED = "deleted", _("删除")
+    KEPT = "kept", _("维持")
+    UNCONFIRMED = "unconfirmed", _("无法确认")
+
+
 class NegativeRecord(TimeStampedModel):
     """A negative credit record as published on the credit portals, with its publication window and statuses."""
 

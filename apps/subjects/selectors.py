@@ -115,6 +115,15 @@ def subject_public_records(*, subject: Subject) -> QuerySet[NegativeRecord]:
     )
 
 
+def published_record_by_id(*, record_id: int) -> NegativeRecord | None:
+    """The record with this id if it is published on the credit portals (anyone may read a published listing)."""
+    return (
+        NegativeRecord.objects.select_related("subject", "department")
+        .filter(pk=record_id, publication_status=NegativeRecord.PublicationStatus.PUBLISHED)
+        .first()
+    )
+
+
 def record_shared_view(record: NegativeRecord) -> dict:
     """What of a published record may be shared with another department (the joint-sanctions check): the listing as
     published, never the objection finding, the facts as written, documents, evidence or anyone's contacts."""
