@@ -20,6 +20,7 @@ from typing import Any
 from django.db import models
 from django.utils.translation import gettext as _
 
+from apps.accounts.models import User
 from apps.core.audience import Audience
 
 
@@ -83,16 +84,16 @@ class CaseType:
         qs = self.queryset() if self.queryset else self.model._default_manager.all()
         return qs.in_bulk(ids)
 
-    def audience_of(self, *, user: Any, case: models.Model) -> Audience:
+    def audience_of(self, *, user: User, case: models.Model) -> Audience:
         return self.audience(user=user, case=case) if self.audience else Audience.PARTY
 
-    def sees_item(self, *, user: Any, case: models.Model, item: models.Model) -> bool:
+    def sees_item(self, *, user: User, case: models.Model, item: models.Model) -> bool:
         """May `user`, who may see `case`, see this item of it?"""
         if self.audience_of(user=user, case=case).internal:
             return True
         return bool(self.party_sees and self.party_sees(user=user, case=case, item=item))
 
-    def proposed_by(self, *, user: Any, case: models.Model) -> bool:
+    def proposed_by(self, *, user: User, case: models.Model) -> bool:
         """Did `user` propose the decision of `case` (so may not review it)?"""
         if self.proposals_of is None or not getattr(user, "is_authenticated", False):
             return False

@@ -22,6 +22,7 @@ from viewflow.workflow.fields import get_task_ref
 from viewflow.workflow.flow import FlowAppViewset
 from viewflow.workflow.flow import views as flow_views
 
+from apps.accounts.models import User
 from apps.casework.nodes import is_own_proposal_review
 from apps.casework.selectors import TaskRow, processes_visible_to, task_rows, tasks_visible_to
 
@@ -29,7 +30,7 @@ from apps.casework.selectors import TaskRow, processes_visible_to, task_rows, ta
 ACTING_PAGES = frozenset({"assign", "unassign", "execute", "cancel", "undo", "revive"})
 
 
-def _scoped_tasks(queryset: Any, user: Any) -> Any:
+def _scoped_tasks(queryset: Any, user: User) -> Any:
     return tasks_visible_to(user=user, queryset=queryset)
 
 
@@ -188,7 +189,7 @@ class ScopedBulkUnassignView(flow_views.BulkUnassignTasksActionView):
         return super().get_queryset()
 
 
-def workbench_task_or_404(*, user: Any, flow_class: type, process_pk: int, task_pk: int | None, page: str) -> None:
+def workbench_task_or_404(*, user: User, flow_class: type, process_pk: int, task_pk: int | None, page: str) -> None:
     """Raise Http404 unless the process is one of the person's cases (and the task is of that process); the pages
     that claim or work the review of the person's own proposal are a 404 as well."""
     if not processes_visible_to(user=user, flow_class=flow_class).filter(pk=process_pk).exists():

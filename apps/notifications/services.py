@@ -11,19 +11,17 @@ from collections.abc import Iterable
 from datetime import date
 from typing import Any
 
-from django.contrib.auth import get_user_model
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from apps.accounts.models import Role
+from apps.accounts.models import Role, User
 from apps.core.errors import ApplicationError
 from apps.core.i18n import in_office_language
 from apps.notifications.backends import email_send, sms_send
 from apps.notifications.models import Kind, Notification, Preference
 
 logger = logging.getLogger(__name__)
-User = get_user_model()
 
 # The department head role (科室负责人) is added with the SLA dashboard; until then no user has it.
 HEAD_ROLE = "head"
@@ -258,7 +256,7 @@ def lift_requested_notify(
 def task_reassigned_notify(
     *,
     task_id: int,
-    new_owner: Any,
+    new_owner: User,
     case_type: str,
     case_id: int,
     reference: str,
@@ -283,7 +281,7 @@ def task_reassigned_notify(
 # -- delivery --------------------------------------------------------------------------------------------------------
 
 
-def preference_of(user: Any) -> Preference:
+def preference_of(user: User) -> Preference:
     """The user's stored preference, or the default (e-mail on, SMS off) unsaved."""
     return Preference.objects.filter(user=user).first() or Preference(user=user)
 
@@ -347,11 +345,11 @@ def notification_mark_read(*, notification: Notification) -> Notification:
     return notification
 
 
-def notifications_mark_all_read(*, user: Any) -> int:
+def notifications_mark_all_read(*, user: User) -> int:
     return Notification.objects.filter(recipient=user, read_at__isnull=True).update(read_at=timezone.now())
 
 
-def preference_update(*, user: Any, email: bool, sms: bool, muted_kinds: list[str]) -> Preference:
+def preference_update(*, user: User, email: bool, sms: bool, muted_kinds: list[str]) -> Preference:
     unknown = sorted(set(muted_kinds) - set(Kind.values))
     if unknown:
         message = _("未知的通知类型：%(kinds)s") % {"kinds": "、".join(unknown)}

@@ -14,6 +14,7 @@ from rest_framework import serializers, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from apps.accounts.models import User
 from apps.casework.outputs import DocumentOutput, LetterOutput, StaffDocumentOutput
 from apps.casework.services import idempotent_submit, upload_check
 from apps.commitments.models import CommitmentTextVersion
@@ -309,7 +310,7 @@ class RepairFilingInput(serializers.Serializer):
         return value
 
 
-def file_repair_from_request(*, user: Any, data: Any) -> RepairCase:
+def file_repair_from_request(*, user: User, data: Any) -> RepairCase:
     """Shared by the API and the portal form: resolve what the user may see, check the files, call the service."""
     form = RepairFilingInput(data=data)
     form.is_valid(raise_exception=True)

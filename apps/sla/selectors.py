@@ -7,6 +7,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from apps.accounts.models import User
 from apps.sla.models import CalendarYear, Deadline
 from apps.sla.workdays import (
     BUSINESS_TZ,
@@ -22,7 +23,7 @@ def _local(moment: datetime | None) -> str | None:
     return moment.astimezone(BUSINESS_TZ).isoformat() if moment else None
 
 
-def access_deadline_by_id(*, user: Any, deadline_id: int, perm: str = "sla.view_deadline") -> Deadline:
+def access_deadline_by_id(*, user: User, deadline_id: int, perm: str = "sla.view_deadline") -> Deadline:
     """The only way an interface obtains a Deadline. Missing and forbidden are indistinguishable."""
     deadline = Deadline.objects.filter(pk=deadline_id).first()
     if deadline is None or not (user.has_perm(perm) or user.has_perm(perm, deadline)):
