@@ -55,7 +55,7 @@ def commitments_in_force(*, subject: Any) -> QuerySet[Commitment]:
     )
 
 
-def commitment_shared_view(commitment: Commitment) -> dict:
+def commitment_shared_view(commitment: Commitment) -> dict[str, Any]:
     """What of a commitment another department may see: its kind, text and status, not the signer's person."""
     return {
         "id": commitment.pk,

@@ -14,6 +14,7 @@ from apps.sla.workdays import (
     KIND_HOLIDAY,
     KIND_MAKEUP,
     SOURCE_ESTIMATED,
+    WorkingCalendar,
     business_date,
     current_calendar,
 )
@@ -57,7 +58,7 @@ def deadline_remaining_working_days(*, deadline: Deadline, on: date | None = Non
     return working_days_left(due_date=deadline.due_date, on=on, calendar=calendar)
 
 
-def working_days_left(*, due_date: date, on: date | None = None, calendar: Any = None) -> int:
+def working_days_left(*, due_date: date, on: date | None = None, calendar: WorkingCalendar | None = None) -> int:
     """Working days from `on` (default: today in Asia/Shanghai) until `due_date`; negative when overdue. The queues
     show it beside each step's due date."""
     calendar = calendar or current_calendar()
@@ -133,7 +134,7 @@ def calendar_year_detail(*, year: int) -> dict[str, Any]:
     """The arrangement of a year as stored, or, for a year nobody entered, the statutory estimate in use."""
     calendar = current_calendar()
     stored = CalendarYear.objects.filter(year=year).select_related("entered_by").first()
-    days = []
+    days: list[dict[str, Any]] = []
     for day, is_work, info in calendar.days(date(year, 1, 1), date(year, 12, 31)):
         if info.kind in (KIND_HOLIDAY, KIND_MAKEUP):
             days.append(

@@ -84,7 +84,8 @@ def _maybe_preview(change: Callable[[], T], *, dry_run: bool) -> T:
         with transaction.atomic():
             raise _PreviewDone(change())
     except _PreviewDone as done:
-        return done.result
+        result: T = done.result
+        return result
 
 
 def _day_name(name: str | None, day: date, errors: list[str]) -> str:
@@ -119,7 +120,7 @@ def calendar_year_confirm(
     year: int,
     days: Iterable[tuple[date, bool, str]],
     notice: str,
-    acting_user: User,
+    acting_user: User | None,
     source: str = "administrator",
     replace: bool = False,
     dry_run: bool = False,
@@ -208,7 +209,7 @@ def calendar_year_confirm(
     return _maybe_preview(change, dry_run=dry_run)
 
 
-def _year_for_one_day(year: int, acting_user: User) -> tuple[CalendarYear, list[tuple[date, str]]]:
+def _year_for_one_day(year: int, acting_user: User | None) -> tuple[CalendarYear, list[tuple[date, str]]]:
     """The year row a single day is entered into. A year nobody entered yet counts the statutory estimate; its
     first stored day would replace that estimate, so the estimate is stored first (the year stays provisional):
     entering one day never drops the rest of the year."""
@@ -238,7 +239,7 @@ def _check_day(day: Any) -> date:
 
 
 def calendar_day_set(
-    *, day: date, is_workday: bool, name: str, acting_user: User, dry_run: bool = False
+    *, day: date, is_workday: bool, name: str, acting_user: User | None, dry_run: bool = False
 ) -> CalendarChange:
     """Enter one day of a year's arrangement: a holiday on a weekday, or a make-up working day (调休上班) on a
     weekend; an entry already stored for that date is changed. The rest of the year is kept. Open deadlines
@@ -296,7 +297,7 @@ def calendar_day_set(
     return _maybe_preview(change, dry_run=dry_run)
 
 
-def calendar_day_remove(*, day: date, acting_user: User, dry_run: bool = False) -> CalendarChange:
+def calendar_day_remove(*, day: date, acting_user: User | None, dry_run: bool = False) -> CalendarChange:
     """Remove one entered day (it becomes an ordinary weekday or weekend day again); the rest of the year is kept.
     Open deadlines touching the year are recomputed; the answer says how many moved. With dry_run nothing is
     kept."""
@@ -333,7 +334,7 @@ def calendar_day_remove(*, day: date, acting_user: User, dry_run: bool = False) 
 
 
 def calendar_year_mark(
-    *, year: int, status: str, notice: str, acting_user: User, dry_run: bool = False
+    *, year: int, status: str, notice: str, acting_user: User | None, dry_run: bool = False
 ) -> CalendarChange:
     """Change a stored year's status (confirmed | provisional) and notice, its days untouched. Marking a year
     confirmed or provisional changes the provisional flag of deadlines touching it; the answer says how many."""
@@ -372,7 +373,9 @@ def calendar_year_mark(
 
 
 @transaction.atomic
-def calendar_changed(*, years: list[int], acting_user: User, record_years: bool = True, notify: bool = True) -> int:
+def calendar_changed(
+    *, years: list[int], acting_user: User | None, record_years: bool = True, notify: bool = True
+) -> int:
     """Call after any change of the stored calendar (the services above do).
 
     Records what each changed year now holds (unless the caller already did), bumps the calendar version,
@@ -499,13 +502,14 @@ def _recompute_deadlines(*, span_start: date, span_end: date, version: int) -> i
             """,  # noqa: S608
             [version, timezone.now(), *live, span_end, span_start, span_end, span_start],
         )
-        return cursor.rowcount
+        moved: int = cursor.rowcount
+        return moved
 
 
 # -- deadlines --------------------------------------------------------------------------------------------------
 
 
-def _record(deadline: Deadline, kind: str, acting_user: User, data: dict[str, Any]) -> None:
+def _record(deadline: Deadline, kind: str, acting_user: User | None, data: dict[str, Any]) -> None:
     """Deadline events go into the history of the case that owns the deadline."""
     case_event_record(
         kind=kind,
@@ -679,7 +683,7 @@ def deadline_extend(*, deadline: Deadline, extra_working_days: int, reason: str,
 
 
 @transaction.atomic
-def deadline_close(*, deadline: Deadline, acting_user: User, at: datetime | None = None) -> Deadline:
+def deadline_close(*, deadline: Deadline, acting_user: User | None, at: datetime | None = None) -> Deadline:
     """Stop the deadline for good (the step it timed is done). A running pause ends at `at`. Records whether the
     step was done by the due date (the business date of `at` <= due_date)."""
     at = _require_aware(at or timezone.now(), "at")
