@@ -1,5 +1,6 @@
 """Reads of the notifications app. A person sees their own notifications only."""
 
+from django.contrib.auth.models import AnonymousUser
 from django.db.models import QuerySet
 
 from apps.accounts.models import User
@@ -12,8 +13,9 @@ def notifications_of(*, user: User, unread_only: bool = False) -> QuerySet[Notif
     return qs.filter(read_at__isnull=True) if unread_only else qs
 
 
-def unread_count(*, user: User) -> int:
-    if not getattr(user, "is_authenticated", False):
+def unread_count(*, user: User | AnonymousUser | None) -> int:
+    """For the header of every page, signed in or not."""
+    if user is None or not user.is_authenticated:
         return 0
     return Notification.objects.filter(recipient=user, read_at__isnull=True).count()
 
