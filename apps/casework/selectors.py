@@ -18,7 +18,7 @@ from viewflow.workflow.models import Process
 from viewflow.workflow.status import STATUS
 
 from apps.accounts.models import User
-from apps.casework.models import CaseTask, Document, SlaNotice, case_visibility_q
+from apps.casework.models import CaseTask, CaseTaskQuerySet, Document, SlaNotice, case_visibility_q
 from apps.casework.nodes import is_own_proposal_review
 from apps.casework.registry import case_type_for, flow_classes, task_handler_for
 from apps.core.audience import Audience
@@ -55,7 +55,7 @@ def case_item_access(*, user: User, case_type: str, case_id: int, item: models.M
     return case
 
 
-def _human_tasks() -> QuerySet[CaseTask]:
+def _human_tasks() -> CaseTaskQuerySet:
     return CaseTask.objects.filter(flow_task_type="HUMAN", process__flow_class__in=flow_classes())
 
 
@@ -121,6 +121,7 @@ def access_task_by_id(*, user: User, task_id: int) -> CaseTask:
     if not content_type_id or not object_id:
         raise CaseTask.DoesNotExist
     model = ContentType.objects.get_for_id(content_type_id).model_class()
+    assert model is not None, content_type_id  # the artifact of a process is a model of this project
     try:
         case_access(user=user, case_type=model._meta.label_lower, case_id=object_id)
     except ObjectDoesNotExist as exc:
@@ -369,8 +370,8 @@ def breach_rows(deadlines: list[Any], *, today: Any = None) -> list[dict[str, An
         registered = case_type_for(label)
         if registered is None:
             continue
-        for pk, case in registered.bulk(ids).items():
-            cases[(label, pk)] = case
+        for pk, loaded in registered.bulk(ids).items():
+            cases[(label, pk)] = loaded
         content_type = ContentType.objects.get_for_model(registered.model)
         for task in (
             _human_tasks()
@@ -468,7 +469,7 @@ def task_rows(tasks: list[CaseTask], *, cases: dict[int, models.Model] | None = 
     for task in tasks:
         case = cases.get(task.pk)
         registered = case_type_for(case._meta.label_lower) if case is not None else None
-        if registered is None or registered.row is None:
+        if case is None or registered is None or registered.row is None:
             continue
         row = registered.row(case)
         days_left = None

@@ -6,6 +6,7 @@ import logging
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from functools import partial
 from pathlib import PurePosixPath
 from typing import Any
 
@@ -423,7 +424,7 @@ def sla_notice_raise(*, deadline: Deadline, kind: str, acting_user: User | None 
                     "due_date": deadline.due_date,
                 },
             )
-            if case is not None:
+            if case_type is not None and case is not None:
                 deadline_notify(
                     kind=kind,
                     notice_id=notice.pk,
@@ -595,7 +596,7 @@ def task_reassign(*, task_ids: list[int], owner_username: str, acting_user: User
             raise _reassign_error("tasks", _("任务 %(id)s 不属于您所在部门的案件。") % {"id": task_id})
         case = task_case(task)
         registered = case_type_for(case_label(case)) if case is not None else None
-        department = registered.department_of(case) if registered else None
+        department = registered.department_of(case) if registered and case is not None else None
         if department is None or department.pk != new_owner.department_id:
             raise _reassign_error(
                 "owner",
@@ -639,8 +640,12 @@ def task_reassign(*, task_ids: list[int], owner_username: str, acting_user: User
             changed.append((task, previous))
         for task, previous in changed:
             transaction.on_commit(
-                lambda task=task, previous=previous: task_reassigned_notify(
-                    task=task, previous_owner=previous, new_owner=new_owner, acting_user=acting_user
+                partial(
+                    task_reassigned_notify,
+                    task=task,
+                    previous_owner=previous,
+                    new_owner=new_owner,
+                    acting_user=acting_user,
                 )
             )
     return [task for task, _previous in changed]

@@ -13,7 +13,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -435,7 +435,7 @@ def objection_material_request(
         raise ConflictError(MATERIAL_ALREADY_REQUESTED, _("每个异议案件只能要求补充材料一次。"))
     with office_language():
         reason = _("等待申请人补充材料：%(r)s") % {"r": request}
-    deadline_pause(deadline=objection.deadline, at=at, reason=reason, acting_user=acting_user)
+    deadline_pause(deadline=objection.deadline, at=at, reason=reason, acting_user=acting_user)  # type: ignore[arg-type]  # a filed objection has its clock
     objection.material_request = request
     objection.material_requested_at = at
     objection.material_requested_by = acting_user
@@ -492,7 +492,7 @@ def _material_submit(
     if objection.status != Objection.Status.AWAITING_MATERIAL:
         raise _wrong_state(objection, _("补充材料"))
     party = objection_party_of(objection=objection, user=acting_user)
-    deadline = deadline_resume(deadline=objection.deadline, at=at, acting_user=acting_user)
+    deadline = deadline_resume(deadline=objection.deadline, at=at, acting_user=acting_user)  # type: ignore[arg-type]  # as above
     due_before = objection.due_date
     objection.material_answer = answer
     objection.material_answered_at = at
@@ -528,7 +528,7 @@ def _material_submit(
     else:
         documents_attach(case=objection, uploads=files, acting_user=acting_user, purpose="material")
     flow_class = _flow()
-    handle_task_run(flow_task=flow_class.await_material, process_id=_process_id(objection), acting_user=acting_user)
+    handle_task_run(flow_task=flow_class.await_material, process_id=_process_id(objection), acting_user=acting_user)  # type: ignore[arg-type]  # a filed objection has its process
     return objection
 
 
@@ -551,6 +551,8 @@ def _clean_corrections(record: NegativeRecord, corrections: Any) -> dict[str, An
             errors[f"corrections.{name}"] = [_("该字段不能通过异议更正。可更正：%s") % "、".join(CORRECTABLE_FIELDS)]
             continue
         field = NegativeRecord._meta.get_field(name)
+        assert isinstance(field, models.Field)  # CORRECTABLE_FIELDS are the record's own columns
+        python: Any
         try:
             if name == "penalty_types":
                 if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
@@ -710,6 +712,7 @@ def objection_outcome_apply(*, objection: Objection, acting_user: User | None, a
     if objection.outcome == Outcome.CORRECTED:
         for name, value in objection.corrections.items():
             field = NegativeRecord._meta.get_field(name)
+            assert isinstance(field, models.Field)  # as in _clean_corrections
             before[name] = getattr(record, name)
             new = Decimal(value) if name == "fine_amount" and value is not None else field.to_python(value)
             setattr(record, name, new)
@@ -785,7 +788,7 @@ def objection_close(*, objection: Objection, acting_user: User | None, at: datet
     _lock(objection)
     if objection.status != Objection.Status.REPLYING or objection.replied_at is None:
         raise _wrong_state(objection, _("办结"))
-    deadline = deadline_close(deadline=objection.deadline, acting_user=acting_user, at=at)
+    deadline = deadline_close(deadline=objection.deadline, acting_user=acting_user, at=at)  # type: ignore[arg-type]  # as above
     objection.status = Objection.Status.CLOSED
     objection.closed_at = at
     objection.closed_on_time = deadline.closed_on_time
@@ -805,7 +808,8 @@ def objection_close(*, objection: Objection, acting_user: User | None, at: datet
 def _reply_reasons(objection: Objection) -> str:
     text = objection.reasons
     if objection.outcome == Outcome.CORRECTED and objection.corrections:
-        labels = {name: str(NegativeRecord._meta.get_field(name).verbose_name) for name in objection.corrections}
+        # corrections name the record's own columns (checked when they were entered), never a relation
+        labels = {name: str(NegativeRecord._meta.get_field(name).verbose_name) for name in objection.corrections}  # type: ignore[union-attr]
         changes = "；".join(
             _("%(field)s更正为“%(value)s”") % {"field": labels[name], "value": value}
             for name, value in objection.corrections.items()

@@ -60,7 +60,7 @@ class RepairRowOutput(serializers.Serializer):
 
     type = serializers.CharField()
     id = serializers.IntegerField()
-    label = serializers.CharField()
+    label = serializers.CharField()  # type: ignore[assignment]  # a declared field named like a Serializer attribute; DRF's metaclass takes it out of the class
     reference = serializers.CharField()
     subject = serializers.CharField()
     uscc = serializers.CharField()
@@ -77,7 +77,7 @@ class RepairRowOutput(serializers.Serializer):
 
 class RepairStepOutput(serializers.Serializer):
     code = serializers.CharField()
-    label = serializers.CharField()
+    label = serializers.CharField()  # type: ignore[assignment]  # a declared field named like a Serializer attribute; DRF's metaclass takes it out of the class
     due_date = serializers.DateField(allow_null=True)
     pending_lifts = serializers.ListField(child=serializers.CharField(), help_text=gettext_lazy("待确认解除惩戒的部门"))
 
@@ -221,7 +221,7 @@ class RepairDetailApi(APIView):
     class PartyOutput(serializers.Serializer):
         type = serializers.CharField(source="summary.type")
         id = serializers.IntegerField(source="case.pk")
-        label = serializers.CharField(source="summary.label")
+        label = serializers.CharField(source="summary.label")  # type: ignore[assignment]  # a declared field named like a Serializer attribute; DRF's metaclass takes it out of the class
         reference = serializers.CharField(source="case.reference")
         url = serializers.CharField(source="summary.url")
         status = serializers.CharField(source="case.status")
@@ -270,7 +270,7 @@ class RepairDetailApi(APIView):
         lifts = RepairStaffLiftOutput(many=True)
         documents = StaffDocumentOutput(many=True)
         notices = RepairNoticeOutput(many=True)
-        history = StaffEventOutput(many=True)
+        history = StaffEventOutput(many=True)  # type: ignore[assignment]  # staff read the full event list where a party reads the outward one
 
     detail_schema = PolymorphicProxySerializer(
         component_name="RepairDetail", serializers=[PartyOutput, StaffOutput], resource_type_field_name=None
@@ -340,7 +340,7 @@ def file_repair_from_request(*, user: User, data: Any) -> RepairCase:
         text = CommitmentTextVersion.objects.filter(code=values["commitment_text"]).first()
         if text is None:
             raise ApplicationError("invalid", _("未知的承诺书文本。"), fields={"commitment_text": [_("不存在。")]})
-    uploads = {
+    uploads: dict[str, Any] = {
         name: [upload_check(f, field=name) for f in _files(data, name)]
         for name in ("evidence", "training_certificate", "credit_report")
     }

@@ -411,7 +411,7 @@ class RepairView:
             "training_ok": case.training_ok,
             "credit_report_ok": case.credit_report_ok,
             "note": case.verification_note,
-            "by": case.verified_by.get_username() if case.verified_by_id else None,
+            "by": case.verified_by.get_username() if case.verified_by else None,
             "at": case.verified_at,
         }
 
@@ -421,7 +421,7 @@ class RepairView:
         return {
             "outcome": case.proposed_outcome,
             "reasons": case.proposal_reasons,
-            "by": case.proposed_by.get_username() if case.proposed_by_id else None,
+            "by": case.proposed_by.get_username() if case.proposed_by else None,
             "at": case.proposed_at,
         }
 
@@ -430,7 +430,7 @@ class RepairView:
         case = self.case
         return {
             "note": case.review_note,
-            "by": case.reviewed_by.get_username() if case.reviewed_by_id else None,
+            "by": case.reviewed_by.get_username() if case.reviewed_by else None,
             "at": case.reviewed_at,
         }
 

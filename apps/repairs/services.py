@@ -79,7 +79,7 @@ def _expect(case: RepairCase, *statuses: str) -> None:
         )
 
 
-def _event(case: RepairCase, event: str, acting_user: User, /, **data: Any) -> None:
+def _event(case: RepairCase, event: str, acting_user: User | None, /, **data: Any) -> None:
     case_event_record(kind=event, case=case, acting_user=acting_user, data=data)
 
 
@@ -127,7 +127,7 @@ def _open(case: RepairCase, *, purpose: str, code: str, at: datetime, acting_use
     )
 
 
-def _close(deadline: Deadline | None, *, at: datetime, acting_user: User) -> None:
+def _close(deadline: Deadline | None, *, at: datetime, acting_user: User | None) -> None:
     if deadline is not None:
         deadline.refresh_from_db()
         if deadline.status != Deadline.Status.CLOSED:
@@ -141,9 +141,9 @@ def due_columns_sync(case: RepairCase) -> list[str]:
         if deadline is not None:
             deadline.refresh_from_db()
     case.due_date = overall.due_date if overall else None
-    running = step is not None and step.status != Deadline.Status.CLOSED
-    case.step_due_date = step.due_date if running else None
-    case.due_provisional = bool((overall and overall.provisional) or (running and step.provisional))
+    running = step if step is not None and step.status != Deadline.Status.CLOSED else None
+    case.step_due_date = running.due_date if running else None
+    case.due_provisional = bool((overall and overall.provisional) or (running and running.provisional))
     return ["due_date", "step_due_date", "due_provisional"]
 
 
@@ -172,7 +172,9 @@ def _records(case: RepairCase) -> list[NegativeRecord]:
     return list(case.records.select_for_update(of=("self",)).select_related("department").order_by("id"))
 
 
-def _record_set(record: NegativeRecord, *, event: str, case: RepairCase, acting_user: User, **fields: Any) -> None:
+def _record_set(
+    record: NegativeRecord, *, event: str, case: RepairCase, acting_user: User | None, **fields: Any
+) -> None:
     before = {name: getattr(record, name) for name in fields}
     for name, value in fields.items():
         setattr(record, name, value)
@@ -409,7 +411,8 @@ def repair_supplement_request(
     with office_language():
         reason = _("补正：%(items)s") % {"items": "；".join(items)}
     for deadline in (case.overall_deadline, case.intake_deadline):
-        deadline_pause(deadline=deadline, at=at, reason=reason[:1000], acting_user=acting_user)
+        # a case in intake has both clocks
+        deadline_pause(deadline=deadline, at=at, reason=reason[:1000], acting_user=acting_user)  # type: ignore[arg-type]
     case.step_deadline = _open(
         case, purpose="supplement", code=RuleCode.REPAIR_SUPPLEMENT_ANSWER, at=at, acting_user=acting_user
     )
@@ -472,6 +475,7 @@ def repair_supplement_answer(
             document_attach(case=case, upload=upload, acting_user=acting_user, purpose="supplement")
         _close(case.step_deadline, at=at, acting_user=acting_user)
         for deadline in (case.overall_deadline, case.intake_deadline):
+            assert deadline is not None, "a case in intake has both clocks"
             deadline.refresh_from_db()
             if deadline.status == Deadline.Status.PAUSED:
                 deadline_resume(deadline=deadline, at=at, acting_user=acting_user)
@@ -493,7 +497,7 @@ def repair_supplement_answer(
         )
         from apps.repairs.flows import RepairFlow
 
-        handle_task_run(flow_task=RepairFlow.await_supplement, process_id=case_process(case=case).pk)
+        handle_task_run(flow_task=RepairFlow.await_supplement, process_id=case_process(case=case).pk)  # type: ignore[union-attr]  # a filed case has its process
     return case
 
 
@@ -876,7 +880,7 @@ def sanction_lift_confirm(
         if not case_has_pending_lifts(case):
             from apps.repairs.flows import RepairFlow
 
-            handle_task_run(flow_task=RepairFlow.await_lifts, process_id=case_process(case=case).pk)
+            handle_task_run(flow_task=RepairFlow.await_lifts, process_id=case_process(case=case).pk)  # type: ignore[union-attr]  # as above
     return lift
 
 

@@ -1,12 +1,14 @@
 """The applicant portal for repair cases (plain Django templates) and the departments' sanction-lift page."""
 
 import uuid
+from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ObjectDoesNotExist, PermissionDenied
 from django.db.models import Q
 from django.http import FileResponse, Http404, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -120,8 +122,8 @@ def portal_new(request: AuthenticatedHttpRequest) -> HttpResponse:
     today = business_date(timezone.now())
     if not may_file_repairs(request.user):
         raise PermissionDenied
-    kind = request.POST.get("kind") if request.POST.get("kind") in RepairKind.values else RepairKind.values[0]
-    context = {
+    kind = request.POST.get("kind", "") if request.POST.get("kind") in RepairKind.values else RepairKind.values[0]
+    context: dict[str, Any] = {
         "uscc": uscc,
         "kinds": RepairKind.choices,
         "kind": kind,
@@ -136,7 +138,7 @@ def portal_new(request: AuthenticatedHttpRequest) -> HttpResponse:
     if request.method == "POST":
         data = request.POST.copy()
         for name in request.FILES:
-            data.setlist(name, request.FILES.getlist(name))
+            data.setlist(name, request.FILES.getlist(name))  # type: ignore[arg-type]  # the API's parser reads files here too
 
         def submit() -> tuple[int, dict]:
             case = file_repair_from_request(user=request.user, data=data)
@@ -240,7 +242,7 @@ def counter_filings_page(request: AuthenticatedHttpRequest) -> HttpResponse:
 
 
 @login_required
-def counter_receipt_page(request: AuthenticatedHttpRequest, case_id: int) -> HttpResponse:
+def counter_receipt_page(request: AuthenticatedHttpRequest, case_id: int) -> HttpResponseBase:
     """The 受理回执 of a counter filing as a PDF (issued on first request; the same letter afterwards)."""
     _clerk_only(request)
     case = _case_or_404(request, case_id)

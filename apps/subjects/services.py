@@ -76,7 +76,7 @@ def publication_window(
     *, kind: str, severity: str, decision_date: date, sector: str, region_code: str
 ) -> dict[str, Any]:
     """The window from the rules in force on the decision date: earliest repair date and automatic end."""
-    scope = {
+    scope: dict[str, Any] = {
         "on": decision_date,
         "record_kind": kind,
         "severity": severity,
