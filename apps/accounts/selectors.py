@@ -4,6 +4,7 @@ from datetime import datetime, timedelta
 
 from axes.helpers import get_client_parameters, get_cool_off, get_failure_limit
 from axes.models import AccessAttempt
+from django.db.models import QuerySet
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
@@ -17,7 +18,7 @@ def access_department_by_id(*, user: User, department_id: int) -> Department:
     return Department.objects.get(pk=department_id)
 
 
-def department_members(*, department: Department, role: str | None = None):
+def department_members(*, department: Department, role: str | None = None) -> QuerySet[User]:
     qs = User.objects.filter(department=department, is_active=True)
     return qs.filter(role=role) if role else qs
 
@@ -75,7 +76,7 @@ def lockout_for(*, username: str | None, ip_address: str | None, now: datetime |
     limit = get_failure_limit(None, None)
     recent = AccessAttempt.objects.filter(attempt_time__gte=now - cool_off)
     releases = []
-    for params in get_client_parameters(username, ip_address, "", None):  # type: ignore[arg-type]
+    for params in get_client_parameters(username, ip_address, "", None):
         rows = list(recent.filter(**params).values_list("attempt_time", "failures_since_start"))
         release = _release(rows, limit, cool_off)
         if release is not None and release > now:
@@ -89,6 +90,6 @@ def role_label(user: User | None, *, department: Department | None = None) -> st
     if user is None:
         return department.name if department is not None else str(_("系统"))
     role = user.get_role_display()
-    if user.department_id:
+    if user.department:
         return f"{user.department.name} {role}"
     return str(role)

@@ -8,7 +8,6 @@ import uuid
 from functools import reduce
 from operator import or_
 from pathlib import PurePosixPath
-from typing import Any
 
 from django.conf import settings
 from django.core.files.storage import FileSystemStorage
@@ -18,6 +17,8 @@ from django.db.models.functions import Concat
 from django.utils.translation import gettext_lazy as _
 from viewflow.workflow.managers import TaskQuerySet
 from viewflow.workflow.models import Task
+
+from apps.accounts.models import User
 
 
 def private_storage() -> FileSystemStorage:
@@ -134,7 +135,7 @@ class SlaNotice(models.Model):
         return f"{self.get_kind_display()} {self.case_type}:{self.case_id} {self.due_date}"
 
 
-def case_visibility_q(user: Any, prefix: str = "") -> Q:
+def case_visibility_q(user: User, prefix: str = "") -> Q:
     """A condition on a viewflow Process (`prefix=""`) or on what points at one (`prefix="process__"`): its case is
     one `user` may see, by the registered case type's `visible` queryset. A process without a case (or of a type
     without `visible`) is the superuser's only."""
@@ -159,7 +160,7 @@ def case_visibility_q(user: Any, prefix: str = "") -> Q:
     return reduce(or_, conditions) if conditions else Q(**{f"{prefix}pk__in": []})
 
 
-def own_proposals_q(user: Any) -> Q | None:
+def own_proposals_q(user: User) -> Q | None:
     """Tasks that are the review (a NotByProposer step) of a decision `user` proposed; None if there is none."""
     from django.contrib.contenttypes.models import ContentType
 

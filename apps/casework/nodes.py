@@ -16,6 +16,7 @@ from django.core.exceptions import ObjectDoesNotExist
 from viewflow.workflow import lock
 from viewflow.workflow.flow import View
 
+from apps.accounts.models import User
 from apps.casework.models import CaseTask
 from apps.casework.registry import case_type_for, flow_classes
 
@@ -59,7 +60,7 @@ class CaseView(View):
     def not_by_proposer(self) -> bool:
         return self._not_by_proposer
 
-    def has_capability(self, user: Any) -> bool:
+    def has_capability(self, user: User) -> bool:
         return self._capability is None or bool(user and user.has_perm(self._capability))
 
     def calc_owner(self, activation: Any) -> Any:
@@ -70,14 +71,14 @@ class CaseView(View):
             return super().calc_owner(activation)
         return previous_officer_for(node=self, task=activation.task)
 
-    def can_assign(self, user: Any, task: Any) -> bool:
+    def can_assign(self, user: User, task: Any) -> bool:
         return (
             super().can_assign(user, task)
             and self.has_capability(user)
             and not is_own_proposal_review(task=task, user=user)
         )
 
-    def can_execute(self, user: Any, task: Any) -> bool:
+    def can_execute(self, user: User, task: Any) -> bool:
         return (
             super().can_execute(user, task)
             and self.has_capability(user)
@@ -104,7 +105,7 @@ def previous_officer_for(*, node: "CaseView", task: Any) -> Any:
     return previous.owner if node.can_assign(previous.owner, task) else None
 
 
-def is_own_proposal_review(*, task: Any, user: Any) -> bool:
+def is_own_proposal_review(*, task: Any, user: User) -> bool:
     """Is `task` the review (a NotByProposer step) of a decision `user` proposed? The rule of who proposed belongs
     to the case's app (its registered `proposals_of`)."""
     if not getattr(task.flow_task, "not_by_proposer", False):
@@ -124,7 +125,7 @@ def own_review_nodes() -> list[Any]:
     ]
 
 
-def nodes_without_capability(user: Any) -> list[Any]:
+def nodes_without_capability(user: User) -> list[Any]:
     """Human nodes of the registered flows whose role the user lacks."""
     return [
         node
@@ -141,7 +142,7 @@ class CaseFlowMixin:
     lock_impl = lock.select_for_update_lock
     task_class = CaseTask
 
-    def has_view_permission(self, user: Any, obj: Any = None) -> bool:
+    def has_view_permission(self, user: User, obj: Any = None) -> bool:
         if not user.is_authenticated:
             return False
         if obj is None:

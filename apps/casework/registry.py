@@ -18,8 +18,10 @@ from datetime import date
 from typing import Any
 
 from django.db import models
+from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 
+from apps.accounts.models import User
 from apps.core.audience import Audience
 
 
@@ -83,16 +85,16 @@ class CaseType:
         qs = self.queryset() if self.queryset else self.model._default_manager.all()
         return qs.in_bulk(ids)
 
-    def audience_of(self, *, user: Any, case: models.Model) -> Audience:
+    def audience_of(self, *, user: User, case: models.Model) -> Audience:
         return self.audience(user=user, case=case) if self.audience else Audience.PARTY
 
-    def sees_item(self, *, user: Any, case: models.Model, item: models.Model) -> bool:
+    def sees_item(self, *, user: User, case: models.Model, item: models.Model) -> bool:
         """May `user`, who may see `case`, see this item of it?"""
         if self.audience_of(user=user, case=case).internal:
             return True
         return bool(self.party_sees and self.party_sees(user=user, case=case, item=item))
 
-    def proposed_by(self, *, user: Any, case: models.Model) -> bool:
+    def proposed_by(self, *, user: User, case: models.Model) -> bool:
         """Did `user` propose the decision of `case` (so may not review it)?"""
         if self.proposals_of is None or not getattr(user, "is_authenticated", False):
             return False
@@ -121,13 +123,13 @@ class TaskHandler:
     node_name: str
     input_serializer: type
     handle: Callable[..., Any]
-    help_text: str = ""
+    help_text: str | Promise = ""
 
 
 @dataclass
 class FlowEntry:
-    flow_class: type
-    title: str
+    flow_class: type[Any]
+    title: str | Promise
     icon: str = "assignment"
     extra: dict[str, Any] = field(default_factory=dict)
 
@@ -141,17 +143,17 @@ def register_case_type(
     *,
     model: type[models.Model],
     access: Callable[..., models.Model],
-    describe: Callable[[models.Model], dict[str, Any]],
-    department_of: Callable[[models.Model], Any],
+    describe: Callable[[Any], dict[str, Any]],
+    department_of: Callable[[Any], Any],
     queryset: Callable[[], models.QuerySet] | None = None,
     audience: Callable[..., Audience] | None = None,
     party_sees: Callable[..., bool] | None = None,
     visible: Callable[..., models.QuerySet] | None = None,
     proposals_of: Callable[..., models.QuerySet] | None = None,
     deadline_steps: dict[str, Any] | None = None,
-    page_url: Callable[[models.Model], str] | None = None,
-    row: Callable[[models.Model], CaseRow] | None = None,
-    summary: Callable[[models.Model], list[tuple[str, Any]]] | None = None,
+    page_url: Callable[[Any], str] | None = None,
+    row: Callable[[Any], CaseRow] | None = None,
+    summary: Callable[[Any], list[tuple[str, Any]]] | None = None,
 ) -> CaseType:
     case_type = CaseType(
         model=model,
@@ -180,7 +182,7 @@ def case_types() -> list[CaseType]:
     return list(_case_types.values())
 
 
-def register_flow(*, flow_class: type, title: str, icon: str = "assignment") -> None:
+def register_flow(*, flow_class: type, title: str | Promise, icon: str = "assignment") -> None:
     if not any(entry.flow_class is flow_class for entry in _flows):
         _flows.append(FlowEntry(flow_class=flow_class, title=title, icon=icon))
 
@@ -189,12 +191,17 @@ def registered_flows() -> list[FlowEntry]:
     return list(_flows)
 
 
-def flow_classes() -> list[type]:
+def flow_classes() -> list[type[Any]]:
     return [entry.flow_class for entry in _flows]
 
 
 def register_task_handler(
-    *, flow_class: type, node_name: str, input_serializer: type, handle: Callable[..., Any], help_text: str = ""
+    *,
+    flow_class: type,
+    node_name: str,
+    input_serializer: type,
+    handle: Callable[..., Any],
+    help_text: str | Promise = "",
 ) -> None:
     _handlers[(flow_class, node_name)] = TaskHandler(
         flow_class=flow_class,

@@ -6,6 +6,7 @@ import logging
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from functools import partial
 from pathlib import PurePosixPath
 from typing import Any
 
@@ -20,6 +21,7 @@ from viewflow.workflow.exceptions import FlowLockFailed
 from viewflow.workflow.models import Task
 from viewflow.workflow.status import STATUS
 
+from apps.accounts.models import User
 from apps.casework.models import Document, IdempotencyKey, SlaNotice
 from apps.casework.nodes import case_of_process, is_own_proposal_review
 from apps.casework.registry import case_type_for, case_types, task_handler_for
@@ -96,7 +98,7 @@ def document_attach(
     *,
     case: models.Model,
     upload: UploadedFile | CheckedUpload,
-    acting_user: Any,
+    acting_user: User,
     purpose: str = "evidence",
     title: str = "",
 ) -> Document:
@@ -135,7 +137,7 @@ def document_attach(
 
 
 def documents_attach(
-    *, case: models.Model, uploads: Iterable[CheckedUpload], acting_user: Any, purpose: str = "evidence"
+    *, case: models.Model, uploads: Iterable[CheckedUpload], acting_user: User, purpose: str = "evidence"
 ) -> list[Document]:
     return [document_attach(case=case, upload=u, acting_user=acting_user, purpose=purpose) for u in uploads]
 
@@ -177,7 +179,7 @@ def idempotency_key_check(key: str) -> str:
 
 
 def idempotent_submit(
-    *, user: Any, key: str | None, scope: str, data: Any, submit: Callable[[], tuple[int, dict]]
+    *, user: User, key: str | None, scope: str, data: Any, submit: Callable[[], tuple[int, dict]]
 ) -> tuple[int, dict, bool]:
     """Run `submit` (which creates something and returns (status, body)) at most once per user and key.
 
@@ -235,7 +237,7 @@ def task_case(task: Task) -> models.Model | None:
     return case_of_process(task.process)
 
 
-def task_event_record(task: Task, kind: str, acting_user: Any, **data: Any) -> None:
+def task_event_record(task: Task, kind: str, acting_user: User, **data: Any) -> None:
     """Record a task action (claimed, released, completed) in the history of the task's case."""
     case = task_case(task)
     if case is None:
@@ -266,7 +268,7 @@ def _lock_failed() -> ConflictError:
     return ConflictError(TASK_LOCKED, _("该案件正在被他人处理，请稍后重试。"))
 
 
-def _claim_locked(task: Task, acting_user: Any) -> None:
+def _claim_locked(task: Task, acting_user: User) -> None:
     """Inside the flow lock: claim with a conditional UPDATE, so of two claims only one row changes."""
     if task.status not in OPEN_TASK_STATUSES:
         raise ConflictError(TASK_CLOSED, _("该任务已办结或已取消。"), extra={"status": task.status})
@@ -287,7 +289,7 @@ def _claim_locked(task: Task, acting_user: Any) -> None:
     task_event_record(task, "task_claimed", acting_user)
 
 
-def task_claim(*, task: Task, acting_user: Any) -> Task:
+def task_claim(*, task: Task, acting_user: User) -> Task:
     """Take a task from the queue. A task the caller already holds is returned as it is; one held by someone
     else (or claimed concurrently) is a 409."""
     flow_class = task.flow_task.flow_class
@@ -302,7 +304,7 @@ def task_claim(*, task: Task, acting_user: Any) -> Task:
     return task
 
 
-def task_release(*, task: Task, acting_user: Any) -> Task:
+def task_release(*, task: Task, acting_user: User) -> Task:
     """Give a claimed task back to the queue (its holder, or a flow manager)."""
     flow_class = task.flow_task.flow_class
     try:
@@ -322,7 +324,7 @@ def task_release(*, task: Task, acting_user: Any) -> Task:
     return task
 
 
-def task_complete(*, task: Task, data: dict[str, Any], acting_user: Any) -> Task:
+def task_complete(*, task: Task, data: dict[str, Any], acting_user: User) -> Task:
     """Complete a human task with a validated payload: claim it if it is free, run the node's handler (the domain
     service) and move the flow on — one transaction under the flow lock, so a refusal changes nothing."""
     handler = task_handler_for(task.flow_task)
@@ -351,7 +353,7 @@ def task_complete(*, task: Task, data: dict[str, Any], acting_user: Any) -> Task
     return task
 
 
-def handle_task_run(*, flow_task: Any, process_id: int, acting_user: Any = None, **kwargs: Any) -> bool:
+def handle_task_run(*, flow_task: Any, process_id: int, acting_user: User | None = None, **kwargs: Any) -> bool:
     """Complete the waiting flow.Handle task `flow_task` of a process (e.g. "the applicant answered the 补正",
     "the last department confirmed"). Returns False when no such task is waiting (already done: idempotent).
     Call it inside the service's transaction."""
@@ -379,7 +381,7 @@ def _case_for(case_type_label: str, case_id: int) -> models.Model | None:
 
 
 @in_office_language
-def sla_notice_raise(*, deadline: Deadline, kind: str, acting_user: Any = None) -> SlaNotice | None:
+def sla_notice_raise(*, deadline: Deadline, kind: str, acting_user: User | None = None) -> SlaNotice | None:
     """Record a due-soon notice or a breach escalation for the deadline's current due date, once, and notify the
     officer holding the step, the department's head and the credit office. Returns None when it exists already (a
     second sweep, a timer and the sweep both firing), the deadline is no longer running, or a due-soon notice is
@@ -422,7 +424,7 @@ def sla_notice_raise(*, deadline: Deadline, kind: str, acting_user: Any = None) 
                     "due_date": deadline.due_date,
                 },
             )
-            if case is not None:
+            if case_type is not None and case is not None:
                 deadline_notify(
                     kind=kind,
                     notice_id=notice.pk,
@@ -441,7 +443,7 @@ def sla_notice_raise(*, deadline: Deadline, kind: str, acting_user: Any = None) 
 
 
 @transaction.atomic
-def sla_notice_acknowledge(*, notice: SlaNotice, acting_user: Any) -> SlaNotice:
+def sla_notice_acknowledge(*, notice: SlaNotice, acting_user: User) -> SlaNotice:
     if notice.acknowledged_at is None:
         notice.acknowledged_at, notice.acknowledged_by = timezone.now(), acting_user
         notice.save(update_fields=["acknowledged_at", "acknowledged_by"])
@@ -536,7 +538,7 @@ def _reassign_error(field: str, message: str, status_code: int = 400) -> Applica
     return ApplicationError(TASK_REASSIGN_INVALID, message, fields={field: [message]}, status_code=status_code)
 
 
-def task_reassigned_notify(*, task: Task, previous_owner: Any, new_owner: Any, acting_user: Any) -> None:
+def task_reassigned_notify(*, task: Task, previous_owner: User, new_owner: User, acting_user: User) -> None:
     """The one place a reassignment tells the new owner (issue 12, "reassigned (new owner)"): called after the
     commit; the notice names the case and the step in plain words and links to the case."""
     logger.info(
@@ -561,7 +563,7 @@ def task_reassigned_notify(*, task: Task, previous_owner: Any, new_owner: Any, a
     )
 
 
-def task_reassign(*, task_ids: list[int], owner_username: str, acting_user: Any) -> list[Task]:
+def task_reassign(*, task_ids: list[int], owner_username: str, acting_user: User) -> list[Task]:
     """Give open tasks to another officer of the case's department, by a 科室负责人 (own department's cases) or the
     credit office (any). All or nothing: every task and the new owner are checked first (400 naming `tasks` or
     `owner`), then each task changes owner under its flow lock with a `task_reassigned` event in the case's history
@@ -594,7 +596,7 @@ def task_reassign(*, task_ids: list[int], owner_username: str, acting_user: Any)
             raise _reassign_error("tasks", _("任务 %(id)s 不属于您所在部门的案件。") % {"id": task_id})
         case = task_case(task)
         registered = case_type_for(case_label(case)) if case is not None else None
-        department = registered.department_of(case) if registered else None
+        department = registered.department_of(case) if registered and case is not None else None
         if department is None or department.pk != new_owner.department_id:
             raise _reassign_error(
                 "owner",
@@ -638,8 +640,12 @@ def task_reassign(*, task_ids: list[int], owner_username: str, acting_user: Any)
             changed.append((task, previous))
         for task, previous in changed:
             transaction.on_commit(
-                lambda task=task, previous=previous: task_reassigned_notify(
-                    task=task, previous_owner=previous, new_owner=new_owner, acting_user=acting_user
+                partial(
+                    task_reassigned_notify,
+                    task=task,
+                    previous_owner=previous,
+                    new_owner=new_owner,
+                    acting_user=acting_user,
                 )
             )
     return [task for task, _previous in changed]

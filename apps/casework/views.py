@@ -7,7 +7,7 @@ from typing import Any
 from django import forms
 from django.contrib import messages
 from django.db import transaction
-from django.http import HttpResponseRedirect
+from django.http import HttpResponse, HttpResponseRedirect
 from django.utils.translation import gettext as _
 from django.views import generic
 from rest_framework import serializers
@@ -27,7 +27,7 @@ class _ListField(forms.CharField):
         kwargs.setdefault("widget", forms.Textarea(attrs={"rows": 4}))
         super().__init__(**kwargs)
 
-    def to_python(self, value: Any) -> list[Any]:
+    def to_python(self, value: Any) -> list[Any]:  # type: ignore[override]  # text in, one item per line out
         text = super().to_python(value) or ""
         if self.numbers:
             return [item for item in text.replace(",", " ").split() if item]
@@ -80,6 +80,7 @@ class CaseTaskView(TaskSuccessUrlMixin, generic.FormView):
     is started already."""
 
     template_name = "casework/task.html"
+    request: Any  # viewflow's request: it carries the started activation
 
     @property
     def handler(self):
@@ -101,7 +102,7 @@ class CaseTaskView(TaskSuccessUrlMixin, generic.FormView):
         context["help_text"] = self.handler.help_text if self.handler else ""
         return context
 
-    def form_valid(self, form: forms.Form) -> HttpResponseRedirect:
+    def form_valid(self, form: forms.Form) -> HttpResponse:
         handler = self.handler
         if handler is None:
             form.add_error(None, _("该任务不能在此办理。"))

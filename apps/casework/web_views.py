@@ -107,7 +107,7 @@ def case_page(request, case_type: str, case_id: int):
 
 
 @xframe_options_sameorigin
-@csp_replace({"frame-ancestors": [SELF]})
+@csp_replace({"frame-ancestors": [SELF]})  # type: ignore[arg-type]  # django-csp types a view as taking the request only
 def document_inline(request, document_id: int):
     """A case document shown in the page (Content-Disposition: inline), to whoever may download it."""
     try:

@@ -24,7 +24,7 @@ class TextVersionOutputSerializer(serializers.Serializer):
     body = serializers.CharField()
     effective_from = serializers.DateField()
     effective_to = serializers.DateField(allow_null=True)
-    source = serializers.CharField()
+    source = serializers.CharField()  # type: ignore[assignment]  # a declared field named like a Serializer attribute; DRF's metaclass takes it out of the class
 
 
 class CommitmentOutputSerializer(serializers.Serializer):

@@ -113,7 +113,7 @@ class DecisionListCreateApi(APIView):
             decisions = decisions.filter(decision_date__gte=first, decision_date__lte=last)
         paginator = Pagination()
         page = paginator.paginate_queryset(decisions, request, view=self)
-        return paginator.get_paginated_response([decision_data(d) for d in page])
+        return paginator.get_paginated_response([decision_data(d) for d in page or []])
 
     @extend_schema(request=OpenApiTypes.OBJECT, responses=OpenApiTypes.OBJECT)
     def post(self, request) -> Response:
@@ -255,7 +255,7 @@ class DecisionsWithoutNoticeApi(APIView):
             decisions = decisions.filter(delivered_on__gte=first, delivered_on__lte=last)
         paginator = Pagination()
         page = paginator.paginate_queryset(decisions, request, view=self)
-        return paginator.get_paginated_response([missing_row(d) for d in page])
+        return paginator.get_paginated_response([missing_row(d) for d in page or []])
 
 
 class TwoDocumentsCoverageApi(APIView):

@@ -102,7 +102,7 @@ def repair_materials(*, decision: PenaltyDecision) -> list[str]:
         _("已纠正失信行为、消除不良影响的说明及证明材料"),
         _("营业执照（登记证书）复印件和经办人身份证明"),
     ]
-    scope = {
+    scope: dict[str, Any] = {
         "on": decision.decision_date,
         "record_kind": decision.record_kind,
         "severity": decision.severity,
@@ -126,6 +126,7 @@ def repair_materials(*, decision: PenaltyDecision) -> list[str]:
 def repair_notice_context(*, decision: PenaltyDecision) -> dict[str, Any]:
     """The data the 信用修复告知书 prints (and keeps as its snapshot)."""
     record = decision.record
+    assert record is not None, "a registered decision has its record"  # the notice is made after registration
     return {
         "subject_name": decision.subject.name,
         "subject_uscc": decision.subject.uscc,
@@ -302,7 +303,7 @@ def _row_department(*, values: dict[str, Any], user: User, errors: list[importin
                 importing.FieldError("department", "unknown", _("没有编码为“%(code)s”的部门。") % {"code": code})
             )
             return None
-    elif user.department_id:
+    elif user.department:
         department = user.department
     else:
         errors.append(importing.FieldError("department", "required", _("必填（当前用户不属于任何部门）。")))
@@ -360,7 +361,7 @@ def decisions_import(
         job.total_rows += 1
         values, errors = importing.parse_row(raw)
         department = _row_department(values=values, user=acting_user, errors=errors)
-        if not errors:
+        if not errors and department is not None:  # no department comes with an error
             try:
                 decision_register(
                     department=department,
@@ -444,6 +445,7 @@ def decision_register_one(*, data: dict[str, Any], acting_user: User) -> Penalty
             fields.setdefault(error.field or "non_field_errors", []).append(error.message)
         first = errors[0]
         raise ApplicationError("invalid", f"{first.field}: {first.message}", fields=fields)
+    assert department is not None, "no department comes with an error"
     return decision_register(department=department, acting_user=acting_user, **_register_kwargs(values))
 
 
@@ -574,7 +576,8 @@ def _decision_part(*, decision: PenaltyDecision, acting_user: User | None) -> tu
         with office_language():
             title = _("%(kind)s书（原件）") % {"kind": decision.get_kind_display()}
         return data, title
-    if decision.decision_letter_id is None:
+    letter = decision.decision_letter
+    if letter is None:
         letter = letter_create(
             template_code=TemplateCode.PENALTY_DECISION,
             owner=decision,
@@ -585,7 +588,7 @@ def _decision_part(*, decision: PenaltyDecision, acting_user: User | None) -> tu
         )
         PenaltyDecision.objects.filter(pk=decision.pk).update(decision_letter=letter)
         decision.decision_letter = letter
-    letter = letter_render(letter=decision.decision_letter)
+    letter = letter_render(letter=letter)
     if letter.status != Letter.Status.RENDERED:
         raise ApplicationError("decision_letter_failed", letter.error or _("决定书生成失败。"), status_code=409)
     return letter_file_bytes(letter=letter), letter
@@ -602,7 +605,7 @@ def decision_bundle_build(*, decision: PenaltyDecision, acting_user: User | None
     data, part = _decision_part(decision=decision, acting_user=acting_user)
     contents, parts = [data], [part]
     if decision.notice_required:
-        notice = letter_render(letter=decision.notice) if decision.notice_id else None
+        notice = letter_render(letter=decision.notice) if decision.notice else None
         if notice is None or notice.status != Letter.Status.RENDERED:
             raise ApplicationError(
                 NOTICE_NOT_READY, (notice.error if notice else "") or _("信用修复告知书尚未生成。"), status_code=409

@@ -4,6 +4,7 @@ Deterministic and idempotent: the cases are made once (a second run finds them a
 """
 
 from datetime import date, datetime, time, timedelta
+from typing import Any
 
 from django.conf import settings
 from django.db import transaction
@@ -20,7 +21,8 @@ from apps.subjects.models import NegativeRecord
 from apps.subjects.selectors import subjects_visible_to
 
 # (ground, statement, working days before `today` it was filed, steps after filing)
-SCENARIOS = [
+# (ground, statement, working days before today, [(step, payload), ...])
+SCENARIOS: list[tuple[str, str, int, list[tuple[str, dict[str, Any]]]]] = [
     (Ground.ERROR, "处罚决定书载明的罚款金额与公示金额不一致，请予核实更正。", 1, []),
     (
         Ground.PAST_PERIOD,
@@ -156,7 +158,7 @@ def _join_as_another_enterprise(*, applicant: User) -> None:
         .order_by("id")
         .first()
     )
-    if subject is None or case is None or case.record.subject_id == subject.pk:
+    if other is None or subject is None or case is None or case.record.subject_id == subject.pk:
         return
     objection_file(
         record=case.record,

@@ -41,7 +41,9 @@ PLAN = [
 
 def _work(case: RepairCase, step: str, user: User, payload: dict[str, Any]) -> None:
     task = next(t for t in case_open_tasks(case=case) if t.flow_task.name == step)
-    data = task_handler_for(task.flow_task).input_serializer(data=payload)
+    handler = task_handler_for(task.flow_task)
+    assert handler is not None, step  # every human step of the repair flow has a handler
+    data = handler.input_serializer(data=payload)
     data.is_valid(raise_exception=True)
     task_complete(task=task, data=data.validated_data, acting_user=user)
 
@@ -147,6 +149,6 @@ def demo_seed_repairs(*, today: date) -> dict[str, int]:
             continue
         _work(case, "stop_sharing", officer, {"confirm": True})
         for lift in SanctionLift.objects.filter(case=case).select_related("department"):
-            confirmer = officer if lift.department == market else people.get("officer2")
+            confirmer = officer if lift.department == market else people["officer2"]
             sanction_lift_confirm(lift=lift, acting_user=confirmer, note="已解除")
     return {"repair_cases": added}

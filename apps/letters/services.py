@@ -292,7 +292,7 @@ def letters_render_many(*, letters: Sequence[Letter]) -> tuple[int, int]:
             logger.exception("letter %s: template failed", letter.pk)
             _fail(letter, exc)
             failed += 1
-    by_pk = {letter.pk: letter for letter in todo}
+    by_pk: dict[int | str, Letter] = {letter.pk: letter for letter in todo}
     done = []
     for result in pdf.render_items(items):
         if result.error is not None:
@@ -573,7 +573,7 @@ def letter_batch_dispatch(*, batch: LetterBatch) -> list[tuple[int, int]]:
         return []
     from apps.letters import tasks
 
-    def send():
+    def send() -> None:
         for first, last in ranges:
             tasks.letter_batch_shard.delay(batch.pk, first, last)
 

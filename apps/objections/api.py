@@ -49,7 +49,7 @@ class ObjectionUserOutput(serializers.Serializer):
 
 class ObjectionStepOutput(serializers.Serializer):
     code = serializers.CharField()
-    label = serializers.CharField()
+    label = serializers.CharField()  # type: ignore[assignment]  # a declared field named like a Serializer attribute; DRF's metaclass takes it out of the class
 
 
 class ObjectionTaskRefOutput(serializers.Serializer):
@@ -262,7 +262,7 @@ class ObjectionDetailApi(APIView):
         filings = ObjectionStaffFilingOutput(many=True, help_text=gettext_lazy("全部当事人的异议"))
         material = ObjectionStaffMaterialOutput(allow_null=True)
         outcome = ObjectionStaffOutcomeOutput(allow_null=True)
-        history = StaffEventOutput(many=True)
+        history = StaffEventOutput(many=True)  # type: ignore[assignment]  # staff read the full event list where a party reads the outward one
         documents = StaffDocumentOutput(many=True)
 
     detail_schema = PolymorphicProxySerializer(

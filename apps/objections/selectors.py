@@ -14,6 +14,7 @@ from typing import Any
 
 from django.db.models import Prefetch, Q, QuerySet
 from django.urls import reverse
+from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from guardian.shortcuts import get_objects_for_user
@@ -204,7 +205,7 @@ def objection_party_sees(*, user: User, case: Objection, item: Any) -> bool:
 
 # -- what the API and the portal show ------------------------------------------------------------------------------
 
-STEP_LABELS = {
+STEP_LABELS: dict[str, Promise] = {
     Objection.Status.VERIFYING: gettext_lazy("认定部门核查"),
     Objection.Status.AWAITING_MATERIAL: gettext_lazy("等待申请人补充材料"),
     Objection.Status.REVIEWING: gettext_lazy("核查结果审核"),
@@ -346,7 +347,7 @@ class ObjectionView:
             "answered_by_me": own_answer,
             # another party's answer is its own statement: the reader sees that the clock runs again, not the text
             "answer": case.material_answer if (own_answer or self.internal) else "",
-            "answered_by": case.material_answered_by.subject if case.material_answered_by_id else None,
+            "answered_by": case.material_answered_by.subject if case.material_answered_by else None,
             "can_request": case.material_requested_at is None,
         }
 
@@ -415,7 +416,7 @@ class ObjectionView:
                                 at=event.at,
                                 kind=OutwardKind.LETTER_ISSUED,
                                 label=_("出具《%(title)s》") % {"title": letter.title},
-                                actor=letter.department.name if letter.department_id else department.name,
+                                actor=letter.department.name if letter.department else department.name,
                             )
                         )
                 continue

@@ -398,7 +398,7 @@ def objection_material_request(
         raise ConflictError(MATERIAL_ALREADY_REQUESTED, _("每个异议案件只能要求补充材料一次。"))
     with office_language():
         reason = _("等待申请人补充材料：%(r)s") % {"r": request}
-    deadline_pause(deadline=objection.deadline, at=at, reason=reason, acting_user=acting_user)
+    deadline_pause(deadline=objection.deadline, at=at, reason=reason, acting_user=acting_user)  # type: ignore[arg-type]  # a filed objection has its clock
     objection.material_request = request
     objection.material_requested_at = at
     objection.material_requested_by = acting_user
@@ -455,7 +455,7 @@ def _material_submit(
     if objection.status != Objection.Status.AWAITING_MATERIAL:
         raise _wrong_state(objection, _("补充材料"))
     party = objection_party_of(objection=objection, user=acting_user)
-    deadline = deadline_resume(deadline=objection.deadline, at=at, acting_user=acting_user)
+    deadline = deadline_resume(deadline=objection.deadline, at=at, acting_user=acting_user)  # type: ignore[arg-type]  # as above
     due_before = objection.due_date
     objection.material_answer = answer
     objection.material_answered_at = at
@@ -491,7 +491,7 @@ def _material_submit(
     else:
         documents_attach(case=objection, uploads=files, acting_user=acting_user, purpose="material")
     flow_class = _flow()
-    handle_task_run(flow_task=flow_class.await_material, process_id=_process_id(objection), acting_user=acting_user)
+    handle_task_run(flow_task=flow_class.await_material, process_id=_process_id(objection), acting_user=acting_user)  # type: ignore[arg-type]  # a filed objection has its process
     return objection
 
 
@@ -643,7 +643,7 @@ def objection_close(*, objection: Objection, acting_user: User | None, at: datet
     _lock(objection)
     if objection.status != Objection.Status.REPLYING or objection.replied_at is None:
         raise _wrong_state(objection, _("办结"))
-    deadline = deadline_close(deadline=objection.deadline, acting_user=acting_user, at=at)
+    deadline = deadline_close(deadline=objection.deadline, acting_user=acting_user, at=at)  # type: ignore[arg-type]  # as above
     objection.status = Objection.Status.CLOSED
     objection.closed_at = at
     objection.closed_on_time = deadline.closed_on_time
@@ -663,7 +663,8 @@ def objection_close(*, objection: Objection, acting_user: User | None, at: datet
 def _reply_reasons(objection: Objection) -> str:
     text = objection.reasons
     if objection.outcome == Outcome.CORRECTED and objection.corrections:
-        labels = {name: str(NegativeRecord._meta.get_field(name).verbose_name) for name in objection.corrections}
+        # corrections name the record's own columns (checked when they were entered), never a relation
+        labels = {name: str(NegativeRecord._meta.get_field(name).verbose_name) for name in objection.corrections}  # type: ignore[union-attr]
         changes = "；".join(
             _("%(field)s更正为“%(value)s”") % {"field": labels[name], "value": value}
             for name, value in objection.corrections.items()

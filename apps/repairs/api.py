@@ -14,6 +14,7 @@ from rest_framework import serializers, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from apps.accounts.models import User
 from apps.casework.outputs import DocumentOutput, LetterOutput, StaffDocumentOutput
 from apps.casework.services import idempotent_submit, upload_check
 from apps.commitments.models import CommitmentTextVersion
@@ -59,7 +60,7 @@ class RepairRowOutput(serializers.Serializer):
 
     type = serializers.CharField()
     id = serializers.IntegerField()
-    label = serializers.CharField()
+    label = serializers.CharField()  # type: ignore[assignment]  # a declared field named like a Serializer attribute; DRF's metaclass takes it out of the class
     reference = serializers.CharField()
     subject = serializers.CharField()
     uscc = serializers.CharField()
@@ -76,7 +77,7 @@ class RepairRowOutput(serializers.Serializer):
 
 class RepairStepOutput(serializers.Serializer):
     code = serializers.CharField()
-    label = serializers.CharField()
+    label = serializers.CharField()  # type: ignore[assignment]  # a declared field named like a Serializer attribute; DRF's metaclass takes it out of the class
     due_date = serializers.DateField(allow_null=True)
     pending_lifts = serializers.ListField(child=serializers.CharField(), help_text=gettext_lazy("待确认解除惩戒的部门"))
 
@@ -220,7 +221,7 @@ class RepairDetailApi(APIView):
     class PartyOutput(serializers.Serializer):
         type = serializers.CharField(source="summary.type")
         id = serializers.IntegerField(source="case.pk")
-        label = serializers.CharField(source="summary.label")
+        label = serializers.CharField(source="summary.label")  # type: ignore[assignment]  # a declared field named like a Serializer attribute; DRF's metaclass takes it out of the class
         reference = serializers.CharField(source="case.reference")
         url = serializers.CharField(source="summary.url")
         status = serializers.CharField(source="case.status")
@@ -269,7 +270,7 @@ class RepairDetailApi(APIView):
         lifts = RepairStaffLiftOutput(many=True)
         documents = StaffDocumentOutput(many=True)
         notices = RepairNoticeOutput(many=True)
-        history = StaffEventOutput(many=True)
+        history = StaffEventOutput(many=True)  # type: ignore[assignment]  # staff read the full event list where a party reads the outward one
 
     detail_schema = PolymorphicProxySerializer(
         component_name="RepairDetail", serializers=[PartyOutput, StaffOutput], resource_type_field_name=None
@@ -309,7 +310,7 @@ class RepairFilingInput(serializers.Serializer):
         return value
 
 
-def file_repair_from_request(*, user: Any, data: Any) -> RepairCase:
+def file_repair_from_request(*, user: User, data: Any) -> RepairCase:
     """Shared by the API and the portal form: resolve what the user may see, check the files, call the service."""
     form = RepairFilingInput(data=data)
     form.is_valid(raise_exception=True)
@@ -339,7 +340,7 @@ def file_repair_from_request(*, user: Any, data: Any) -> RepairCase:
         text = CommitmentTextVersion.objects.filter(code=values["commitment_text"]).first()
         if text is None:
             raise ApplicationError("invalid", _("未知的承诺书文本。"), fields={"commitment_text": [_("不存在。")]})
-    uploads = {
+    uploads: dict[str, Any] = {
         name: [upload_check(f, field=name) for f in _files(data, name)]
         for name in ("evidence", "training_certificate", "credit_report")
     }

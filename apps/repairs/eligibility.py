@@ -76,7 +76,7 @@ class Eligibility:
         """When every refusal is a matter of time, the first day all of them have passed; else None."""
         if not self.reasons or any(r.earliest is None for r in self.reasons):
             return None
-        return max(r.earliest for r in self.reasons)
+        return max(r.earliest for r in self.reasons if r.earliest is not None)
 
     @property
     def rule_source(self) -> str:
@@ -112,7 +112,7 @@ class Eligibility:
 
 
 def _rule(code: str, *, on: date, record: NegativeRecord, required: bool) -> Rule | None:
-    scope = {
+    scope: dict[str, Any] = {
         "on": on,
         "record_kind": record.kind,
         "severity": record.severity,
@@ -137,7 +137,7 @@ def rules_in_force(*, on: date, records: Sequence[NegativeRecord]) -> dict[str, 
         chosen[str(code)] = {"value": rule.value, "source": rule.source, "rule_id": rule.pk}
 
     for code in REQUIRED_RULES:
-        keep(code, _rule(code, on=on, record=lead, required=True))
+        keep(code, _rule(code, on=on, record=lead, required=True))  # type: ignore[arg-type]  # required: raises, never None
     for code in OPTIONAL_RULES:
         candidates = [r for r in (_rule(code, on=on, record=rec, required=False) for rec in records) if r]
         if candidates:
@@ -151,7 +151,7 @@ def _earlier_repairs(subject: Subject) -> list[date]:
     closed = RepairCase.objects.filter(
         subject=subject, status__in=[RepairCase.Status.REPAIRED, RepairCase.Status.REVOKED], closed_at__isnull=False
     ).values_list("closed_at", flat=True)
-    return sorted((business_date(at) for at in closed), reverse=True)
+    return sorted((business_date(at) for at in closed if at is not None), reverse=True)
 
 
 def repair_eligibility(*, subject: Subject, records: Sequence[NegativeRecord], kind: str, on: date) -> Eligibility:

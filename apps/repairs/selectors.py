@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from guardian.shortcuts import get_objects_for_user
 
-from apps.accounts.models import Role
+from apps.accounts.models import Role, User
 from apps.accounts.selectors import role_label
 from apps.casework.models import Document
 from apps.casework.registry import CaseRow
@@ -39,11 +39,11 @@ def _base() -> QuerySet[RepairCase]:
     return RepairCase.objects.select_related("subject", "department", "filed_by", "step_deadline", "commitment")
 
 
-def user_may_act_for(*, user: Any, subject: Subject) -> bool:
+def user_may_act_for(*, user: User, subject: Subject) -> bool:
     return user.has_perm("subjects.act_for_subject", subject)
 
 
-def access_repaircase_by_id(*, user: Any, case_id: int, perm: str = VIEW) -> RepairCase:
+def access_repaircase_by_id(*, user: User, case_id: int, perm: str = VIEW) -> RepairCase:
     """Global viewers (monitor, admin), the case's department (guardian object permission), the subject's
     representatives and the counter clerk who filed it may see a case. Missing and forbidden look the same."""
     case = _base().filter(pk=case_id).first()
@@ -56,11 +56,11 @@ def access_repaircase_by_id(*, user: Any, case_id: int, perm: str = VIEW) -> Rep
     raise RepairCase.DoesNotExist
 
 
-def access_case_for_casework(*, user: Any, case_id: int) -> RepairCase:
+def access_case_for_casework(*, user: User, case_id: int) -> RepairCase:
     return access_repaircase_by_id(user=user, case_id=case_id)
 
 
-def repairs_visible_to(*, user: Any) -> QuerySet[RepairCase]:
+def repairs_visible_to(*, user: User) -> QuerySet[RepairCase]:
     if not user.is_authenticated:
         return RepairCase.objects.none()
     if user.has_perm(VIEW):
@@ -74,12 +74,12 @@ def repairs_visible_to(*, user: Any) -> QuerySet[RepairCase]:
     )
 
 
-def counter_filings_of(*, user: Any) -> QuerySet[RepairCase]:
+def counter_filings_of(*, user: User) -> QuerySet[RepairCase]:
     """The counter filings `user` (a clerk) entered, newest first."""
     return repairs_visible_to(user=user).filter(channel=Channel.COUNTER, filed_by=user).order_by("-filed_at", "-id")
 
 
-def repair_proposals_of(*, user: Any) -> QuerySet[RepairCase]:
+def repair_proposals_of(*, user: User) -> QuerySet[RepairCase]:
     """The cases whose proposal (拟办意见) `user` made: the one rule of who proposed a case's decision. Its review is
     never that person's: not in their queues and a 404 to claim (casework, through the registered `proposals_of`),
     refused on completion (services.repair_review)."""
@@ -88,7 +88,7 @@ def repair_proposals_of(*, user: Any) -> QuerySet[RepairCase]:
     return RepairCase.objects.filter(proposed_by=user)
 
 
-def repair_proposed_by(*, case: RepairCase, user: Any) -> bool:
+def repair_proposed_by(*, case: RepairCase, user: User) -> bool:
     return repair_proposals_of(user=user).filter(pk=case.pk).exists()
 
 
@@ -123,7 +123,7 @@ def case_current_tasks(*, case: RepairCase) -> list[Any]:
     return list(case_open_tasks(case=case))
 
 
-def lifts_visible_to(*, user: Any) -> QuerySet[SanctionLift]:
+def lifts_visible_to(*, user: User) -> QuerySet[SanctionLift]:
     """Global viewers see every lift; a department's staff the lifts their department must confirm."""
     qs = SanctionLift.objects.select_related("case__subject", "department").prefetch_related(Prefetch("sanctions"))
     if not user.is_authenticated:
@@ -135,7 +135,7 @@ def lifts_visible_to(*, user: Any) -> QuerySet[SanctionLift]:
     )
 
 
-def access_sanctionlift_by_id(*, user: Any, lift_id: int, perm: str = "repairs.view_sanctionlift") -> SanctionLift:
+def access_sanctionlift_by_id(*, user: User, lift_id: int, perm: str = "repairs.view_sanctionlift") -> SanctionLift:
     lift = SanctionLift.objects.select_related("case__subject", "department").filter(pk=lift_id).first()
     if lift is None or not user.is_authenticated or not (user.has_perm(perm) or user.has_perm(perm, lift)):
         raise SanctionLift.DoesNotExist
@@ -174,12 +174,12 @@ def repair_case_row(case: RepairCase) -> CaseRow:
     )
 
 
-def subject_repair_cases(user: Any, subject: Subject) -> list[dict[str, Any]]:
+def subject_repair_cases(user: User, subject: Subject) -> list[dict[str, Any]]:
     """Subject case provider (apps.core.registry): the subject's repair cases the user may see."""
     return [case_summary(case) for case in repairs_visible_to(user=user).filter(subject=subject).order_by("-filed_at")]
 
 
-def repair_todos(user: Any) -> list[dict[str, Any]]:
+def repair_todos(user: User) -> list[dict[str, Any]]:
     """To-do provider (apps.core.registry): the cases waiting for a 补正 that `user` may answer."""
     waiting = (
         repairs_visible_to(user=user)
@@ -286,7 +286,7 @@ def repair_page_url(case: RepairCase) -> str:
     return reverse("repairs-portal-detail", args=[case.pk])
 
 
-def repair_audience(*, user: Any, case: RepairCase) -> Audience:
+def repair_audience(*, user: User, case: RepairCase) -> Audience:
     """Who `user`, who may see the case, is to it: the credit office (global view), the handling department (its
     group's object permission) or a party (the subject's representative, the clerk who filed it)."""
     if user.has_perm(VIEW):
@@ -296,7 +296,7 @@ def repair_audience(*, user: Any, case: RepairCase) -> Audience:
     return Audience.PARTY
 
 
-def repair_party_sees(*, user: Any, case: RepairCase, item: Any) -> bool:
+def repair_party_sees(*, user: User, case: RepairCase, item: Any) -> bool:
     """casework's question: may the applicant see this item of its case? Its filing's files and its commitment."""
     if isinstance(item, Document):
         return item.purpose in PARTY_DOCUMENT_PURPOSES
@@ -411,7 +411,7 @@ class RepairView:
             "training_ok": case.training_ok,
             "credit_report_ok": case.credit_report_ok,
             "note": case.verification_note,
-            "by": case.verified_by.get_username() if case.verified_by_id else None,
+            "by": case.verified_by.get_username() if case.verified_by else None,
             "at": case.verified_at,
         }
 
@@ -421,7 +421,7 @@ class RepairView:
         return {
             "outcome": case.proposed_outcome,
             "reasons": case.proposal_reasons,
-            "by": case.proposed_by.get_username() if case.proposed_by_id else None,
+            "by": case.proposed_by.get_username() if case.proposed_by else None,
             "at": case.proposed_at,
         }
 
@@ -430,7 +430,7 @@ class RepairView:
         case = self.case
         return {
             "note": case.review_note,
-            "by": case.reviewed_by.get_username() if case.reviewed_by_id else None,
+            "by": case.reviewed_by.get_username() if case.reviewed_by else None,
             "at": case.reviewed_at,
         }
 
@@ -501,12 +501,12 @@ class RepairView:
         return [line for _seq, line in sorted(lines, key=lambda item: item[0])]
 
 
-def repair_view_for(*, user: Any, case_id: int, perm: str = VIEW) -> RepairView:
+def repair_view_for(*, user: User, case_id: int, perm: str = VIEW) -> RepairView:
     """Access and audience in one: the case as `user` may read it (404 for anyone who may not see it at all)."""
     case = access_repaircase_by_id(user=user, case_id=case_id, perm=perm)
     return repair_view_of(case, user=user)
 
 
-def repair_view_of(case: RepairCase, *, user: Any) -> RepairView:
+def repair_view_of(case: RepairCase, *, user: User) -> RepairView:
     """The view of a case the caller obtained through access_repaircase_by_id (or just filed)."""
     return RepairView(case, audience=repair_audience(user=user, case=case))

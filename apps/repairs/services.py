@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from guardian.shortcuts import assign_perm
 from viewflow.workflow.exceptions import FlowLockFailed
 
+from apps.accounts.models import User
 from apps.casework.services import CheckedUpload, document_attach, handle_task_run
 from apps.commitments.models import CommitmentTextVersion, CommitmentType
 from apps.commitments.services import commitment_check_fulfilment, commitment_sign, text_version_in_force
@@ -84,7 +85,7 @@ def _expect(case: RepairCase, *statuses: str) -> None:
         )
 
 
-def _event(case: RepairCase, event: str, acting_user: Any, /, **data: Any) -> None:
+def _event(case: RepairCase, event: str, acting_user: User | None, /, **data: Any) -> None:
     case_event_record(kind=event, case=case, acting_user=acting_user, data=data)
 
 
@@ -121,7 +122,7 @@ def _rule_days(case: RepairCase, code: str) -> int:
     return int(case.rules[str(code)]["value"])
 
 
-def _open(case: RepairCase, *, purpose: str, code: str, at: datetime, acting_user: Any) -> Deadline:
+def _open(case: RepairCase, *, purpose: str, code: str, at: datetime, acting_user: User) -> Deadline:
     return deadline_open(
         owner_type=CASE_LABEL,
         owner_id=case.pk,
@@ -132,7 +133,7 @@ def _open(case: RepairCase, *, purpose: str, code: str, at: datetime, acting_use
     )
 
 
-def _close(deadline: Deadline | None, *, at: datetime, acting_user: Any) -> None:
+def _close(deadline: Deadline | None, *, at: datetime, acting_user: User | None) -> None:
     if deadline is not None:
         deadline.refresh_from_db()
         if deadline.status != Deadline.Status.CLOSED:
@@ -146,9 +147,9 @@ def due_columns_sync(case: RepairCase) -> list[str]:
         if deadline is not None:
             deadline.refresh_from_db()
     case.due_date = overall.due_date if overall else None
-    running = step is not None and step.status != Deadline.Status.CLOSED
-    case.step_due_date = step.due_date if running else None
-    case.due_provisional = bool((overall and overall.provisional) or (running and step.provisional))
+    running = step if step is not None and step.status != Deadline.Status.CLOSED else None
+    case.step_due_date = running.due_date if running else None
+    case.due_provisional = bool((overall and overall.provisional) or (running and running.provisional))
     return ["due_date", "step_due_date", "due_provisional"]
 
 
@@ -203,7 +204,7 @@ def _letter_context(case: RepairCase) -> dict[str, Any]:
 # -- filing -------------------------------------------------------------------------------------------------------
 
 
-def can_file(*, user: Any, subject: Subject, channel: str) -> bool:
+def can_file(*, user: User, subject: Subject, channel: str) -> bool:
     if channel == Channel.COUNTER:
         return user.has_perm("subjects.file_on_behalf")
     return user.has_perm("subjects.act_for_subject", subject)
@@ -216,7 +217,7 @@ def repair_file(
     records: Sequence[NegativeRecord],
     kind: str,
     channel: str,
-    acting_user: Any,
+    acting_user: User,
     signer_name: str,
     signer_capacity: str = "法定代表人",
     commitment_text: CommitmentTextVersion | None = None,
@@ -345,7 +346,7 @@ def repair_file(
 
 @transaction.atomic
 def repair_intake_accept(
-    *, case: RepairCase, acting_user: Any, note: str = "", at: datetime | None = None
+    *, case: RepairCase, acting_user: User, note: str = "", at: datetime | None = None
 ) -> RepairCase:
     """Accept the application: the department's decision time limit starts; the applicant gets a 受理通知书."""
     at = _now(at)
@@ -369,7 +370,7 @@ def repair_intake_accept(
 
 
 @transaction.atomic
-def repair_counter_receipt(*, case: RepairCase, acting_user: Any) -> Any:
+def repair_counter_receipt(*, case: RepairCase, acting_user: User) -> Any:
     """The 受理回执 handed to the walk-in applicant: what the counter received and the due date. One per case
     (letter_create is idempotent per owner and template), verifiable like every letter."""
     if case.channel != Channel.COUNTER:
@@ -393,7 +394,7 @@ def repair_counter_receipt(*, case: RepairCase, acting_user: Any) -> Any:
 
 @transaction.atomic
 def repair_supplement_request(
-    *, case: RepairCase, items: Sequence[str], acting_user: Any, at: datetime | None = None
+    *, case: RepairCase, items: Sequence[str], acting_user: User, at: datetime | None = None
 ) -> RepairCase:
     """Send the one complete list of missing items (一次性告知补正). The case's clocks stop until the applicant
     answers; the applicant has `repair.supplement_answer` working days."""
@@ -406,7 +407,8 @@ def repair_supplement_request(
     with office_language():
         reason = _("补正：%(items)s") % {"items": "；".join(items)}
     for deadline in (case.overall_deadline, case.intake_deadline):
-        deadline_pause(deadline=deadline, at=at, reason=reason[:1000], acting_user=acting_user)
+        # a case in intake has both clocks
+        deadline_pause(deadline=deadline, at=at, reason=reason[:1000], acting_user=acting_user)  # type: ignore[arg-type]
     case.step_deadline = _open(
         case, purpose="supplement", code=RuleCode.REPAIR_SUPPLEMENT_ANSWER, at=at, acting_user=acting_user
     )
@@ -445,7 +447,7 @@ def repair_supplement_request(
 
 
 def repair_supplement_answer(
-    *, case: RepairCase, uploads: Sequence[CheckedUpload], note: str, acting_user: Any, at: datetime | None = None
+    *, case: RepairCase, uploads: Sequence[CheckedUpload], note: str, acting_user: User, at: datetime | None = None
 ) -> RepairCase:
     """The applicant answers the 补正 (online, or a clerk at the counter): the clocks restart, moved out by the
     working days they stood still, and the case goes back to intake."""
@@ -469,6 +471,7 @@ def repair_supplement_answer(
             document_attach(case=case, upload=upload, acting_user=acting_user, purpose="supplement")
         _close(case.step_deadline, at=at, acting_user=acting_user)
         for deadline in (case.overall_deadline, case.intake_deadline):
+            assert deadline is not None, "a case in intake has both clocks"
             deadline.refresh_from_db()
             if deadline.status == Deadline.Status.PAUSED:
                 deadline_resume(deadline=deadline, at=at, acting_user=acting_user)
@@ -490,7 +493,7 @@ def repair_supplement_answer(
         )
         from apps.repairs.flows import RepairFlow
 
-        handle_task_run(flow_task=RepairFlow.await_supplement, process_id=case_process(case=case).pk)
+        handle_task_run(flow_task=RepairFlow.await_supplement, process_id=case_process(case=case).pk)  # type: ignore[union-attr]  # a filed case has its process
     return case
 
 
@@ -525,7 +528,7 @@ def repair_withdraw_unanswered(*, case: RepairCase, at: datetime | None = None) 
 
 
 @in_office_language
-def _refuse(case: RepairCase, *, reasons: list[str], kind_label: str, acting_user: Any, at: datetime) -> RepairCase:
+def _refuse(case: RepairCase, *, reasons: list[str], kind_label: str, acting_user: User, at: datetime) -> RepairCase:
     for deadline in (case.step_deadline, case.intake_deadline, case.overall_deadline):
         _close(deadline, at=at, acting_user=acting_user)
     for record in _records(case):
@@ -569,7 +572,7 @@ def _decision_notify(case: RepairCase, *, outcome: str) -> None:
 
 @transaction.atomic
 def repair_intake_refuse(
-    *, case: RepairCase, reasons: Sequence[str], acting_user: Any, at: datetime | None = None
+    *, case: RepairCase, reasons: Sequence[str], acting_user: User, at: datetime | None = None
 ) -> RepairCase:
     """Refuse to accept (不予受理), with reasons; the applicant gets a reasoned letter."""
     at = _now(at)
@@ -588,7 +591,7 @@ def repair_verify(
     case: RepairCase,
     obligations_fulfilled: bool,
     commitment_valid: bool,
-    acting_user: Any,
+    acting_user: User,
     training_ok: bool | None = None,
     credit_report_ok: bool | None = None,
     note: str = "",
@@ -649,7 +652,7 @@ def conditions_met(case: RepairCase) -> list[str]:
 
 @transaction.atomic
 def repair_propose(
-    *, case: RepairCase, outcome: str, reasons: str, acting_user: Any, at: datetime | None = None
+    *, case: RepairCase, outcome: str, reasons: str, acting_user: User, at: datetime | None = None
 ) -> RepairCase:
     """The officer's proposal (拟办意见): repair, or refuse with reasons. It goes to a different person for review."""
     at = _now(at)
@@ -675,13 +678,13 @@ def repair_propose(
     return case
 
 
-def may_review(*, case: RepairCase, user: Any) -> bool:
+def may_review(*, case: RepairCase, user: User) -> bool:
     """Four eyes: the proposer can never approve their own proposal."""
     return not repair_proposed_by(case=case, user=user)
 
 
 @transaction.atomic
-def repair_review(*, case: RepairCase, outcome: str, note: str, acting_user: Any, at: datetime | None = None) -> str:
+def repair_review(*, case: RepairCase, outcome: str, note: str, acting_user: User, at: datetime | None = None) -> str:
     """Second-person review. `approve` carries the proposal out (repair decided, or refused with its reasons);
     `return` sends it back to the proposer. Returns the route: "approved", "refused" or "return"."""
     at = _now(at)
@@ -710,7 +713,7 @@ def repair_review(*, case: RepairCase, outcome: str, note: str, acting_user: Any
 
 
 @in_office_language
-def _decide(case: RepairCase, *, acting_user: Any, at: datetime) -> RepairCase:
+def _decide(case: RepairCase, *, acting_user: User, at: datetime) -> RepairCase:
     """Repair decided: the decision letter, the execution time limit, and one lift per sanctioning department."""
     _close(case.step_deadline, at=at, acting_user=acting_user)
     _close(case.overall_deadline, at=at, acting_user=acting_user)
@@ -785,7 +788,7 @@ def case_has_pending_lifts(case: RepairCase) -> bool:
 
 @transaction.atomic
 def repair_stop_publication(
-    *, case: RepairCase, acting_user: Any, note: str = "", at: datetime | None = None
+    *, case: RepairCase, acting_user: User, note: str = "", at: datetime | None = None
 ) -> RepairCase:
     """Effect 1: the records stop being published (已修复，停止公示)."""
     at = _now(at)
@@ -809,7 +812,7 @@ def repair_stop_publication(
 
 @transaction.atomic
 def repair_stop_sharing(
-    *, case: RepairCase, acting_user: Any, note: str = "", at: datetime | None = None
+    *, case: RepairCase, acting_user: User, note: str = "", at: datetime | None = None
 ) -> RepairCase:
     """Effect 2: the records stop being shared with other departments' systems."""
     at = _now(at)
@@ -826,7 +829,7 @@ def repair_stop_sharing(
 
 
 def sanction_lift_confirm(
-    *, lift: SanctionLift, acting_user: Any, note: str = "", at: datetime | None = None
+    *, lift: SanctionLift, acting_user: User, note: str = "", at: datetime | None = None
 ) -> SanctionLift:
     """Effect 3, per department: it confirms it lifted its sanctions. The last confirmation moves the flow on."""
     at = _now(at)
@@ -866,7 +869,7 @@ def sanction_lift_confirm(
         if not case_has_pending_lifts(case):
             from apps.repairs.flows import RepairFlow
 
-            handle_task_run(flow_task=RepairFlow.await_lifts, process_id=case_process(case=case).pk)
+            handle_task_run(flow_task=RepairFlow.await_lifts, process_id=case_process(case=case).pk)  # type: ignore[union-attr]  # as above
     return lift
 
 
@@ -901,7 +904,7 @@ def repair_close(*, case: RepairCase, at: datetime | None = None) -> RepairCase:
 
 
 @transaction.atomic
-def repair_revoke(*, case: RepairCase, reason: str, acting_user: Any, at: datetime | None = None) -> RepairCase:
+def repair_revoke(*, case: RepairCase, reason: str, acting_user: User, at: datetime | None = None) -> RepairCase:
     """Revoke a repair obtained with a false commitment: publication, sharing and sanctions are restored, and the
     broken commitment becomes a new negative record of the reviewer's department."""
     at = _now(at)

@@ -42,7 +42,11 @@ class CreditReportRequestApi(APIView):
         data.is_valid(raise_exception=True)
         report = credit_report_request(subject=subject, acting_user=request.user, **data.validated_data)
         return Response(
-            {"request": report.pk, "report_no": report.report_no, "letter": letter_data(report.letter)},
+            {
+                "request": report.pk,
+                "report_no": report.report_no,
+                "letter": letter_data(report.letter) if report.letter else None,
+            },
             status=status.HTTP_201_CREATED,
         )
 
@@ -65,7 +69,7 @@ def monthly_report_data(report: MonthlyReport) -> dict:
         "issue_no": report.issue_no,
         "created_at": report.created_at,
         "figures": report.figures,
-        "letter": letter_data(report.letter) if report.letter_id else None,
+        "letter": letter_data(report.letter) if report.letter else None,
     }
 
 
@@ -111,7 +115,7 @@ class MonthlyReportListApi(APIView):
             reports = reports.filter(month=_month(request.query_params["month"]))
         page = Pagination()
         items = page.paginate_queryset(reports, request, view=self)
-        return page.get_paginated_response([monthly_report_data(r) for r in items])
+        return page.get_paginated_response([monthly_report_data(r) for r in items or []])
 
     @extend_schema(request=InputSerializer, responses=OpenApiTypes.OBJECT)
     def post(self, request) -> Response:

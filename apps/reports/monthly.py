@@ -15,6 +15,7 @@ from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models.expressions import Combinable
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -144,7 +145,7 @@ def listed_during_year(period: Period, department: Department | None = None) -> 
     year_start = _start_of(date(period.first.year, 1, 1))
     return (
         _list_records(department)
-        .filter(listed_from__lte=period.on)
+        .filter(listed_from__lte=period.on)  # type: ignore[misc]  # an annotation of _list_records
         .filter(Q(publication_status=Published.PUBLISHED) | Q(ended_at__gte=year_start))
     )
 
@@ -167,7 +168,7 @@ class Scope:
 
 def _population_with(scope: Scope, *evidence: QuerySet) -> int:
     """How many members of the population have at least one row in any of `evidence` (subqueries on OuterRef)."""
-    condition = Exists(evidence[0])
+    condition: Q | Combinable = Exists(evidence[0])
     for more in evidence[1:]:
         condition |= Exists(more)
     return scope.population.filter(condition).count()
@@ -272,7 +273,7 @@ def _double_publicity(scope: Scope) -> dict:
     if department is not None:
         records = records.filter(department=department)
     on_time = late = 0
-    late_examples = []
+    late_examples: list[dict[str, Any]] = []
     for pk, decision_no, decided, publish_from, created_at in records.values_list(
         "pk", "decision_no", "decision_date", "publish_from", "created_at"
     ).order_by("decision_date", "pk"):

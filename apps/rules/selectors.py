@@ -1,6 +1,7 @@
 """The rule in force: the most specific row whose dates cover the event date."""
 
 from datetime import date
+from typing import Any
 
 from django.db.models import Q
 from django.utils.translation import gettext as _
@@ -41,5 +42,5 @@ def rule_in_force(
     return max(matches, key=lambda r: (*r.specificity, r.effective_from, r.pk))
 
 
-def rule_value(**kwargs) -> int:
+def rule_value(**kwargs: Any) -> int:
     return rule_in_force(**kwargs).value

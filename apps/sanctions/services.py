@@ -1,5 +1,7 @@
 """Writes of the sanctions app: running a credit check and recording the feedback on a measure it offered."""
 
+from typing import Any
+
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -10,10 +12,11 @@ from apps.core.errors import ApplicationError, ConflictError
 from apps.core.services import case_event_record
 from apps.sanctions.models import CheckFeedback, CreditCheck, MatterType, Measure
 from apps.sanctions.selectors import measures_for_check
+from apps.subjects.models import NegativeRecord
 from apps.subjects.selectors import record_shared_view, subject_find, subject_on_serious_list, subject_public_records
 
 
-def measure_shared_view(measure: Measure, triggers: list) -> dict:
+def measure_shared_view(measure: Measure, triggers: list[NegativeRecord]) -> dict[str, Any]:
     return {
         "id": measure.pk,
         "code": measure.code,

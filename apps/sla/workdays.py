@@ -433,7 +433,8 @@ def exceptions_of(
     days: Iterable[tuple[date, bool, str]],
 ) -> tuple[list[tuple[date, bool, str]], list[tuple[date, bool, str]]]:
     """Split (date, is_workday, name) into the exceptions to the weekend rule (stored) and the rest (implied)."""
-    kept, implied = [], []
+    kept: list[tuple[date, bool, str]] = []
+    implied: list[tuple[date, bool, str]] = []
     for day, is_workday, name in days:
         (kept if is_workday == (day.weekday() >= 5) else implied).append((day, is_workday, name))
     return kept, implied

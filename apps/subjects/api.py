@@ -65,7 +65,7 @@ class UsccInvalidOutput(ErrorOutput):
     position = serializers.IntegerField(allow_null=True, help_text=gettext_lazy("第一处错误的位置（1-18）"))
     character = serializers.CharField(allow_null=True)
     expected = serializers.CharField(allow_null=True, help_text=gettext_lazy("应为的校验码"))
-    errors = UsccProblemOutput(many=True)
+    errors = UsccProblemOutput(many=True)  # type: ignore[assignment]  # a declared field named like a Serializer attribute; DRF's metaclass takes it out of the class
 
 
 class UsccCheckApi(APIView):
@@ -237,7 +237,8 @@ class SubjectDetailApi(APIView):
 
         @extend_schema_field(RecordOutputSerializer(many=True))
         def get_records(self, subject) -> list:
-            return RecordOutputSerializer(self.context["records"], many=True).data
+            # many=True gives a ReturnList; drf-stubs types .data as ReturnDict. `list` is what the schema reads.
+            return RecordOutputSerializer(self.context["records"], many=True).data  # type: ignore[return-value]
 
         @extend_schema_field(SubjectListStatusOutput)
         def get_list_status(self, subject) -> dict:
@@ -248,7 +249,7 @@ class SubjectDetailApi(APIView):
 
         @extend_schema_field(SubjectCaseOutput(many=True))
         def get_cases(self, subject) -> list:
-            return SubjectCaseOutput(self.context["cases"], many=True).data
+            return SubjectCaseOutput(self.context["cases"], many=True).data  # type: ignore[return-value]  # as above
 
     @extend_schema(responses=OutputSerializer)
     def get(self, request, uscc: str):

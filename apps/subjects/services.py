@@ -13,7 +13,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from guardian.shortcuts import assign_perm
@@ -119,7 +119,7 @@ def publication_window(
     *, kind: str, severity: str, decision_date: date, sector: str, region_code: str
 ) -> dict[str, Any]:
     """The window from the rules in force on the decision date: earliest repair date and automatic end."""
-    scope = {
+    scope: dict[str, Any] = {
         "on": decision_date,
         "record_kind": kind,
         "severity": severity,
@@ -336,7 +336,7 @@ def record_end_publication(
     *, record: NegativeRecord, reason: str, acting_user: User | None, at: datetime, context: Mapping[str, Any]
 ) -> NegativeRecord:
     """Stop publishing the record. `reason` is the ended status: 已修复 (a repair) or 期满 (the maximum period)."""
-    events = {
+    events: dict[str, str] = {
         NegativeRecord.PublicationStatus.ENDED_REPAIRED: "publication_stopped_repaired",
         NegativeRecord.PublicationStatus.ENDED_EXPIRED: "publication_expired",
     }
@@ -439,6 +439,8 @@ def record_corrections_clean(*, record: NegativeRecord, corrections: Any) -> dic
             errors[f"corrections.{name}"] = [_("该字段不能通过异议更正。可更正：%s") % "、".join(CORRECTABLE_FIELDS)]
             continue
         field = NegativeRecord._meta.get_field(name)
+        assert isinstance(field, models.Field)  # CORRECTABLE_FIELDS are the record's own columns
+        python: Any
         try:
             if name == "penalty_types":
                 if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
@@ -505,6 +507,7 @@ def record_apply_objection_outcome(
             if name not in CORRECTABLE_FIELDS:
                 raise ValueError(f"{name!r} cannot be corrected by an objection")
             field = NegativeRecord._meta.get_field(name)
+            assert isinstance(field, models.Field)  # as in record_corrections_clean
             before[name] = getattr(record, name)
             new = Decimal(value) if name == "fine_amount" and value is not None else field.to_python(value)
             setattr(record, name, new)

@@ -2,6 +2,7 @@
 
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from typing import Any
 
 from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet
 from django.utils import timezone
@@ -33,7 +34,9 @@ def _with_places(qs: QuerySet[TrainingSession]) -> QuerySet[TrainingSession]:
     )
 
 
-def session_list(*, when: str = "upcoming", region_code: str = "", now: datetime | None = None):
+def session_list(
+    *, when: str = "upcoming", region_code: str = "", now: datetime | None = None
+) -> QuerySet[TrainingSession]:
     """Sessions are public facts (the portal lists the upcoming ones). `when`: upcoming, past or all."""
     now = now or timezone.now()
     qs = TrainingSession.objects.all()
@@ -78,7 +81,7 @@ class SessionView:
     audience: Audience
     enrollments: list[Enrollment]
 
-    def __getattr__(self, name):
+    def __getattr__(self, name: str) -> Any:
         return getattr(self.session, name)
 
 
@@ -162,7 +165,9 @@ def training_coverage(
     )
 
 
-def coverage_by_month(*, last: date, months: int = 6, region_code: str = "", department: Department | None = None):
+def coverage_by_month(
+    *, last: date, months: int = 6, region_code: str = "", department: Department | None = None
+) -> list[Coverage]:
     """The coverage of `months` months ending with `last`, oldest first (the trainer's chart)."""
     firsts = []
     first = last

@@ -181,7 +181,7 @@ def enrollment_create(
 def _promote_waitlist(*, session: TrainingSession, acting_user: User | None) -> list[Enrollment]:
     """Fill free places from the waitlist, first come first served. The caller holds the session lock."""
     free = session.capacity - _taken(session)
-    promoted = []
+    promoted: list[Enrollment] = []
     if free <= 0 or session.ends_at <= timezone.now():
         return promoted
     for enrollment in session.enrollments.filter(status=Status.WAITLISTED).order_by("created_at", "id")[:free]:

@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from apps.accounts.requests import AuthenticatedHttpRequest
 from apps.core.errors import ApplicationError
 from apps.subjects.models import Subject
 from apps.subjects.selectors import access_subject_by_uscc, subjects_represented_by
@@ -41,26 +42,26 @@ def _refusal(exc: ApplicationError) -> str:
     return f"{exc.detail}（{fields}）" if fields and fields not in exc.detail else exc.detail
 
 
-def _trainer_only(request: HttpRequest) -> None:
+def _trainer_only(request: AuthenticatedHttpRequest) -> None:
     if not is_trainer(request.user):
         raise PermissionDenied
 
 
-def _session_or_404(request: HttpRequest, session_id: int):
+def _session_or_404(request: AuthenticatedHttpRequest, session_id: int):
     try:
         return session_view_for(user=request.user, session_id=session_id)
     except ObjectDoesNotExist as exc:
         raise Http404 from exc
 
 
-def _enrollment_or_404(request: HttpRequest, enrollment_id: int):
+def _enrollment_or_404(request: AuthenticatedHttpRequest, enrollment_id: int):
     try:
         return access_enrollment_by_id(user=request.user, enrollment_id=enrollment_id)
     except ObjectDoesNotExist as exc:
         raise Http404 from exc
 
 
-def _subject_or_refuse(request: HttpRequest, uscc: str) -> Subject | None:
+def _subject_or_refuse(request: AuthenticatedHttpRequest, uscc: str) -> Subject | None:
     try:
         return access_subject_by_uscc(user=request.user, uscc=uscc)
     except Subject.DoesNotExist:
@@ -74,7 +75,7 @@ def _subject_or_refuse(request: HttpRequest, uscc: str) -> Subject | None:
 
 
 @login_required
-def workbench_home(request: HttpRequest) -> HttpResponse:
+def workbench_home(request: AuthenticatedHttpRequest) -> HttpResponse:
     _trainer_only(request)
     region = request.GET.get("region", "").strip()
     region = region if region.isdigit() and 2 <= len(region) <= 6 else ""
@@ -95,7 +96,7 @@ def workbench_home(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def workbench_session_new(request: HttpRequest) -> HttpResponse:
+def workbench_session_new(request: AuthenticatedHttpRequest) -> HttpResponse:
     _trainer_only(request)
     form = SessionForm(request.POST)
     if form.is_valid():
@@ -113,7 +114,7 @@ def workbench_session_new(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def workbench_session(request: HttpRequest, session_id: int) -> HttpResponse:
+def workbench_session(request: AuthenticatedHttpRequest, session_id: int) -> HttpResponse:
     _trainer_only(request)
     view = _session_or_404(request, session_id)
     form = SessionForm(instance=view.session)
@@ -134,7 +135,7 @@ def workbench_session(request: HttpRequest, session_id: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def workbench_enrol(request: HttpRequest, session_id: int) -> HttpResponse:
+def workbench_enrol(request: AuthenticatedHttpRequest, session_id: int) -> HttpResponse:
     _trainer_only(request)
     view = _session_or_404(request, session_id)
     subject = _subject_or_refuse(request, request.POST.get("subject", "").strip())
@@ -155,7 +156,7 @@ def workbench_enrol(request: HttpRequest, session_id: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def workbench_attend(request: HttpRequest, enrollment_id: int) -> HttpResponse:
+def workbench_attend(request: AuthenticatedHttpRequest, enrollment_id: int) -> HttpResponse:
     _trainer_only(request)
     enrollment = _enrollment_or_404(request, enrollment_id)
     try:
@@ -183,7 +184,7 @@ def portal_index(request: HttpRequest) -> HttpResponse:
     return render(request, "training/portal.html", context)
 
 
-def _own_subject(request: HttpRequest, uscc: str) -> Subject | None:
+def _own_subject(request: AuthenticatedHttpRequest, uscc: str) -> Subject | None:
     subject = subjects_represented_by(user=request.user).filter(uscc=uscc.strip().upper()).first()
     if subject is None:
         messages.error(request, _("您不是该主体的代理人。"))
@@ -192,7 +193,7 @@ def _own_subject(request: HttpRequest, uscc: str) -> Subject | None:
 
 @login_required
 @require_POST
-def portal_enrol(request: HttpRequest, session_id: int) -> HttpResponse:
+def portal_enrol(request: AuthenticatedHttpRequest, session_id: int) -> HttpResponse:
     view = _session_or_404(request, session_id)
     subject = _own_subject(request, request.POST.get("subject", ""))
     if subject is not None:
@@ -215,7 +216,7 @@ def portal_enrol(request: HttpRequest, session_id: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def portal_cancel(request: HttpRequest, enrollment_id: int) -> HttpResponse:
+def portal_cancel(request: AuthenticatedHttpRequest, enrollment_id: int) -> HttpResponse:
     enrollment = _enrollment_or_404(request, enrollment_id)
     try:
         enrollment_cancel(enrollment=enrollment, acting_user=request.user)
@@ -228,7 +229,7 @@ def portal_cancel(request: HttpRequest, enrollment_id: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def portal_checkin(request: HttpRequest, session_id: int) -> HttpResponse:
+def portal_checkin(request: AuthenticatedHttpRequest, session_id: int) -> HttpResponse:
     view = _session_or_404(request, session_id)
     form = CheckInForm(request.POST)
     if not form.is_valid():

@@ -22,4 +22,4 @@ LOGGING = {
 }
 # A fixed, published key: test chains are reproducible and mean nothing outside the tests.
 AUDIT_KEY = "test-audit-key-0123456789abcdef0123456789abcdef"
-AUDIT_OLD_KEYS: list[str] = []
+AUDIT_OLD_KEYS = []

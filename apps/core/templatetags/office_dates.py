@@ -85,4 +85,4 @@ def is_overdue(value) -> bool:
     moment = _moment(value)
     if isinstance(moment, datetime):
         moment = timezone.localtime(moment).date() if timezone.is_aware(moment) else moment.date()
-    return bool(moment) and moment < timezone.localdate()
+    return moment is not None and moment < timezone.localdate()
