@@ -42,6 +42,7 @@ from apps.sla.models import Deadline
 from apps.sla.services import deadline_close, deadline_open, deadline_pause, deadline_resume
 from apps.sla.workdays import business_date
 from apps.subjects.models import NegativeRecord, Sanction, Subject
+from apps.training.services import certificates_attach_as_evidence
 
 WRONG_STATUS = "repair_wrong_status"
 SAME_PERSON = "repair_same_person"
@@ -335,6 +336,8 @@ def repair_file(
     ):
         for upload in uploads:
             document_attach(case=case, upload=upload, acting_user=acting_user, purpose=purpose)
+    # The training certificates the subject already holds are evidence of the application without a new upload.
+    certificates_attach_as_evidence(case=case, subject=subject, before=at, acting_user=acting_user)
 
     from apps.repairs.flows import RepairFlow
 
