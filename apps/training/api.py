@@ -90,7 +90,7 @@ class CertificateEvidenceOutput(serializers.Serializer):
         return str(evidence.certificate.context.get("certificate_no", ""))
 
     def get_verify_url(self, evidence) -> str:
-        return reverse("verify", args=[evidence.certificate.verification_code])
+        return reverse("letters:verify", args=[evidence.certificate.verification_code])
 
 
 class PartyEnrollmentOutput(serializers.Serializer):
