@@ -126,6 +126,7 @@ def workbench_home(request: HttpRequest) -> HttpResponse:
         "coverage": coverage,
         "months": months,
         "chart_data": _chart_data(months),
+        "target_label": f"{coverage.target * 100:g}%",
         "export_query": query,
         "invitations": invitations[:100],
         "invitation_count": invitations.count(),

@@ -79,9 +79,7 @@ def test_a_certificate_is_evidence_of_the_next_repair(clock, users, world, api, 
     assert "附入培训证明" in [event["label"] for event in staff["history"]]
 
 
-def test_a_certificate_earned_after_filing_is_not_evidence_of_that_application(
-    clock, users, world, api, run_on_commit
-):
+def test_a_certificate_earned_after_filing_is_not_evidence_of_that_application(clock, users, world, api, run_on_commit):
     clock.set(at(2026, 4, 20))
     response = api(users["applicant"]).post("/api/v1/repairs", filing(world["record"]), format="json")
     assert response.status_code == 201, response.json()
