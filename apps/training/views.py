@@ -23,6 +23,7 @@ from apps.training.forms import CheckInForm, SessionForm
 from apps.training.selectors import (
     RECORD_KINDS,
     access_enrollment_by_id,
+    coverage_by_department,
     coverage_by_month,
     enrollments_of_user,
     invitation_candidates,
@@ -126,6 +127,7 @@ def workbench_home(request: HttpRequest) -> HttpResponse:
         "coverage": coverage,
         "months": months,
         "chart_data": _chart_data(months),
+        "by_department": coverage_by_department(month=coverage.month, region_code=region)[1:],
         "target_label": f"{coverage.target * 100:g}%",
         "export_query": query,
         "invitations": invitations[:100],
