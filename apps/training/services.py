@@ -302,7 +302,8 @@ def enrollment_check_in(*, session: TrainingSession, subject: Subject, code: str
             % {"time": timezone.localtime(session.ends_at).strftime("%Y-%m-%d %H:%M")},
             fields={"code": [_("签到码已失效。")]},
         )
-    if not secrets.compare_digest(code.strip(), session.checkin_code):
+    # bytes: compare_digest refuses str with non-ASCII characters (a code typed in Chinese is simply wrong)
+    if not secrets.compare_digest(code.strip().encode(), session.checkin_code.encode()):
         raise ApplicationError("checkin_code_wrong", _("签到码不正确。"), fields={"code": [_("签到码不正确。")]})
     return _attend(enrollment=enrollment, acting_user=acting_user, how="code")
 

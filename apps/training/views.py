@@ -1,6 +1,7 @@
 """Pages of repair training: the trainer's workbench (/workbench/training/) and the portal (/portal/training/).
 Thin: reads come from the selectors, every change from a service; a refusal is shown with its reason."""
 
+import re
 from copy import copy
 
 import segno
@@ -44,6 +45,10 @@ from apps.training.services import (
     session_create,
     session_update,
 )
+
+# What may reach a query from a form or the address (anything else, a NUL byte included, is no match).
+CODE = re.compile(r"[A-Za-z0-9_-]{1,32}")
+USCC_SHAPE = re.compile(r"[0-9A-Z]{18}")
 
 
 def _refusal(exc: ApplicationError) -> str:
@@ -90,7 +95,7 @@ def _invitation_filters(request: HttpRequest) -> dict:
     record_kind = request.GET.get("record_kind", "").strip()
     return {
         "region_code": region if region.isdigit() and 2 <= len(region) <= 6 else "",
-        "department": Department.objects.filter(code=department).first() if department else None,
+        "department": Department.objects.filter(code=department).first() if CODE.fullmatch(department) else None,
         "record_kind": record_kind if record_kind in dict(RECORD_KINDS) else "",
     }
 
@@ -153,7 +158,8 @@ def workbench_invite(request: HttpRequest) -> HttpResponse:
     except (ValueError, ObjectDoesNotExist):
         messages.error(request, _("请选择要邀请参加的场次。"))
         return redirect("training-workbench")
-    codes = [code.strip().upper() for code in request.POST.getlist("subjects") if code.strip()]
+    codes = [code.strip().upper() for code in request.POST.getlist("subjects")]
+    codes = [code for code in codes if USCC_SHAPE.fullmatch(code)]
     subjects = list(Subject.objects.filter(uscc__in=codes))
     try:
         sent = invitation_send(
@@ -366,7 +372,10 @@ def portal_qr_checkin(request: HttpRequest, session_id: int) -> HttpResponse:
     mine = [e for e in enrollments_of_user(user=request.user).filter(session_id=view.pk)]
     status, error = 200, ""
     if request.method == "POST":
-        subject = subjects_represented_by(user=request.user).filter(uscc=request.POST.get("subject", "")[:32]).first()
+        uscc = request.POST.get("subject", "").strip().upper()
+        subject = (
+            subjects_represented_by(user=request.user).filter(uscc=uscc).first() if USCC_SHAPE.fullmatch(uscc) else None
+        )
         if subject is None:
             status, error = 403, _("您不是该主体的代理人，不能为其签到。")
         elif not code:

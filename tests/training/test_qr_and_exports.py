@@ -181,3 +181,17 @@ def test_the_trainer_home_shows_the_chart_and_the_exports(users, population):
     assert 'id="training-chart-data"' in page and "cdn" not in page.lower()
     assert "/api/v1/training/coverage.xlsx?month=" in page and "table=not_reached" in page
     assert "目标 ≥50%" in page
+
+
+def test_a_code_in_other_characters_is_simply_wrong(api, users, session, enrolled):
+    open_window(session)
+    before = snapshot()
+    response = api(users["applicant"]).post(
+        f"/api/v1/training/sessions/{session.pk}/checkin",
+        {"subject": enrolled["subject"].uscc, "code": "签到码"},
+        format="json",
+    )
+    assert response.status_code == 400 and response.json()["error"] == "checkin_code_wrong"
+    response = browser(users["applicant"]).post(qr_url(session), {"subject": "\x00", "code": session.checkin_code})
+    assert response.status_code == 403
+    assert snapshot() == before
