@@ -278,6 +278,24 @@ def task_reassigned_notify(
     )
 
 
+@in_office_language
+def training_invitation_notify(
+    *, recipients: Iterable[User | None], invitation_id: int, topic: str, text: str, url: str
+) -> list[Notification]:
+    """An invitation to a repair-training session: to the subject's representatives. The text is the one recorded
+    with the invitation."""
+    return notify(
+        recipients=recipients,
+        kind=Kind.TRAINING_INVITATION,
+        event_key=f"training_invitation:{invitation_id}",
+        title=_("培训邀请：%(topic)s") % {"topic": topic},
+        body=text,
+        url=url,
+        case_type="training.invitation",
+        case_id=invitation_id,
+    )
+
+
 # -- delivery --------------------------------------------------------------------------------------------------------
 
 

@@ -44,6 +44,7 @@ from apps.repairs.services import (
 from apps.sla.workdays import business_date
 from apps.subjects.models import NegativeRecord
 from apps.subjects.selectors import records_visible_to
+from apps.training.api import CertificateEvidenceOutput
 
 
 def _files(data: Any, name: str) -> list:
@@ -258,6 +259,7 @@ class RepairDetailApi(APIView):
         commitment = RepairCommitmentOutput(source="case.commitment", allow_null=True)
         lifts = RepairLiftOutput(many=True)
         documents = DocumentOutput(many=True)
+        training_certificates = CertificateEvidenceOutput(many=True)
         letters = LetterOutput(many=True)
         history = OutwardEventOutput(many=True, source="outward_events")
 

@@ -30,6 +30,7 @@ from apps.repairs.models import Channel, RepairCase, RepairProcess, SanctionLift
 from apps.sla.models import Deadline
 from apps.sla.selectors import deadlines_for_owner
 from apps.subjects.models import NegativeRecord, Subject, SubjectRepresentative
+from apps.training.selectors import certificate_evidence_of
 
 VIEW = "repairs.view_repaircase"
 WORK = "repairs.work_repaircase"
@@ -213,6 +214,7 @@ EVENT_LABELS = {
     "repair_filed": gettext_lazy("提交申请"),
     "commitment_signed": gettext_lazy("签署信用修复承诺书"),
     "document_attached": gettext_lazy("上传材料"),
+    "training_certificate_attached": gettext_lazy("附入培训证明"),
     "deadline_opened": gettext_lazy("开始计时"),
     "deadline_paused": gettext_lazy("暂停计时"),
     "deadline_resumed": gettext_lazy("恢复计时"),
@@ -446,6 +448,11 @@ class RepairView:
         if not self.internal:
             documents = documents.filter(purpose__in=PARTY_DOCUMENT_PURPOSES)
         return list(documents)
+
+    @cached_property
+    def training_certificates(self) -> list[Any]:
+        """The training certificates attached at filing (verifiable letters, shown to every reader of the case)."""
+        return certificate_evidence_of(case=self.case)
 
     @cached_property
     def letters(self) -> list[Any]:

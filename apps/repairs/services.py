@@ -49,6 +49,7 @@ from apps.subjects.services import (
     record_set_repair_status,
     record_stop_sharing,
 )
+from apps.training.services import certificates_attach_as_evidence
 
 WRONG_STATUS = "repair_wrong_status"
 SAME_PERSON = "repair_same_person"
@@ -334,6 +335,8 @@ def repair_file(
     ):
         for upload in uploads:
             document_attach(case=case, upload=upload, acting_user=acting_user, purpose=purpose)
+    # The training certificates the subject already holds are evidence of the application without a new upload.
+    certificates_attach_as_evidence(case=case, subject=subject, before=at, acting_user=acting_user)
 
     from apps.repairs.flows import RepairFlow
 

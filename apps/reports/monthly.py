@@ -24,13 +24,14 @@ from apps.accounts.models import Department
 from apps.commitments.models import Commitment, CommitmentType
 from apps.core import inputs
 from apps.decisions.selectors import month_bounds, two_documents_coverage
-from apps.letters.models import Letter, TemplateCode
+from apps.letters.models import Letter
 from apps.objections.models import Objection
 from apps.repairs.models import RepairCase
 from apps.reports.models import CreditReportRequest
 from apps.sla.workdays import add_working_days, is_provisional
 from apps.subjects.models import NegativeRecord, RecordKind, Subject
 from apps.subjects.selectors import operating_listed_subjects_at, serious_list_records_at
+from apps.training.selectors import training_coverage
 
 PUBLICATION_LIMIT_WORKING_DAYS = 7  # 双公示: decisions published within 7 working days of the decision
 STATS_FIRST_MONTH = date(2004, 1, 1)  # the working calendar's first year
@@ -189,21 +190,15 @@ def _repair_commitments(scope: Scope) -> dict:
 
 
 def _repair_training(scope: Scope) -> dict:
-    end = scope.period.end
-    certificate = Letter.objects.filter(
-        recipient_uscc=OuterRef("uscc"),
-        code=TemplateCode.TRAINING_CERTIFICATE,
-        status=Letter.Status.RENDERED,
-        created_at__lt=end,
-    )
-    checked = RepairCase.objects.filter(subject=OuterRef("pk"), training_ok=True, verified_at__lt=end)
+    """The training app owns the coverage rule and its target; the row reports its figure for the scope."""
+    coverage = training_coverage(month=scope.period.first, department=scope.department, now=scope.period.end)
     return _row(
         "repair_training",
         _("名单内在营主体参加信用修复培训"),
-        _population_with(scope, certificate, checked),
-        scope.population_count,
-        Target(">=", 0.5),
-        _("分母同上；分子：其中期末前取得培训证明（本系统出具的培训证明，或修复案件核查中确认的培训证明）的主体数。"),
+        coverage.numerator,
+        coverage.denominator,
+        Target(">=", coverage.target),
+        _("分母同上；分子：其中期末前参加过信用修复培训（签到或经培训协调人登记出席，并出具培训证明）的主体数。"),
     )
 
 

@@ -4,15 +4,20 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
-from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet
+from django.db.models import Count, Exists, F, Model, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from apps.accounts.models import Department, User
 from apps.core.api import ID_MAX
 from apps.core.audience import Audience
-from apps.subjects.models import Subject
-from apps.subjects.selectors import operating_listed_subjects_at, subjects_represented_by
-from apps.training.models import Enrollment, TrainingSession
+from apps.core.services import case_label
+from apps.subjects.models import NegativeRecord, RecordKind, Subject, SubjectRepresentative
+from apps.subjects.selectors import (
+    operating_listed_subjects_at,
+    serious_list_records_at,
+    subjects_represented_by,
+)
+from apps.training.models import CertificateEvidence, Enrollment, Invitation, TrainingSession
 
 COVERAGE_TARGET = 0.5  # seed documents (宜昌 2020): training reaches at least half the operating blacklist
 
@@ -165,6 +170,20 @@ def training_coverage(
     )
 
 
+def coverage_by_department(*, month: date, region_code: str = "") -> list[Coverage]:
+    """The month's coverage in total (first) and for each department that lists a subject of the population."""
+    total = training_coverage(month=month, region_code=region_code)
+    department_ids = (
+        serious_list_records_at(moment=total.as_of)
+        .filter(subject__in=operating_listed_subjects_at(moment=total.as_of, region_code=region_code))
+        .values("department_id")
+    )
+    departments = Department.objects.filter(pk__in=department_ids).order_by("code")
+    return [total] + [
+        training_coverage(month=month, region_code=region_code, department=department) for department in departments
+    ]
+
+
 def coverage_by_month(
     *, last: date, months: int = 6, region_code: str = "", department: Department | None = None
 ) -> list[Coverage]:
@@ -177,15 +196,70 @@ def coverage_by_month(
     return [training_coverage(month=m, region_code=region_code, department=department) for m in reversed(firsts)]
 
 
-def invitation_candidates(*, region_code: str = "", department: Department | None = None) -> QuerySet[Subject]:
-    """Who to invite: operating blacklisted subjects now, never trained and not enrolled in an upcoming session."""
+def invitation_candidates(
+    *, region_code: str = "", department: Department | None = None, record_kind: str = ""
+) -> QuerySet[Subject]:
+    """Who to invite: operating blacklisted subjects now, never trained. `department` keeps those listed by it;
+    `record_kind` those that also have a published record of that kind (a penalty, an abnormal-operation entry...).
+    Each carries whether it is enrolled in an upcoming session and how many invitations it has had."""
     now = timezone.now()
     upcoming = Enrollment.objects.filter(
         subject=OuterRef("pk"), status__in=[Status.ENROLLED, Status.WAITLISTED], session__ends_at__gt=now
     )
+    qs = operating_listed_subjects_at(moment=now, department=department, region_code=region_code).exclude(
+        pk__in=trained_subjects(before=now).values("pk")
+    )
+    if record_kind:
+        qs = qs.filter(
+            Exists(
+                NegativeRecord.objects.filter(
+                    subject=OuterRef("pk"),
+                    kind=record_kind,
+                    publication_status=NegativeRecord.PublicationStatus.PUBLISHED,
+                )
+            )
+        )
+    return qs.annotate(
+        enrolled_upcoming=Exists(upcoming),
+        invitations_sent=Count("training_invitations", distinct=True),
+    ).order_by("region_code", "uscc")
+
+
+RECORD_KINDS = RecordKind.choices
+
+
+def representatives_of(*, subject: Subject) -> list[User]:
+    """The accounts acting for a subject (who receive its invitations)."""
+    return [
+        rep.user
+        for rep in SubjectRepresentative.objects.filter(subject=subject, user__is_active=True)
+        .select_related("user")
+        .order_by("pk")
+    ]
+
+
+def session_invitations(*, session: TrainingSession) -> QuerySet[Invitation]:
+    return session.invitations.select_related("subject", "sent_by").order_by("-sent_at", "-id")
+
+
+# Certificates as evidence ----------------------------------------------------------------------------------------
+
+
+def certificates_usable_as_evidence(*, subject: Subject, before: datetime) -> QuerySet[Enrollment]:
+    """The attended enrollments of `subject` before `before` that carry a training certificate."""
     return (
-        operating_listed_subjects_at(moment=now, department=department, region_code=region_code)
-        .exclude(pk__in=trained_subjects(before=now).values("pk"))
-        .annotate(enrolled_upcoming=Exists(upcoming))
-        .order_by("region_code", "uscc")
+        Enrollment.objects.filter(
+            subject=subject, status=Status.ATTENDED, attended_at__lt=before, certificate__isnull=False
+        )
+        .select_related("certificate", "session")
+        .order_by("attended_at", "id")
+    )
+
+
+def certificate_evidence_of(*, case: Model) -> list[CertificateEvidence]:
+    """The training certificates attached to a case as evidence, with their session and letter."""
+    return list(
+        CertificateEvidence.objects.filter(case_type=case_label(case), case_id=case.pk)
+        .select_related("certificate", "enrollment__session")
+        .order_by("attached_at", "id")
     )

@@ -1,7 +1,7 @@
 """The monthly coverage table: every figure recounted by hand from a small, fully known month (October 2026), the
 scopes people may see, and the issued report (figures snapshotted, PDF text, idempotent, scheduled once)."""
 
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -10,13 +10,14 @@ from django.utils import timezone
 from apps.commitments.models import CommitmentType
 from apps.commitments.services import commitment_sign, text_version_in_force
 from apps.letters.models import Letter
-from apps.letters.services import letter_create
 from apps.objections.models import Objection
 from apps.reports.models import CreditReportRequest, MonthlyReport
 from apps.reports.monthly import MonthError, monthly_stats, parse_month
 from apps.reports.services import credit_report_request, monthly_report_publish_due
 from apps.subjects.models import NegativeRecord, Subject
 from apps.subjects.services import record_create
+from apps.training.models import Enrollment, TrainingSession
+from apps.training.services import enrollment_create, enrollment_mark_attended, session_create
 from tests.letters.support import compact, make_subject, new_uscc, pdf_text
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
@@ -104,24 +105,27 @@ def october(departments, users, run_on_commit, api):
     CreditReportRequest.objects.filter(pk=report.pk).update(created_at=at(date(2026, 10, 20)))
     with run_on_commit():
         report = credit_report_request(subject=s["B"], acting_user=None)  # asked in November: not counted
+    # B attended a training session on 15 October (through the training services; moved back in time).
+    trainer = users["trainer"]
+    start = timezone.now() + timedelta(days=1)
+    session = session_create(
+        topic="2026年第四期信用修复专题培训",
+        mode="on_site",
+        place="宜昌市民中心",
+        capacity=10,
+        starts_at=start,
+        ends_at=start + timedelta(hours=4),
+        region_code="420500",
+        acting_user=trainer,
+    )
+    enrollment = enrollment_create(session=session, subject=s["B"], acting_user=trainer, attendee_name="李四")
+    TrainingSession.objects.filter(pk=session.pk).update(
+        starts_at=at(date(2026, 10, 15), 9), ends_at=at(date(2026, 10, 15), 13)
+    )
     with run_on_commit():
-        certificate = letter_create(
-            template_code="training_certificate",
-            owner=("tests.training", 1),
-            recipient=s["B"],
-            context={
-                "subject_name": s["B"].name,
-                "subject_uscc": s["B"].uscc,
-                "certificate_no": "PX-2026-0010",
-                "attendee_name": "李四",
-                "session_date": "2026-10-15",
-                "session_name": "2026年第四期信用修复专题培训",
-                "hours": 4,
-            },
-            acting_user=None,
-            department=departments["credit"],
-        )
-    Letter.objects.filter(pk=certificate.pk).update(created_at=at(date(2026, 10, 15)))
+        enrollment = enrollment_mark_attended(enrollment=enrollment, acting_user=trainer)
+    Enrollment.objects.filter(pk=enrollment.pk).update(attended_at=at(date(2026, 10, 15)))
+    Letter.objects.filter(pk=enrollment.certificate_id).update(created_at=at(date(2026, 10, 15)))
 
     # 双公示: penalties decided in October, due within 7 working days (9 Oct + 7 = 19 Oct: 10 Oct is a working
     # Saturday in 2026); one decided in September does not count for October.
