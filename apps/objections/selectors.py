@@ -20,9 +20,10 @@ from guardian.shortcuts import get_objects_for_user
 
 from apps.accounts.models import Role, User
 from apps.accounts.selectors import role_label
+from apps.casework.cases import case_open_tasks
 from apps.casework.models import Document
 from apps.casework.registry import CaseRow
-from apps.casework.selectors import case_documents, case_open_tasks
+from apps.casework.selectors import case_documents
 from apps.commitments.models import Commitment
 from apps.core.audience import Audience, OutwardEvent, OutwardKind, StaffEvent
 from apps.core.models import CaseEvent

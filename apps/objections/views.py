@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from guardian.shortcuts import get_objects_for_user
 
+from apps.casework.models import Channel
 from apps.casework.services import upload_check
 from apps.commitments.models import CommitmentType
 from apps.commitments.services import text_version_in_force
@@ -25,7 +26,7 @@ from apps.subjects.selectors import access_record_by_id, records_visible_to
 
 from .api import ObjectionRowOutput, objection_output
 from .forms import MaterialForm, ObjectionFileForm
-from .models import Channel, Objection
+from .models import Objection
 from .selectors import (
     ANSWER,
     access_objection_by_id,

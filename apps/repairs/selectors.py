@@ -10,7 +10,6 @@ review comments, returns for revision or usernames.
 from functools import cached_property
 from typing import Any
 
-from django.contrib.contenttypes.models import ContentType
 from django.db.models import Prefetch, Q, QuerySet
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -19,14 +18,15 @@ from guardian.shortcuts import get_objects_for_user
 
 from apps.accounts.models import Role
 from apps.accounts.selectors import role_label
-from apps.casework.models import Document
+from apps.casework.cases import case_open_tasks
+from apps.casework.models import Channel, Document
 from apps.casework.registry import CaseRow
-from apps.casework.selectors import case_documents, case_notices, case_open_tasks
+from apps.casework.selectors import case_documents, case_notices
 from apps.commitments.models import Commitment
 from apps.core.audience import Audience, OutwardEvent, OutwardKind, StaffEvent
 from apps.core.models import CaseEvent
 from apps.core.selectors import case_events
-from apps.repairs.models import Channel, RepairCase, RepairProcess, SanctionLift
+from apps.repairs.models import RepairCase, SanctionLift
 from apps.sla.models import Deadline
 from apps.sla.selectors import deadlines_for_owner
 from apps.subjects.models import NegativeRecord, Subject, SubjectRepresentative
@@ -90,11 +90,6 @@ def repair_proposals_of(*, user: Any) -> QuerySet[RepairCase]:
 
 def repair_proposed_by(*, case: RepairCase, user: Any) -> bool:
     return repair_proposals_of(user=user).filter(pk=case.pk).exists()
-
-
-def case_process(*, case: RepairCase) -> RepairProcess | None:
-    content_type = ContentType.objects.get_for_model(RepairCase)
-    return RepairProcess.objects.filter(artifact_content_type=content_type, artifact_object_id=case.pk).first()
 
 
 def case_records(*, case: RepairCase) -> QuerySet[NegativeRecord]:
