@@ -35,13 +35,8 @@ from apps.casework.selectors import (
     task_rows,
     tasks_for_user,
 )
-from apps.casework.services import (
-    sla_notice_acknowledge,
-    task_claim,
-    task_complete,
-    task_reassign,
-    task_release,
-)
+from apps.casework.services import task_claim, task_complete, task_reassign, task_release
+from apps.casework.sla_policy import sla_notice_acknowledge
 from apps.core.api import Pagination
 from apps.core.audience import Audience
 from apps.core.errors import ApplicationError

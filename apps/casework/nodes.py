@@ -17,13 +17,11 @@ from viewflow.workflow import lock
 from viewflow.workflow.flow import View
 
 from apps.accounts.models import User
+from apps.casework.cases import case_of_process, is_own_proposal_review
 from apps.casework.models import CaseTask
-from apps.casework.registry import case_type_for, flow_classes
+from apps.casework.registry import case_type_for
 
-
-def case_of_process(process: Any) -> Any:
-    """The domain case a process works on (process.artifact), for `.Permission(..., obj=case_of_process)`."""
-    return process.artifact if process is not None else None
+__all__ = ["CaseFlowMixin", "CaseView", "case_of_process", "previous_officer_for"]
 
 
 class CaseView(View):
@@ -103,36 +101,6 @@ def previous_officer_for(*, node: "CaseView", task: Any) -> Any:
     if previous.flow_task.capability != node.capability or not previous.owner.is_active:
         return None
     return previous.owner if node.can_assign(previous.owner, task) else None
-
-
-def is_own_proposal_review(*, task: Any, user: User) -> bool:
-    """Is `task` the review (a NotByProposer step) of a decision `user` proposed? The rule of who proposed belongs
-    to the case's app (its registered `proposals_of`)."""
-    if not getattr(task.flow_task, "not_by_proposer", False):
-        return False
-    case = case_of_process(task.process)
-    case_type = case_type_for(case._meta.label_lower) if case is not None else None
-    return case_type is not None and case_type.proposed_by(user=user, case=case)
-
-
-def own_review_nodes() -> list[Any]:
-    """Human nodes of the registered flows that the proposer of the case's decision never takes."""
-    return [
-        node
-        for flow_class in flow_classes()
-        for node in flow_class.instance.nodes()
-        if isinstance(node, CaseView) and node.not_by_proposer
-    ]
-
-
-def nodes_without_capability(user: User) -> list[Any]:
-    """Human nodes of the registered flows whose role the user lacks."""
-    return [
-        node
-        for flow_class in flow_classes()
-        for node in flow_class.instance.nodes()
-        if isinstance(node, CaseView) and not node.has_capability(user)
-    ]
 
 
 class CaseFlowMixin:

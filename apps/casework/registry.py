@@ -55,7 +55,8 @@ class CaseType:
     marked `CaseView().NotByProposer()` (the review) is never in the proposer's queues and claiming it is a 404.
     `deadline_steps` names each deadline purpose of the case type in plain Chinese (the step a notice is about:
     "受理审查", never "intake"); `page_url(case)` is the page of the case that each of its readers can open (the
-    link of a notification).
+    link of a notification). `flow_class` is the flow that works the case: apps.casework.cases starts, locks and
+    advances it, so the case's services never import their flow module.
 
     `row(case)` gives the CaseRow of the queues (read only what `queryset()` loads); `summary(case)` the case as
     staff read it on the workbench: a list of (label, value) pairs in plain words (values are strings, dates, booleans
@@ -76,6 +77,7 @@ class CaseType:
     page_url: Callable[[models.Model], str] | None = None
     row: Callable[[models.Model], CaseRow] | None = None
     summary: Callable[[models.Model], list[tuple[str, Any]]] | None = None
+    flow_class: type | None = None
 
     @property
     def label(self) -> str:
@@ -154,6 +156,7 @@ def register_case_type(
     page_url: Callable[[Any], str] | None = None,
     row: Callable[[Any], CaseRow] | None = None,
     summary: Callable[[Any], list[tuple[str, Any]]] | None = None,
+    flow_class: type | None = None,
 ) -> CaseType:
     case_type = CaseType(
         model=model,
@@ -169,6 +172,7 @@ def register_case_type(
         page_url=page_url,
         row=row,
         summary=summary,
+        flow_class=flow_class,
     )
     _case_types[case_type.label] = case_type
     return case_type
@@ -193,6 +197,26 @@ def registered_flows() -> list[FlowEntry]:
 
 def flow_classes() -> list[type[Any]]:
     return [entry.flow_class for entry in _flows]
+
+
+def own_review_nodes() -> list[Any]:
+    """Human nodes of the registered flows that the proposer of the case's decision never takes (NotByProposer)."""
+    return [
+        node
+        for flow_class in flow_classes()
+        for node in flow_class.instance.nodes()
+        if getattr(node, "not_by_proposer", False)
+    ]
+
+
+def nodes_without_capability(user: Any) -> list[Any]:
+    """Human nodes of the registered flows whose role (`.Capability(...)`) the user lacks."""
+    return [
+        node
+        for flow_class in flow_classes()
+        for node in flow_class.instance.nodes()
+        if hasattr(node, "has_capability") and not node.has_capability(user)
+    ]
 
 
 def register_task_handler(

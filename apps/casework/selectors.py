@@ -18,8 +18,8 @@ from viewflow.workflow.models import Process
 from viewflow.workflow.status import STATUS
 
 from apps.accounts.models import User
+from apps.casework.cases import is_own_proposal_review
 from apps.casework.models import CaseTask, CaseTaskQuerySet, Document, SlaNotice, case_visibility_q
-from apps.casework.nodes import is_own_proposal_review
 from apps.casework.registry import case_type_for, flow_classes, task_handler_for
 from apps.core.audience import Audience
 from apps.core.services import case_label
@@ -161,21 +161,6 @@ def task_actions(*, task: CaseTask, user: User) -> list[str]:
     if task_handler_for(node) is not None and can_work:
         actions.append("complete")
     return actions
-
-
-def case_open_tasks(*, case: models.Model) -> QuerySet[CaseTask]:
-    """Open human tasks of the case's processes (the current steps)."""
-    content_type = ContentType.objects.get_for_model(case)
-    return (
-        _human_tasks()
-        .filter(
-            process__artifact_content_type=content_type,
-            process__artifact_object_id=case.pk,
-            status__in=(*OPEN_STATUSES, STATUS.STARTED),
-        )
-        .select_related("owner")
-        .order_by("created", "id")
-    )
 
 
 def case_documents(*, case: models.Model) -> QuerySet[Document]:
@@ -320,9 +305,9 @@ def board_deadlines(*, user: User, department: Any, state: str, today: Any = Non
     next calendar day), paused, closed and closed_on_time (closed in `month`, a date of its first day)."""
     from django.utils import timezone
 
-    from apps.casework.services import due_soon_working_days
+    from apps.casework.sla_policy import due_soon_horizon
     from apps.sla.models import Deadline
-    from apps.sla.workdays import add_working_days, business_date
+    from apps.sla.workdays import business_date
 
     today = today or business_date(timezone.now())
     qs = Deadline.objects.filter(_deadline_case_q(user=user, department=department))
@@ -330,7 +315,7 @@ def board_deadlines(*, user: User, department: Any, state: str, today: Any = Non
     if state == "breached":
         qs = running.filter(due_date__lt=today)
     elif state == "due_soon":
-        horizon = add_working_days(today, due_soon_working_days(on=today))
+        horizon = due_soon_horizon(today)
         qs = running.filter(due_date__gte=today, due_date__lte=horizon)
     elif state == "due_today":
         qs = running.filter(due_date=today)

@@ -15,7 +15,7 @@ from viewflow.workflow.flow.views.mixins import TaskSuccessUrlMixin
 
 from apps.casework.registry import case_type_for, task_handler_for
 from apps.casework.selectors import case_summary_rows, staff_case_url
-from apps.casework.services import task_event_record
+from apps.casework.services import task_complete
 from apps.core.errors import ApplicationError
 
 
@@ -76,8 +76,8 @@ def serializer_form_class(serializer_class: type) -> type[forms.Form]:
 
 
 class CaseTaskView(TaskSuccessUrlMixin, generic.FormView):
-    """Execute view of every CaseView node. Runs inside Viewflow's lock and transaction (wrap_view); the activation
-    is started already."""
+    """Execute view of every CaseView node. Runs inside Viewflow's lock and transaction (wrap_view); on submit it
+    completes the task with `task_complete`, exactly as the task API does."""
 
     template_name = "casework/task.html"
     request: Any  # viewflow's request: it carries the started activation
@@ -117,15 +117,10 @@ class CaseTaskView(TaskSuccessUrlMixin, generic.FormView):
             return self.form_invalid(form)
         activation = self.request.activation
         try:
+            # The same service as POST /api/v1/tasks/{id}/complete (a savepoint: a refusal leaves the page's
+            # transaction usable to render the form again).
             with transaction.atomic():
-                handler.handle(
-                    activation=activation,
-                    case=activation.process.artifact,
-                    data=data.validated_data,
-                    acting_user=self.request.user,
-                )
-                activation.execute()
-                task_event_record(activation.task, "task_completed", self.request.user)
+                task_complete(task=activation.task, data=data.validated_data, acting_user=self.request.user)
         except ApplicationError as exc:
             form.add_error(None, exc.detail)
             for name, errors in exc.fields.items():

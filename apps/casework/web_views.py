@@ -7,13 +7,13 @@ from django.http import FileResponse, Http404
 from django.shortcuts import render
 from django.views.decorators.clickjacking import xframe_options_sameorigin
 
+from apps.casework.cases import case_open_tasks
 from apps.casework.models import Document
 from apps.casework.selectors import (
     access_document_by_id,
     case_access,
     case_audience,
     case_documents,
-    case_open_tasks,
     case_summary_rows,
     notices_visible_to,
 )

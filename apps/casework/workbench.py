@@ -24,7 +24,7 @@ from viewflow.workflow.flow import FlowAppViewset
 from viewflow.workflow.flow import views as flow_views
 
 from apps.accounts.models import User
-from apps.casework.nodes import is_own_proposal_review
+from apps.casework.cases import is_own_proposal_review
 from apps.casework.selectors import TaskRow, processes_visible_to, task_rows, tasks_visible_to
 
 # The pages of one task that claim it or work on it: the proposer of the decision under review never reaches them.

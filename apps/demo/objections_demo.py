@@ -10,11 +10,12 @@ from django.conf import settings
 from django.db import transaction
 
 from apps.accounts.models import User
-from apps.casework.selectors import case_open_tasks
+from apps.casework.cases import case_open_tasks
+from apps.casework.models import Channel
 from apps.casework.services import task_complete
 from apps.core.errors import ApplicationError
 from apps.objections.handlers import ReviewInput, VerifyInput
-from apps.objections.models import Channel, Ground, Objection
+from apps.objections.models import Ground, Objection
 from apps.objections.services import objection_file
 from apps.sla.workdays import BUSINESS_TZ, is_working_day
 from apps.subjects.models import NegativeRecord

@@ -13,11 +13,12 @@ from django.db import transaction
 from django.utils import timezone
 
 from apps.accounts.models import Department, User
+from apps.casework.cases import case_open_tasks
+from apps.casework.models import Channel
 from apps.casework.registry import task_handler_for
-from apps.casework.selectors import case_open_tasks
 from apps.casework.services import task_complete
 from apps.core.errors import ApplicationError
-from apps.repairs.models import Channel, RepairCase, RepairKind, SanctionLift
+from apps.repairs.models import RepairCase, RepairKind, SanctionLift
 from apps.repairs.services import repair_file, repair_supplement_answer, sanction_lift_confirm
 from apps.sla.workdays import BUSINESS_TZ, business_date
 from apps.subjects.models import NegativeRecord, RecordKind, Severity, Subject

@@ -13,18 +13,20 @@ from rest_framework import serializers, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from apps.casework.models import Channel
 from apps.casework.outputs import DocumentOutput, LetterOutput, StaffDocumentOutput
-from apps.casework.services import idempotent_submit, upload_check
+from apps.casework.services import upload_check
 from apps.core.api import ID_MAX, Pagination
 from apps.core.audience import CodeNameOutput, OutwardEventOutput, StaffEventOutput, SubjectRefOutput
 from apps.core.errors import ApplicationError
+from apps.core.idempotency import idempotent_submit
 from apps.core.schema import ErrorOutput, paginated
 from apps.sla.outputs import ClockOutput, DayReasonOutput, PauseOutput
 from apps.subjects.fields import UsccField
 from apps.subjects.models import NegativeRecord, Subject
 from apps.subjects.selectors import access_subject_by_uscc
 
-from .models import Channel, Ground, Objection, ObjectionParty
+from .models import Ground, Objection, ObjectionParty
 from .selectors import (
     ANSWER,
     ObjectionView,

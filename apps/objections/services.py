@@ -17,7 +17,18 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from apps.accounts.models import User
-from apps.casework.services import CheckedUpload, documents_attach, handle_task_run
+from apps.casework.cases import (
+    can_file,
+    case_flow_advance,
+    case_flow_locked,
+    case_flow_start,
+    case_lock,
+    case_now,
+    case_process,
+)
+from apps.casework.models import Channel
+from apps.casework.services import CheckedUpload, documents_attach
+from apps.casework.sla_policy import sla_notice_raise
 from apps.commitments.models import CommitmentType
 from apps.commitments.services import commitment_sign, text_version_in_force
 from apps.core.errors import ApplicationError, ConflictError
@@ -31,7 +42,7 @@ from apps.sla.workdays import business_date
 from apps.subjects.models import NegativeRecord, Subject
 from apps.subjects.services import record_apply_objection_outcome, record_corrections_clean, record_mark_objection
 
-from .models import Channel, Ground, Objection, ObjectionParty, Outcome
+from .models import Ground, Objection, ObjectionParty, Outcome
 from .selectors import objection_applicants, objection_page_url, objection_proposed_by
 
 OBJECTION_DUPLICATE = "objection_duplicate"
@@ -62,50 +73,12 @@ def _wrong_state(objection: Objection, action: str) -> ConflictError:
     )
 
 
-def _now(at: datetime | None) -> datetime:
-    moment = at or timezone.now()
-    if timezone.is_naive(moment):
-        raise _invalid("at", _("需要带时区的时间。"))
-    return moment
-
-
 def _lock(objection: Objection) -> Objection:
-    """Re-read the case under a row lock so two requests never move it from the same state twice."""
-    fresh = Objection.objects.select_for_update().get(pk=objection.pk)
-    for field in Objection._meta.concrete_fields:
-        setattr(objection, field.attname, getattr(fresh, field.attname))
-    return objection
-
-
-def _flow():
-    from .flows import ObjectionFlow  # the flow's nodes call these services
-
-    return ObjectionFlow
-
-
-def _process_id(objection: Objection) -> int | None:
-    from django.contrib.contenttypes.models import ContentType
-
-    process_class = _flow().process_class
-    content_type = ContentType.objects.get_for_model(Objection)
-    return (
-        process_class.objects.filter(artifact_content_type=content_type, artifact_object_id=objection.pk)
-        .values_list("pk", flat=True)
-        .first()
-    )
+    return case_lock(objection, related=("record", "deadline", "department"))
 
 
 def objection_case_url(objection: Objection) -> str:
     return f"/api/v1/objections/{objection.pk}"
-
-
-def can_file_for(*, user: User, subject: Subject, channel: str) -> bool:
-    """An applicant files online for a subject they act for; a counter clerk files for anyone (offline channel)."""
-    if not getattr(user, "is_authenticated", False) or not user.is_active:
-        return False
-    if channel == Channel.COUNTER:
-        return user.has_perm("subjects.file_on_behalf")
-    return user.has_perm("subjects.act_for_subject", subject)
 
 
 def close_rule(*, objection: Objection, on: date):
@@ -146,7 +119,7 @@ def objection_file(
     days by default) starts. A second objection on a record that already has an open case is refused (409) when it
     comes from a subject that is already a party, and joined to the open case as a party otherwise.
     """
-    filed_at = _now(filed_at)
+    filed_at = case_now(filed_at)
     statement = (statement or "").strip()
     if ground not in Ground.values:
         raise _invalid("ground", _("请选择异议理由。"))
@@ -158,7 +131,7 @@ def objection_file(
         raise _invalid("channel", _("未知的提交渠道。"))
     if not (commitment_signer_name or "").strip():
         raise _invalid("commitment_signer_name", _("请签署异议申诉信用承诺书（填写签署人）。"))
-    if not can_file_for(user=acting_user, subject=subject, channel=channel):
+    if not can_file(user=acting_user, subject=subject, channel=channel):
         raise _invalid("subject", _("未找到该主体，或无权代表该主体提出异议。"))
     # Serialise filings on one record: the open-case check and the mark must not interleave.
     record = (
@@ -273,7 +246,7 @@ def objection_file(
     filing = Filing(objection=objection, party=party, joined=False)
     _commitment_sign(filing, commitment_signer_name, commitment_signer_capacity, applicant, acting_user, filed_at)
     _party_documents_attach(party, uploads=evidence, acting_user=acting_user, purpose="evidence")
-    _flow().start.run(objection=objection)
+    case_flow_start(objection)
     return filing
 
 
@@ -387,11 +360,11 @@ def objection_material_request(
     *, objection: Objection, request: str, acting_user: User, at: datetime | None = None
 ) -> Objection:
     """Ask the applicant for more material, once per case. The case's clock stops until the material arrives."""
-    at = _now(at)
+    at = case_now(at)
     request = (request or "").strip()
     if not request:
         raise _invalid("request", _("请写明需要补充的材料。"))
-    _lock(objection)
+    objection = _lock(objection)
     if objection.status != Objection.Status.VERIFYING:
         raise _wrong_state(objection, _("要求补充材料"))
     if objection.material_requested_at is not None:
@@ -431,10 +404,9 @@ def objection_material_submit(
     """The applicant's answer to the request for material: the clock runs again, the due date moves out by the
     working days it stood still, and the case goes back to verification. Takes the flow lock first (as task
     completion does), so it never waits on a step that waits on it."""
-    process_id = _process_id(objection)
-    if process_id is None:
+    if case_process(objection) is None:
         raise _wrong_state(objection, _("补充材料"))
-    with _flow().lock(process_id):
+    with case_flow_locked(objection):
         return _material_submit(objection=objection, answer=answer, acting_user=acting_user, files=files, at=at)
 
 
@@ -447,11 +419,11 @@ def _material_submit(
     files: Sequence[CheckedUpload] = (),
     at: datetime | None = None,
 ) -> Objection:
-    at = _now(at)
+    at = case_now(at)
     answer = (answer or "").strip()
     if not answer:
         raise _invalid("answer", _("请填写补充说明。"))
-    _lock(objection)
+    objection = _lock(objection)
     if objection.status != Objection.Status.AWAITING_MATERIAL:
         raise _wrong_state(objection, _("补充材料"))
     party = objection_party_of(objection=objection, user=acting_user)
@@ -490,8 +462,7 @@ def _material_submit(
         _party_documents_attach(party, uploads=files, acting_user=acting_user, purpose="material")
     else:
         documents_attach(case=objection, uploads=files, acting_user=acting_user, purpose="material")
-    flow_class = _flow()
-    handle_task_run(flow_task=flow_class.await_material, process_id=_process_id(objection), acting_user=acting_user)  # type: ignore[arg-type]  # a filed objection has its process
+    case_flow_advance(objection, node="await_material")
     return objection
 
 
@@ -515,14 +486,14 @@ def objection_propose(
     at: datetime | None = None,
 ) -> Objection:
     """The verifying officer's proposed outcome, with reasons; it takes effect only after review by someone else."""
-    at = _now(at)
+    at = case_now(at)
     reasons = (reasons or "").strip()
     finding = (finding or "").strip()
     if outcome not in Outcome.values:
         raise _invalid("outcome", _("请选择核查结果（更正、删除、维持、无法确认）。"))
     if not reasons:
         raise _invalid("reasons", _("请写明理由。"))
-    _lock(objection)
+    objection = _lock(objection)
     if objection.status != Objection.Status.VERIFYING:
         raise _wrong_state(objection, _("提出核查结果"))
     cleaned: dict[str, Any] = {}
@@ -578,9 +549,9 @@ def objection_review(
 ) -> Objection:
     """Second-person review of the proposed outcome. The proposer can never approve their own proposal (403).
     Returning it sends the case back to verification with the reviewer's comment."""
-    at = _now(at)
+    at = case_now(at)
     comment = (comment or "").strip()
-    _lock(objection)
+    objection = _lock(objection)
     if objection.status != Objection.Status.REVIEWING:
         raise _wrong_state(objection, _("审核"))
     if objection_proposed_by(objection=objection, user=acting_user):
@@ -609,8 +580,8 @@ def objection_review(
 def objection_outcome_apply(*, objection: Objection, acting_user: User | None, at: datetime | None = None) -> Objection:
     """Carry the approved outcome out on the record, with before/after in the record's history:
     更正 changes the fields; 删除 stops publication and sharing; 维持 removes the mark; 无法确认 records the finding."""
-    at = _now(at)
-    _lock(objection)
+    at = case_now(at)
+    objection = _lock(objection)
     if objection.status != Objection.Status.APPLYING:
         raise _wrong_state(objection, _("执行核查结果"))
     record = objection.record
@@ -639,8 +610,8 @@ def objection_outcome_apply(*, objection: Objection, acting_user: User | None, a
 @transaction.atomic
 def objection_close(*, objection: Objection, acting_user: User | None, at: datetime | None = None) -> Objection:
     """End the case: its clock stops and says whether the case closed within its time limit."""
-    at = _now(at)
-    _lock(objection)
+    at = case_now(at)
+    objection = _lock(objection)
     if objection.status != Objection.Status.REPLYING or objection.replied_at is None:
         raise _wrong_state(objection, _("办结"))
     deadline = deadline_close(deadline=objection.deadline, acting_user=acting_user, at=at)  # type: ignore[arg-type]  # as above
@@ -685,8 +656,8 @@ def objection_reply(*, objection: Objection, acting_user: User | None, at: datet
     """异议处理答复函: one letter to every party, with the outcome and its reasons. Rendered after commit."""
     from apps.letters.services import letter_create
 
-    at = _now(at)
-    _lock(objection)
+    at = case_now(at)
+    objection = _lock(objection)
     if objection.status != Objection.Status.REPLYING:
         raise _wrong_state(objection, _("出具答复函"))
     record = objection.record
@@ -753,7 +724,5 @@ def case_label_for_model() -> str:
 def objection_sla_notice(*, objection: Objection, kind: str) -> None:
     """A due-soon reminder or breach escalation from the case's timers (apps.casework raises each once per due
     date, to the case's department; monitors see all)."""
-    from apps.casework.services import sla_notice_raise
-
     if objection.deadline is not None and objection.is_open:
         sla_notice_raise(deadline=objection.deadline, kind=kind)

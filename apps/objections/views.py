@@ -13,6 +13,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from apps.casework.models import Channel
 from apps.casework.services import upload_check
 from apps.commitments.models import CommitmentType
 from apps.commitments.services import text_version_in_force
@@ -23,7 +24,7 @@ from apps.subjects.selectors import records_visible_to, subjects_represented_by
 
 from .api import ObjectionRowOutput, objection_output
 from .forms import MaterialForm, ObjectionFileForm
-from .models import Channel, Objection
+from .models import Objection
 from .selectors import (
     ANSWER,
     access_objection_by_id,

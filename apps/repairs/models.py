@@ -11,6 +11,7 @@ from viewflow import jsonstore
 from viewflow.workflow.models import Process
 
 from apps.accounts.models import Department
+from apps.casework.models import Channel
 from apps.core.models import TimeStampedModel
 from apps.subjects.models import NegativeRecord, Sanction, Subject
 
@@ -18,11 +19,6 @@ from apps.subjects.models import NegativeRecord, Sanction, Subject
 class RepairKind(models.TextChoices):
     END_PUBLICATION = "end_publication", _("提前停止公示")
     LEAVE_LIST = "leave_list", _("移出严重失信主体名单")
-
-
-class Channel(models.TextChoices):
-    ONLINE = "online", _("网上申请")
-    COUNTER = "counter", _("窗口代办")
 
 
 class RepairCase(TimeStampedModel):

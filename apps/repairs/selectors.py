@@ -10,7 +10,6 @@ review comments, returns for revision or usernames.
 from functools import cached_property
 from typing import Any
 
-from django.contrib.contenttypes.models import ContentType
 from django.db.models import Prefetch, Q, QuerySet
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -19,17 +18,22 @@ from guardian.shortcuts import get_objects_for_user
 
 from apps.accounts.models import Role, User
 from apps.accounts.selectors import role_label
-from apps.casework.models import Document
+from apps.casework.cases import case_open_tasks
+from apps.casework.events import EVENT_LABELS as CASEWORK_EVENT_LABELS
+from apps.casework.models import Channel, Document
 from apps.casework.registry import CaseRow
-from apps.casework.selectors import case_documents, case_notices, case_open_tasks
+from apps.casework.selectors import case_documents, case_notices
+from apps.commitments.events import EVENT_LABELS as COMMITMENT_EVENT_LABELS
 from apps.commitments.models import Commitment
 from apps.core.audience import Audience, OutwardEvent, OutwardKind, StaffEvent
 from apps.core.models import CaseEvent
 from apps.core.selectors import case_events
-from apps.repairs.models import Channel, RepairCase, RepairProcess, SanctionLift
+from apps.repairs.models import RepairCase, SanctionLift
+from apps.sla.events import EVENT_LABELS as SLA_EVENT_LABELS
 from apps.sla.models import Deadline
 from apps.sla.selectors import deadlines_for_owner
 from apps.subjects.models import NegativeRecord, Subject, SubjectRepresentative
+from apps.training.events import EVENT_LABELS as TRAINING_EVENT_LABELS
 from apps.training.selectors import certificate_evidence_of
 
 VIEW = "repairs.view_repaircase"
@@ -91,11 +95,6 @@ def repair_proposals_of(*, user: User) -> QuerySet[RepairCase]:
 
 def repair_proposed_by(*, case: RepairCase, user: User) -> bool:
     return repair_proposals_of(user=user).filter(pk=case.pk).exists()
-
-
-def case_process(*, case: RepairCase) -> RepairProcess | None:
-    content_type = ContentType.objects.get_for_model(RepairCase)
-    return RepairProcess.objects.filter(artifact_content_type=content_type, artifact_object_id=case.pk).first()
 
 
 def case_records(*, case: RepairCase) -> QuerySet[NegativeRecord]:
@@ -210,19 +209,13 @@ def case_notices_of(*, case: RepairCase):
 
 # -- audience ------------------------------------------------------------------------------------------------------
 
+# The labels of this app's own events; the shared machinery's events are labelled by the app that writes them.
 EVENT_LABELS = {
+    **SLA_EVENT_LABELS,
+    **CASEWORK_EVENT_LABELS,
+    **COMMITMENT_EVENT_LABELS,
+    **TRAINING_EVENT_LABELS,
     "repair_filed": gettext_lazy("提交申请"),
-    "commitment_signed": gettext_lazy("签署信用修复承诺书"),
-    "document_attached": gettext_lazy("上传材料"),
-    "training_certificate_attached": gettext_lazy("附入培训证明"),
-    "deadline_opened": gettext_lazy("开始计时"),
-    "deadline_paused": gettext_lazy("暂停计时"),
-    "deadline_resumed": gettext_lazy("恢复计时"),
-    "deadline_extended": gettext_lazy("延长时限"),
-    "deadline_closed": gettext_lazy("结束计时"),
-    "task_claimed": gettext_lazy("领取任务"),
-    "task_released": gettext_lazy("退回任务"),
-    "task_completed": gettext_lazy("办理完成"),
     "repair_accepted": gettext_lazy("受理"),
     "repair_supplement_requested": gettext_lazy("一次性告知补正"),
     "repair_supplement_answered": gettext_lazy("提交补正材料"),
@@ -239,9 +232,6 @@ EVENT_LABELS = {
     "repair_sharing_stopped": gettext_lazy("停止共享"),
     "repair_closed": gettext_lazy("办结：修复完成"),
     "repair_revoked": gettext_lazy("撤销修复"),
-    "commitment_checked": gettext_lazy("核查承诺履约"),
-    "sla_due_soon": gettext_lazy("临期提醒"),
-    "sla_breach": gettext_lazy("超期督办"),
 }
 
 # What the applicant is told happened, in plain words. Verification, proposals, reviews (and returns), task claims

@@ -8,19 +8,25 @@ outside a task (补正 answer, sanction lift) take the flow lock themselves.
 
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
-from contextlib import contextmanager
 from datetime import datetime
 from typing import Any
 
 from django.db import transaction
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from guardian.shortcuts import assign_perm
-from viewflow.workflow.exceptions import FlowLockFailed
 
 from apps.accounts.models import User
-from apps.casework.services import CheckedUpload, document_attach, handle_task_run
+from apps.casework.cases import (
+    can_file,
+    case_flow_advance,
+    case_flow_locked,
+    case_flow_start,
+    case_lock,
+    case_now,
+)
+from apps.casework.models import Channel
+from apps.casework.services import CheckedUpload, document_attach
 from apps.commitments.models import CommitmentTextVersion, CommitmentType
 from apps.commitments.services import commitment_check_fulfilment, commitment_sign, text_version_in_force
 from apps.core.errors import ApplicationError, ConflictError
@@ -30,10 +36,9 @@ from apps.letters.models import TemplateCode
 from apps.notifications import services as notifications
 from apps.repairs.eligibility import repair_eligibility
 from apps.repairs.letters import letter_issue
-from apps.repairs.models import Channel, RepairCase, RepairKind, SanctionLift
+from apps.repairs.models import RepairCase, RepairKind, SanctionLift
 from apps.repairs.selectors import (
     case_documents_of,
-    case_process,
     repair_applicants,
     repair_page_url,
     repair_proposed_by,
@@ -66,15 +71,8 @@ def _invalid(field: str, message: str) -> ApplicationError:
     return ApplicationError("invalid", message, fields={field: [message]})
 
 
-def _now(at: datetime | None) -> datetime:
-    at = at or timezone.now()
-    if at.tzinfo is None:
-        raise ValueError("naive datetime: time is always timezone-aware")
-    return at
-
-
 def _lock(case: RepairCase) -> RepairCase:
-    return RepairCase.objects.select_for_update(of=("self",)).select_related("subject", "department").get(pk=case.pk)
+    return case_lock(case, related=("subject", "department"))
 
 
 def _expect(case: RepairCase, *statuses: str) -> None:
@@ -97,23 +95,6 @@ def _clean_lines(items: Iterable[str] | None, field: str, *, required: bool) -> 
     if len(lines) > MAX_ITEMS:
         raise _invalid(field, _("最多 %(n)s 项。") % {"n": MAX_ITEMS})
     return lines
-
-
-@contextmanager
-def flow_locked(case: RepairCase):
-    """Hold the process lock of the case (outermost), for services a person calls outside a task."""
-    from apps.repairs.flows import RepairFlow
-
-    process = case_process(case=case)
-    if process is None:
-        with transaction.atomic():
-            yield
-        return
-    try:
-        with RepairFlow.lock(process.pk):
-            yield
-    except FlowLockFailed as exc:
-        raise ConflictError("repair_locked", _("该案件正在被他人处理，请稍后重试。")) from exc
 
 
 # -- deadlines ---------------------------------------------------------------------------------------------------
@@ -205,12 +186,6 @@ def _letter_context(case: RepairCase) -> dict[str, Any]:
 # -- filing -------------------------------------------------------------------------------------------------------
 
 
-def can_file(*, user: User, subject: Subject, channel: str) -> bool:
-    if channel == Channel.COUNTER:
-        return user.has_perm("subjects.file_on_behalf")
-    return user.has_perm("subjects.act_for_subject", subject)
-
-
 @transaction.atomic
 def repair_file(
     *,
@@ -237,7 +212,7 @@ def repair_file(
     earliest filing date and creates nothing. Otherwise: the case, its records marked 修复中, the signed repair
     commitment, the evidence, the answer and intake deadlines, and the flow (first task: intake).
     """
-    at = _now(at)
+    at = case_now(at)
     if channel not in Channel.values:
         raise _invalid("channel", _("未知的申请渠道。"))
     if kind not in RepairKind.values:
@@ -338,9 +313,7 @@ def repair_file(
     # The training certificates the subject already holds are evidence of the application without a new upload.
     certificates_attach_as_evidence(case=case, subject=subject, before=at, acting_user=acting_user)
 
-    from apps.repairs.flows import RepairFlow
-
-    RepairFlow.start.run(case=case)
+    case_flow_start(case)
     return case
 
 
@@ -352,7 +325,7 @@ def repair_intake_accept(
     *, case: RepairCase, acting_user: User, note: str = "", at: datetime | None = None
 ) -> RepairCase:
     """Accept the application: the department's decision time limit starts; the applicant gets a 受理通知书."""
-    at = _now(at)
+    at = case_now(at)
     case = _lock(case)
     _expect(case, RepairCase.Status.INTAKE)
     _close(case.intake_deadline, at=at, acting_user=acting_user)
@@ -401,7 +374,7 @@ def repair_supplement_request(
 ) -> RepairCase:
     """Send the one complete list of missing items (一次性告知补正). The case's clocks stop until the applicant
     answers; the applicant has `repair.supplement_answer` working days."""
-    at = _now(at)
+    at = case_now(at)
     case = _lock(case)
     _expect(case, RepairCase.Status.INTAKE)
     items = _clean_lines(items, "missing_items", required=True)
@@ -454,11 +427,11 @@ def repair_supplement_answer(
 ) -> RepairCase:
     """The applicant answers the 补正 (online, or a clerk at the counter): the clocks restart, moved out by the
     working days they stood still, and the case goes back to intake."""
-    at = _now(at)
+    at = case_now(at)
     note = (note or "").strip()[:5000]
     if not uploads and not note:
         raise _invalid("files", _("请上传补正材料或填写说明。"))
-    with flow_locked(case):
+    with case_flow_locked(case):
         case = _lock(case)
         _expect(case, RepairCase.Status.SUPPLEMENT)
         if not (
@@ -494,16 +467,14 @@ def repair_supplement_answer(
         _event(
             case, "repair_supplement_answered", acting_user, documents=len(uploads), note=note, due_date=case.due_date
         )
-        from apps.repairs.flows import RepairFlow
-
-        handle_task_run(flow_task=RepairFlow.await_supplement, process_id=case_process(case=case).pk)  # type: ignore[union-attr]  # a filed case has its process
+        case_flow_advance(case, node="await_supplement")
     return case
 
 
 @transaction.atomic
 def repair_withdraw_unanswered(*, case: RepairCase, at: datetime | None = None) -> RepairCase:
     """No answer to the 补正 in time: the case closes as withdrawn (视为撤回); the records are no longer 修复中."""
-    at = _now(at)
+    at = case_now(at)
     case = _lock(case)
     if case.status != RepairCase.Status.SUPPLEMENT:
         return case
@@ -578,7 +549,7 @@ def repair_intake_refuse(
     *, case: RepairCase, reasons: Sequence[str], acting_user: User, at: datetime | None = None
 ) -> RepairCase:
     """Refuse to accept (不予受理), with reasons; the applicant gets a reasoned letter."""
-    at = _now(at)
+    at = case_now(at)
     case = _lock(case)
     _expect(case, RepairCase.Status.INTAKE)
     reasons = _clean_lines(reasons, "reasons", required=True)
@@ -602,7 +573,7 @@ def repair_verify(
 ) -> RepairCase:
     """Record the verification: obligations fulfilled (fine paid, correction done), commitment valid, and the
     training certificate / credit report where a local rule asks for them."""
-    at = _now(at)
+    at = case_now(at)
     case = _lock(case)
     _expect(case, RepairCase.Status.VERIFICATION)
     if case.requires_training and training_ok is None:
@@ -658,7 +629,7 @@ def repair_propose(
     *, case: RepairCase, outcome: str, reasons: str, acting_user: User, at: datetime | None = None
 ) -> RepairCase:
     """The officer's proposal (拟办意见): repair, or refuse with reasons. It goes to a different person for review."""
-    at = _now(at)
+    at = case_now(at)
     case = _lock(case)
     _expect(case, RepairCase.Status.PROPOSAL)
     reasons = (reasons or "").strip()[:5000]
@@ -690,7 +661,7 @@ def may_review(*, case: RepairCase, user: User) -> bool:
 def repair_review(*, case: RepairCase, outcome: str, note: str, acting_user: User, at: datetime | None = None) -> str:
     """Second-person review. `approve` carries the proposal out (repair decided, or refused with its reasons);
     `return` sends it back to the proposer. Returns the route: "approved", "refused" or "return"."""
-    at = _now(at)
+    at = case_now(at)
     case = _lock(case)
     _expect(case, RepairCase.Status.REVIEW)
     if not may_review(case=case, user=acting_user):
@@ -794,7 +765,7 @@ def repair_stop_publication(
     *, case: RepairCase, acting_user: User, note: str = "", at: datetime | None = None
 ) -> RepairCase:
     """Effect 1: the records stop being published (已修复，停止公示)."""
-    at = _now(at)
+    at = case_now(at)
     case = _lock(case)
     _expect(case, RepairCase.Status.EXECUTION)
     if case.publication_stopped_at:
@@ -818,7 +789,7 @@ def repair_stop_sharing(
     *, case: RepairCase, acting_user: User, note: str = "", at: datetime | None = None
 ) -> RepairCase:
     """Effect 2: the records stop being shared with other departments' systems."""
-    at = _now(at)
+    at = case_now(at)
     case = _lock(case)
     _expect(case, RepairCase.Status.EXECUTION)
     if case.sharing_stopped_at:
@@ -835,12 +806,12 @@ def sanction_lift_confirm(
     *, lift: SanctionLift, acting_user: User, note: str = "", at: datetime | None = None
 ) -> SanctionLift:
     """Effect 3, per department: it confirms it lifted its sanctions. The last confirmation moves the flow on."""
-    at = _now(at)
+    at = case_now(at)
     if not acting_user.has_perm("repairs.handle_repair") or not acting_user.has_perm(
         "repairs.change_sanctionlift", lift
     ):
         raise ApplicationError("forbidden", _("只有实施惩戒部门的承办人可以确认解除。"), status_code=403)
-    with flow_locked(lift.case):
+    with case_flow_locked(lift.case):
         lift = SanctionLift.objects.select_for_update(of=("self",)).select_related("case").get(pk=lift.pk)
         case = _lock(lift.case)
         _expect(case, RepairCase.Status.EXECUTION)
@@ -870,16 +841,14 @@ def sanction_lift_confirm(
             case, "sanction_lift_confirmed", acting_user, lift=lift.pk, department=lift.department.code, note=lift.note
         )
         if not case_has_pending_lifts(case):
-            from apps.repairs.flows import RepairFlow
-
-            handle_task_run(flow_task=RepairFlow.await_lifts, process_id=case_process(case=case).pk)  # type: ignore[union-attr]  # as above
+            case_flow_advance(case, node="await_lifts")
     return lift
 
 
 @transaction.atomic
 def repair_close(*, case: RepairCase, at: datetime | None = None) -> RepairCase:
     """All three effects done: the case closes as repaired and the records are marked 已修复."""
-    at = _now(at)
+    at = case_now(at)
     case = _lock(case)
     _expect(case, RepairCase.Status.EXECUTION)
     if not case.publication_stopped_at or not case.sharing_stopped_at or case_has_pending_lifts(case):
@@ -910,7 +879,7 @@ def repair_close(*, case: RepairCase, at: datetime | None = None) -> RepairCase:
 def repair_revoke(*, case: RepairCase, reason: str, acting_user: User, at: datetime | None = None) -> RepairCase:
     """Revoke a repair obtained with a false commitment: publication, sharing and sanctions are restored, and the
     broken commitment becomes a new negative record of the reviewer's department."""
-    at = _now(at)
+    at = case_now(at)
     if not acting_user.has_perm("repairs.review_repair"):
         raise ApplicationError("forbidden", _("只有审核人可以撤销信用修复。"), status_code=403)
     reason = (reason or "").strip()[:5000]

@@ -17,15 +17,18 @@ from guardian.shortcuts import get_objects_for_user
 from rest_framework.exceptions import ValidationError as DrfValidationError
 
 from apps.accounts.requests import AuthenticatedHttpRequest
-from apps.casework.services import idempotent_submit, upload_check
+from apps.casework.models import Channel
+from apps.casework.services import upload_check
 from apps.commitments.models import CommitmentType
 from apps.commitments.selectors import text_versions_in_force
 from apps.core.context_processors import may_file_repairs
 from apps.core.errors import ApplicationError
+from apps.core.idempotency import idempotent_submit
 from apps.letters.selectors import letter_file
-from apps.repairs.api import RepairRowOutput, file_repair_from_request, repair_output
+from apps.repairs.api import RepairRowOutput, repair_output
 from apps.repairs.eligibility import record_filing_blocks
-from apps.repairs.models import Channel, RepairCase, RepairKind, SanctionLift
+from apps.repairs.filing import file_repair_from_request
+from apps.repairs.models import RepairCase, RepairKind, SanctionLift
 from apps.repairs.selectors import (
     access_repaircase_by_id,
     access_sanctionlift_by_id,
