@@ -77,9 +77,7 @@ def subject_type_for(uscc: str) -> str:
 def needs_notice(subject: Subject) -> bool:
     """两书同达 is owed to legal persons and unincorporated organisations: both the subject's type and the code's
     category must say so (an individual business, 个体工商户, gets none)."""
-    result = validate_uscc(subject.uscc)
-    by_code = result.parts()["is_legal_person_or_organisation"] if result.valid else True
-    return subject.is_legal_person_or_organisation and by_code
+    return subject.is_legal_person_or_organisation
 
 
 def can_register_for(*, user: User, department: Department) -> bool:
