@@ -32,7 +32,7 @@ from apps.notifications.services import deadline_notify
 from apps.notifications.services import task_reassigned_notify as reassigned_notify
 from apps.rules.selectors import rule_value
 from apps.sla.models import Deadline
-from apps.sla.workdays import BUSINESS_TZ, add_working_days, business_date, is_working_day
+from apps.sla.workdays import BUSINESS_TZ, add_working_days, business_date, subtract_working_days
 
 logger = logging.getLogger(__name__)
 
@@ -461,12 +461,7 @@ def due_soon_working_days(*, on: date) -> int:
 
 def deadline_due_soon_at(deadline: Deadline) -> datetime:
     """Start (00:00 Asia/Shanghai) of the working day from which `sla.due_soon` working days or fewer are left."""
-    left = due_soon_working_days(on=deadline.received_on)
-    day = deadline.due_date
-    while left > 0:
-        day -= timedelta(days=1)
-        if is_working_day(day):
-            left -= 1
+    day = subtract_working_days(deadline.due_date, due_soon_working_days(on=deadline.received_on))
     return datetime.combine(day, time(0, 0), tzinfo=BUSINESS_TZ)
 
 
