@@ -24,6 +24,7 @@ from apps.casework.models import Document, IdempotencyKey, SlaNotice
 from apps.casework.nodes import case_of_process, is_own_proposal_review
 from apps.casework.registry import case_type_for, case_types, task_handler_for
 from apps.casework.selectors import case_open_tasks
+from apps.core import clock
 from apps.core.errors import ApplicationError, ConflictError
 from apps.core.i18n import in_office_language
 from apps.core.models import canonical_json
@@ -32,7 +33,7 @@ from apps.notifications.services import deadline_notify
 from apps.notifications.services import task_reassigned_notify as reassigned_notify
 from apps.rules.selectors import rule_value
 from apps.sla.models import Deadline
-from apps.sla.workdays import BUSINESS_TZ, add_working_days, business_date, subtract_working_days
+from apps.sla.workdays import BUSINESS_TZ, add_working_days, subtract_working_days
 
 logger = logging.getLogger(__name__)
 
@@ -387,7 +388,7 @@ def sla_notice_raise(*, deadline: Deadline, kind: str, acting_user: Any = None) 
     deadline.refresh_from_db()
     if deadline.status == Deadline.Status.CLOSED:
         return None
-    if kind == SlaNotice.Kind.DUE_SOON and deadline.due_date < business_date(timezone.now()):
+    if kind == SlaNotice.Kind.DUE_SOON and deadline.due_date < clock.today():
         return None
     case_type = case_type_for(deadline.owner_type)
     case = _case_for(deadline.owner_type, deadline.owner_id)
@@ -502,7 +503,7 @@ def sla_sweep(*, today: date | None = None) -> dict[str, int]:
     from viewflow.workflow.timers import fire_due_timers
 
     fired = fire_due_timers()
-    today = today or business_date(timezone.now())
+    today = today or clock.today()
     labels = [case_type.label for case_type in case_types()]
     horizon = add_working_days(today, due_soon_working_days(on=today))
     running = Deadline.objects.filter(status=Deadline.Status.OPEN, owner_type__in=labels)

@@ -19,6 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from apps.accounts.models import Department, User
+from apps.core import clock
 from apps.core.errors import ApplicationError, ConflictError
 from apps.core.i18n import in_office_language, office_language
 from apps.core.services import case_event_record
@@ -468,7 +469,7 @@ def decision_delivery_record(
         raise ApplicationError(
             "invalid", _("送达日期不能早于决定日期。"), fields={"delivered_on": [_("送达日期不能早于决定日期。")]}
         )
-    if delivered_on > timezone.localdate():
+    if delivered_on > clock.today():
         raise ApplicationError(
             "invalid", _("送达日期不能晚于今天。"), fields={"delivered_on": [_("送达日期不能晚于今天。")]}
         )

@@ -8,7 +8,6 @@ from django.core.exceptions import ObjectDoesNotExist, PermissionDenied
 from django.db.models import Q
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 from guardian.shortcuts import get_objects_for_user
@@ -17,6 +16,7 @@ from rest_framework.exceptions import ValidationError as DrfValidationError
 from apps.casework.services import idempotent_submit, upload_check
 from apps.commitments.models import CommitmentType
 from apps.commitments.selectors import text_versions_in_force
+from apps.core import clock
 from apps.core.context_processors import may_file_repairs
 from apps.core.errors import ApplicationError
 from apps.letters.selectors import letter_file
@@ -33,7 +33,6 @@ from apps.repairs.selectors import (
     repairs_visible_to,
 )
 from apps.repairs.services import repair_counter_receipt, repair_supplement_answer, sanction_lift_confirm
-from apps.sla.workdays import business_date
 from apps.subjects.models import NegativeRecord, Subject
 from apps.subjects.selectors import records_visible_to, subject_list
 
@@ -64,7 +63,7 @@ def _case_or_404(request: HttpRequest, case_id: int) -> RepairCase:
 def portal_index(request: HttpRequest) -> HttpResponse:
     cases = repairs_visible_to(user=request.user).order_by("-filed_at", "-id")[:200]
     rows = RepairRowOutput([case_summary(case) for case in cases], many=True).data  # what the API list shows
-    return render(request, "repairs/portal_index.html", {"cases": rows, "today": business_date(timezone.now())})
+    return render(request, "repairs/portal_index.html", {"cases": rows, "today": clock.today()})
 
 
 def _candidate_records(request: HttpRequest, uscc: str):
@@ -116,7 +115,7 @@ def _record_rows(records, *, kind: str, on, ticked: set[str], refused: dict[int,
 @require_http_methods(["GET", "POST"])
 def portal_new(request: HttpRequest) -> HttpResponse:
     uscc = request.GET.get("uscc", "") or request.POST.get("uscc", "")
-    today = business_date(timezone.now())
+    today = clock.today()
     if not may_file_repairs(request.user):
         raise PermissionDenied
     kind = request.POST.get("kind") if request.POST.get("kind") in RepairKind.values else RepairKind.values[0]

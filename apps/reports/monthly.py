@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 
 from apps.accounts.models import Department
 from apps.commitments.models import Commitment, CommitmentType
-from apps.core import inputs
+from apps.core import clock, inputs
 from apps.decisions.selectors import month_bounds, two_documents_coverage
 from apps.letters.models import Letter, TemplateCode
 from apps.objections.models import Objection
@@ -52,7 +52,7 @@ def parse_month(raw: Any, *, today: date | None = None) -> date:
         raise MonthError(
             _("统计月份“%(value)s”格式不正确，应为 YYYY-MM，如 2026-10。") % {"value": text[:20]}
         ) from None
-    today = today or timezone.localdate()
+    today = today or clock.today()
     if first < STATS_FIRST_MONTH:
         raise MonthError(_("统计月份不能早于 2004-01。"))
     if first > today.replace(day=1):
@@ -84,7 +84,7 @@ class Period:
             last=last,
             start=_start_of(first),
             end=end,
-            on=min(last, timezone.localdate(now)),
+            on=min(last, clock.business_date(now)),
             complete=now >= month_end,
         )
 
@@ -276,7 +276,7 @@ def _double_publicity(scope: Scope) -> dict:
     for pk, decision_no, decided, publish_from, created_at in records.values_list(
         "pk", "decision_no", "decision_date", "publish_from", "created_at"
     ).order_by("decision_date", "pk"):
-        published_on = max(timezone.localdate(created_at), publish_from or decided)
+        published_on = max(clock.business_date(created_at), publish_from or decided)
         due = add_working_days(decided, PUBLICATION_LIMIT_WORKING_DAYS)
         if published_on <= due:
             on_time += 1

@@ -32,10 +32,11 @@ from django.conf import settings
 from django.utils.translation import get_language, gettext_lazy, pgettext
 from django.utils.translation import gettext as _
 
+from apps.core.clock import business_date as business_date  # re-exported: sla callers read it here
 from apps.core.errors import ApplicationError
 from apps.sla.statutory import statutory_holidays
 
-BUSINESS_TZ = ZoneInfo("Asia/Shanghai")
+BUSINESS_TZ = ZoneInfo(settings.TIME_ZONE)  # business dates and office hours (Asia/Shanghai)
 FIRST_DAY = date(2004, 1, 1)
 LAST_DAY = date(2099, 12, 31)
 FIRST_YEAR, LAST_YEAR = FIRST_DAY.year, LAST_DAY.year
@@ -98,13 +99,6 @@ class CalendarRangeError(ApplicationError):
 def office_closes_at() -> dtime:
     value = getattr(settings, "SLA_OFFICE_CLOSES_AT", DEFAULT_OFFICE_CLOSES_AT)
     return dtime.fromisoformat(value) if isinstance(value, str) else value
-
-
-def business_date(moment: datetime) -> date:
-    """The Asia/Shanghai calendar date of an aware datetime."""
-    if moment.tzinfo is None or moment.utcoffset() is None:
-        raise ValueError("naive datetime: time is always timezone-aware")
-    return moment.astimezone(BUSINESS_TZ).date()
 
 
 def counts_from(moment: date | datetime) -> date:

@@ -4,7 +4,6 @@ Reads are built per audience: a trainer sees every enrollment and the check-in c
 sees the session's public facts and only the enrollments of the subjects it represents.
 """
 
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import PolymorphicProxySerializer, extend_schema
 from rest_framework import serializers, status
@@ -12,6 +11,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from apps.accounts.models import Department
+from apps.core import clock
 from apps.core.api import Pagination
 from apps.core.audience import Audience, SubjectRefOutput
 from apps.core.errors import ApplicationError
@@ -269,7 +269,7 @@ class CoverageFilter(serializers.Serializer):
         year, month = (int(part) for part in value.split("-"))
         if year < 2004:  # the working calendar's first year, as for the monthly figures
             raise serializers.ValidationError(_("统计月份不能早于 2004-01。"))
-        first = timezone.localdate().replace(day=1)
+        first = clock.today().replace(day=1)
         chosen = first.replace(year=year, month=month)
         if chosen > first:
             raise serializers.ValidationError(_("%(month)s 尚未开始，不能统计。") % {"month": value})
@@ -308,7 +308,7 @@ class CoverageApi(APIView):
         filters = CoverageFilter(data=request.query_params)
         filters.is_valid(raise_exception=True)
         values = dict(filters.validated_data)
-        values.setdefault("month", timezone.localdate().replace(day=1))
+        values.setdefault("month", clock.today().replace(day=1))
         coverage = training_coverage(
             month=values["month"], region_code=values["region"], department=values["department"]
         )
@@ -341,7 +341,7 @@ class NotReachedApi(APIView):
         filters = CoverageFilter(data=request.query_params)
         filters.is_valid(raise_exception=True)
         values = dict(filters.validated_data)
-        values.setdefault("month", timezone.localdate().replace(day=1))
+        values.setdefault("month", clock.today().replace(day=1))
         coverage = training_coverage(
             month=values["month"], region_code=values["region"], department=values["department"]
         )

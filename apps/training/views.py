@@ -8,10 +8,10 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ObjectDoesNotExist, PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from apps.core import clock
 from apps.core.errors import ApplicationError
 from apps.subjects.models import Subject
 from apps.subjects.selectors import access_subject_by_uscc, subjects_represented_by
@@ -78,7 +78,7 @@ def workbench_home(request: HttpRequest) -> HttpResponse:
     _trainer_only(request)
     region = request.GET.get("region", "").strip()
     region = region if region.isdigit() and 2 <= len(region) <= 6 else ""
-    months = coverage_by_month(last=timezone.localdate().replace(day=1), region_code=region)
+    months = coverage_by_month(last=clock.today().replace(day=1), region_code=region)
     invitations = invitation_candidates(region_code=region)
     context = {
         "upcoming": session_list(when="upcoming"),
