@@ -43,3 +43,13 @@ def rule_in_force(
 
 def rule_value(**kwargs) -> int:
     return rule_in_force(**kwargs).value
+
+
+def rule_in_force_or_none(**kwargs) -> Rule | None:
+    """rule_in_force, or None where no row is in force (for rules that may simply not apply, such as a target)."""
+    try:
+        return rule_in_force(**kwargs)
+    except ApplicationError as exc:
+        if exc.code == RULE_MISSING:
+            return None
+        raise

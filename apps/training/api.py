@@ -293,7 +293,7 @@ class CoverageOutput(serializers.Serializer):
     numerator = serializers.IntegerField(help_text="期末前参加过培训的名单内在营主体数")
     denominator = serializers.IntegerField(help_text="期末在严重失信主体名单内的在营主体数")
     ratio = serializers.FloatField(allow_null=True)
-    target = serializers.FloatField()
+    target = serializers.FloatField(allow_null=True)
     met = serializers.BooleanField(allow_null=True)
     not_reached_url = serializers.CharField()
 
