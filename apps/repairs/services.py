@@ -31,6 +31,7 @@ from apps.repairs.eligibility import repair_eligibility
 from apps.repairs.letters import letter_issue
 from apps.repairs.models import Channel, RepairCase, RepairKind, SanctionLift
 from apps.repairs.selectors import (
+    can_answer_supplement,
     case_documents_of,
     case_process,
     repair_applicants,
@@ -458,10 +459,7 @@ def repair_supplement_answer(
     with flow_locked(case):
         case = _lock(case)
         _expect(case, RepairCase.Status.SUPPLEMENT)
-        if not (
-            acting_user.has_perm("subjects.act_for_subject", case.subject)
-            or (case.channel == Channel.COUNTER and acting_user.has_perm("subjects.file_on_behalf"))
-        ):
+        if not can_answer_supplement(user=acting_user, case=case):
             raise ApplicationError("forbidden", _("只有申请人可以提交补正材料。"), status_code=403)
         if case.supplement_answer_by and business_date(at) > case.supplement_answer_by:
             raise ConflictError(

@@ -26,6 +26,7 @@ from apps.repairs.models import Channel, RepairCase, RepairKind, SanctionLift
 from apps.repairs.selectors import (
     access_repaircase_by_id,
     access_sanctionlift_by_id,
+    can_answer_supplement,
     case_summary,
     counter_filings_of,
     lifts_visible_to,
@@ -171,10 +172,7 @@ def portal_detail(request: HttpRequest, case_id: int) -> HttpResponse:
     except ObjectDoesNotExist as exc:
         raise Http404 from exc
     case = view.case
-    can_answer = case.status == RepairCase.Status.SUPPLEMENT and (
-        request.user.has_perm("subjects.act_for_subject", case.subject)
-        or request.user.has_perm("subjects.file_on_behalf")
-    )
+    can_answer = case.status == RepairCase.Status.SUPPLEMENT and can_answer_supplement(user=request.user, case=case)
     detail = repair_output(view)
     detail["pauses"] = _once(detail.get("pauses", []), ("started_at", "ended_at", "reason"))
     detail["history"] = _once(detail.get("history", []), ("at", "label", "actor"))
