@@ -36,8 +36,7 @@ from apps.letters.services import (
     letter_delivery_record,
     letter_render,
 )
-from apps.rules.models import RuleCode
-from apps.rules.selectors import rule_in_force
+from apps.rules.selectors import repair_material_rules
 from apps.subjects.models import NegativeRecord, Subject
 from apps.subjects.services import record_create, subject_create
 from apps.subjects.uscc import validate_uscc
@@ -101,23 +100,17 @@ def repair_materials(*, decision: PenaltyDecision) -> list[str]:
         _("已纠正失信行为、消除不良影响的说明及证明材料"),
         _("营业执照（登记证书）复印件和经办人身份证明"),
     ]
-    scope = {
-        "on": decision.decision_date,
-        "record_kind": decision.record_kind,
-        "severity": decision.severity,
-        "sector": decision.department.sector,
-        "region_code": decision.department.region_code,
-    }
-    for code, text in (
-        (RuleCode.REPAIR_REQUIRES_TRAINING, _("参加信用修复专题培训的证明")),
-        (RuleCode.REPAIR_REQUIRES_CREDIT_REPORT, _("信用报告")),
-    ):
-        try:
-            required = rule_in_force(code=code, **scope).value == 1
-        except ApplicationError:  # no row: not required
-            required = False
-        if required:
-            materials.append(text)
+    needs = repair_material_rules(
+        on=decision.decision_date,
+        record_kind=decision.record_kind,
+        severity=decision.severity,
+        sector=decision.department.sector,
+        region_code=decision.department.region_code,
+    )
+    if needs.requires_training:
+        materials.append(_("参加信用修复专题培训的证明"))
+    if needs.requires_credit_report:
+        materials.append(_("信用报告"))
     return materials
 
 

@@ -276,8 +276,8 @@ def repair_file(
         filing_date=filing_date,
         rules=eligibility.rules,
         rule_source=eligibility.rule_source,
-        requires_training=eligibility.value(RuleCode.REPAIR_REQUIRES_TRAINING) == 1,
-        requires_credit_report=eligibility.value(RuleCode.REPAIR_REQUIRES_CREDIT_REPORT) == 1,
+        requires_training=eligibility.materials.requires_training,
+        requires_credit_report=eligibility.materials.requires_credit_report,
     )
     case.full_clean(exclude=["reference"])
     case.save()
