@@ -3,6 +3,7 @@
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
+from guardian.shortcuts import assign_perm
 
 from apps.core.errors import ApplicationError
 from apps.repairs.models import RepairCase
@@ -48,6 +49,9 @@ def test_an_online_case_is_answered_by_its_applicant_only_and_the_page_agrees(cl
     clock.set(at(2026, 5, 11, 10))
     case = _waiting_for_supplement(api, users, "applicant", filing(world["record"]), format="json")
     assert case.channel == "online"
+    # A clerk of the case's department sees the case (the page opens), yet the answer is the applicant's.
+    assign_perm("repairs.view_repaircase", users["clerk"], case)
+    assert _client(users["clerk"]).get(f"/portal/repairs/{case.pk}/").status_code == 200
     for name in ("clerk", "officer", "applicant2"):
         user = users[name]
         assert not can_answer_supplement(user=user, case=case)
