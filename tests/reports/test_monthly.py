@@ -348,7 +348,7 @@ def test_the_monthly_page_shows_the_table_and_issues_a_report(october, client, u
     assert client.get("/workbench/stats/monthly/?month=2026-10").status_code == 403
 
 
-def test_targets_and_the_publication_limit_are_rule_rows_with_their_source(october):
+def test_targets_and_the_publication_limit_are_rule_rows_with_their_source(october, client, users):
     rows = {row["key"]: row for row in monthly_stats(month=OCTOBER)["rows"]}
     assert {key: row["target"]["value"] for key, row in rows.items()} == {
         "repair_commitment": 1.0,
@@ -364,6 +364,9 @@ def test_targets_and_the_publication_limit_are_rule_rows_with_their_source(octob
     assert "宣城市2021年" in rows["listed_share"]["target_source"]
     assert rows["double_publicity"]["limit_working_days"] == 7
     assert rows["double_publicity"]["label"] == "行政处罚信息7个工作日内公示（双公示）"
+    client.force_login(users["monitor"])
+    html = client.get("/workbench/stats/monthly/?month=2026-10").content.decode()
+    assert "超过7个工作日公示的行政处罚信息" in html and "行政处罚信息7个工作日内公示（双公示）" in html
 
 
 def test_a_new_rule_version_changes_the_report(october):
