@@ -9,6 +9,7 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from apps.accounts.models import Department, User
+from apps.core import clock
 
 
 def access_department_by_id(*, user: User, department_id: int) -> Department:
@@ -40,7 +41,7 @@ class Lockout:
         now = now or timezone.now()
         local = self.until_minute
         when = local.strftime("%H:%M")
-        if local.date() != timezone.localdate(now):
+        if local.date() != clock.business_date(now):
             when = f"{formats.date_format(local, 'DATE_FORMAT')} {when}"
         return _("登录失败次数过多，已暂时锁定。请于 %(time)s 后再试（约 %(minutes)d 分钟）。") % {
             "time": when,

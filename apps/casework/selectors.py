@@ -11,7 +11,6 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ObjectDoesNotExist
 from django.db import models
 from django.db.models import Exists, OuterRef, Q, QuerySet
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from guardian.models import GroupObjectPermission
 from viewflow.workflow.models import Process
@@ -21,6 +20,7 @@ from apps.accounts.models import User
 from apps.casework.cases import is_own_proposal_review
 from apps.casework.models import CaseTask, CaseTaskQuerySet, Document, SlaNotice, case_visibility_q
 from apps.casework.registry import case_type_for, flow_classes, task_handler_for
+from apps.core import clock
 from apps.core.audience import Audience
 from apps.core.services import case_label
 from apps.sla.selectors import working_days_left
@@ -303,13 +303,11 @@ def board_deadlines(*, user: User, department: Any, state: str, today: Any = Non
     breached (running, due date passed; a paused deadline is never breached while paused), due_soon (running, due
     within the `sla.due_soon` working days, today included, as the sweep's notices), due_today, due_tomorrow (the
     next calendar day), paused, closed and closed_on_time (closed in `month`, a date of its first day)."""
-    from django.utils import timezone
 
     from apps.casework.sla_policy import due_soon_horizon
     from apps.sla.models import Deadline
-    from apps.sla.workdays import business_date
 
-    today = today or business_date(timezone.now())
+    today = today or clock.today()
     qs = Deadline.objects.filter(_deadline_case_q(user=user, department=department))
     running = qs.filter(status=Deadline.Status.OPEN)
     if state == "breached":
@@ -340,12 +338,10 @@ def board_deadlines(*, user: User, department: Any, state: str, today: Any = Non
 def breach_rows(deadlines: list[Any], *, today: Any = None) -> list[dict[str, Any]]:
     """One row per deadline for the breach list: its case, how late (or how many working days are left) counted by
     apps.sla, every step of the case with who held it and for how many working days, and the pauses."""
-    from django.utils import timezone
-
     from apps.sla.selectors import deadline_remaining_working_days
-    from apps.sla.workdays import business_date, working_days_between
+    from apps.sla.workdays import working_days_between
 
-    today = today or business_date(timezone.now())
+    today = today or clock.today()
     by_type: dict[str, list[int]] = defaultdict(list)
     for deadline in deadlines:
         by_type[deadline.owner_type].append(deadline.owner_id)
@@ -449,7 +445,7 @@ def task_rows(tasks: list[CaseTask], *, cases: dict[int, models.Model] | None = 
     """The row of each task (by task id): its case loaded with one query per case type, whatever the number of rows
     (or taken from `cases`, by task id, when already loaded)."""
     cases = task_cases(tasks) if cases is None else cases
-    today = business_date(timezone.now())
+    today = clock.today()
     rows: dict[int, TaskRow] = {}
     for task in tasks:
         case = cases.get(task.pk)

@@ -13,8 +13,7 @@ what to do about them):
   the per-step timers of each flow read `deadline_due_soon_at` / `deadline_breach_at`, and `timers_reschedule`
   moves them when apps.sla moves a due date (signals.move_timers_with_deadlines).
 
-`deadline_due_soon_at` still steps back over the working calendar here: apps.sla has no backwards working-day step
-yet (it is being added separately); once it exists this should call it.
+Working days are counted by apps.sla alone, forwards (`add_working_days`) and backwards (`subtract_working_days`).
 """
 
 import logging
@@ -32,12 +31,13 @@ from viewflow.workflow.status import STATUS
 from apps.casework.cases import case_open_tasks
 from apps.casework.models import SlaNotice
 from apps.casework.registry import case_type_for, case_types
+from apps.core import clock
 from apps.core.i18n import in_office_language
 from apps.core.services import case_event_record
 from apps.notifications.services import deadline_notify
 from apps.rules.selectors import rule_value
 from apps.sla.models import Deadline
-from apps.sla.workdays import BUSINESS_TZ, add_working_days, business_date, is_working_day
+from apps.sla.workdays import BUSINESS_TZ, add_working_days, subtract_working_days
 
 logger = logging.getLogger(__name__)
 
@@ -58,7 +58,7 @@ def sla_notice_raise(*, deadline: Deadline, kind: str, acting_user: Any = None) 
     deadline.refresh_from_db()
     if deadline.status == Deadline.Status.CLOSED:
         return None
-    if kind == SlaNotice.Kind.DUE_SOON and deadline.due_date < business_date(timezone.now()):
+    if kind == SlaNotice.Kind.DUE_SOON and deadline.due_date < clock.today():
         return None
     case_type = case_type_for(deadline.owner_type)
     case = _case_for(deadline.owner_type, deadline.owner_id)
@@ -137,12 +137,7 @@ def due_soon_horizon(today: date) -> date:
 
 def deadline_due_soon_at(deadline: Deadline) -> datetime:
     """Start (00:00 Asia/Shanghai) of the working day from which `sla.due_soon` working days or fewer are left."""
-    left = due_soon_working_days(on=deadline.received_on)
-    day = deadline.due_date
-    while left > 0:
-        day -= timedelta(days=1)
-        if is_working_day(day):
-            left -= 1
+    day = subtract_working_days(deadline.due_date, due_soon_working_days(on=deadline.received_on))
     return datetime.combine(day, time(0, 0), tzinfo=BUSINESS_TZ)
 
 
@@ -183,7 +178,7 @@ def sla_sweep(*, today: date | None = None) -> dict[str, int]:
     from viewflow.workflow.timers import fire_due_timers
 
     fired = fire_due_timers()
-    today = today or business_date(timezone.now())
+    today = today or clock.today()
     labels = [case_type.label for case_type in case_types()]
     horizon = due_soon_horizon(today)
     running = Deadline.objects.filter(status=Deadline.Status.OPEN, owner_type__in=labels)

@@ -19,6 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from apps.accounts.models import Department, User
+from apps.core import clock
 from apps.core.errors import ApplicationError, ConflictError
 from apps.core.i18n import in_office_language, office_language
 from apps.core.services import case_event_record
@@ -35,8 +36,7 @@ from apps.letters.services import (
     letter_delivery_record,
     letter_render,
 )
-from apps.rules.models import RuleCode
-from apps.rules.selectors import rule_in_force
+from apps.rules.selectors import repair_material_rules
 from apps.subjects.models import NegativeRecord, Subject
 from apps.subjects.services import record_create, subject_create
 from apps.subjects.uscc import validate_uscc
@@ -77,9 +77,7 @@ def subject_type_for(uscc: str) -> str:
 def needs_notice(subject: Subject) -> bool:
     """两书同达 is owed to legal persons and unincorporated organisations: both the subject's type and the code's
     category must say so (an individual business, 个体工商户, gets none)."""
-    result = validate_uscc(subject.uscc)
-    by_code = result.parts()["is_legal_person_or_organisation"] if result.valid else True
-    return subject.is_legal_person_or_organisation and by_code
+    return subject.is_legal_person_or_organisation
 
 
 def can_register_for(*, user: User, department: Department) -> bool:
@@ -102,23 +100,17 @@ def repair_materials(*, decision: PenaltyDecision) -> list[str]:
         _("已纠正失信行为、消除不良影响的说明及证明材料"),
         _("营业执照（登记证书）复印件和经办人身份证明"),
     ]
-    scope: dict[str, Any] = {
-        "on": decision.decision_date,
-        "record_kind": decision.record_kind,
-        "severity": decision.severity,
-        "sector": decision.department.sector,
-        "region_code": decision.department.region_code,
-    }
-    for code, text in (
-        (RuleCode.REPAIR_REQUIRES_TRAINING, _("参加信用修复专题培训的证明")),
-        (RuleCode.REPAIR_REQUIRES_CREDIT_REPORT, _("信用报告")),
-    ):
-        try:
-            required = rule_in_force(code=code, **scope).value == 1
-        except ApplicationError:  # no row: not required
-            required = False
-        if required:
-            materials.append(text)
+    needs = repair_material_rules(
+        on=decision.decision_date,
+        record_kind=decision.record_kind,
+        severity=decision.severity,
+        sector=decision.department.sector,
+        region_code=decision.department.region_code,
+    )
+    if needs.requires_training:
+        materials.append(_("参加信用修复专题培训的证明"))
+    if needs.requires_credit_report:
+        materials.append(_("信用报告"))
     return materials
 
 
@@ -472,7 +464,7 @@ def decision_delivery_record(
         raise ApplicationError(
             "invalid", _("送达日期不能早于决定日期。"), fields={"delivered_on": [_("送达日期不能早于决定日期。")]}
         )
-    if delivered_on > timezone.localdate():
+    if delivered_on > clock.today():
         raise ApplicationError(
             "invalid", _("送达日期不能晚于今天。"), fields={"delivered_on": [_("送达日期不能晚于今天。")]}
         )

@@ -17,7 +17,7 @@ from apps.core.errors import ApplicationError
 from apps.objections.handlers import ReviewInput, VerifyInput
 from apps.objections.models import Ground, Objection
 from apps.objections.services import objection_file
-from apps.sla.workdays import BUSINESS_TZ, is_working_day
+from apps.sla.workdays import BUSINESS_TZ, subtract_working_days
 from apps.subjects.models import NegativeRecord
 from apps.subjects.selectors import subjects_visible_to
 
@@ -83,16 +83,6 @@ SCENARIOS: list[tuple[str, str, int, list[tuple[str, dict[str, Any]]]]] = [
 ]
 
 
-def _working_days_before(day: date, n: int) -> date:
-    """The working day n working days before `day` (rough inverse of add_working_days, for demo dates only)."""
-    candidate = day
-    while n > 0:
-        candidate -= timedelta(days=1)
-        if is_working_day(candidate):
-            n -= 1
-    return candidate
-
-
 def _step(objection: Objection, node: str, payload: dict, user: User) -> None:
     task = case_open_tasks(case=objection).first()  # a case has one open human step at a time
     serializer = (VerifyInput if node == "verify" else ReviewInput)(data=payload)
@@ -126,7 +116,7 @@ def demo_seed_objections(*, today: date) -> dict[str, int]:
     candidates.sort(key=lambda r: (r.subject_id not in own, r.pk))  # the demo applicant's own records first
     made = 0
     for (ground, statement, days_before, steps), record in zip(SCENARIOS, candidates, strict=False):
-        filed_on = _working_days_before(today, days_before)
+        filed_on = subtract_working_days(today, days_before)
         filed_at = datetime.combine(filed_on, time(9, 30), tzinfo=BUSINESS_TZ)
         online = record.subject_id in own
         filing = objection_file(

@@ -10,17 +10,17 @@ from typing import Any
 
 from django.conf import settings
 from django.db import transaction
-from django.utils import timezone
 
 from apps.accounts.models import Department, User
 from apps.casework.cases import case_open_tasks
 from apps.casework.models import Channel
 from apps.casework.registry import task_handler_for
 from apps.casework.services import task_complete
+from apps.core import clock
 from apps.core.errors import ApplicationError
 from apps.repairs.models import RepairCase, RepairKind, SanctionLift
 from apps.repairs.services import repair_file, repair_supplement_answer, sanction_lift_confirm
-from apps.sla.workdays import BUSINESS_TZ, business_date
+from apps.sla.workdays import BUSINESS_TZ
 from apps.subjects.models import NegativeRecord, RecordKind, Severity, Subject
 from apps.subjects.services import record_create, subject_create, subject_representative_add
 from apps.subjects.uscc import make_uscc
@@ -89,7 +89,7 @@ def demo_seed_repairs(*, today: date) -> dict[str, int]:
     }
     clerk, officer, reviewer = (people[n] for n in ("clerk1", "officer1", "reviewer1"))
     # Steps are worked "now" (task completion has no clock of its own), so filings must not lie in the future.
-    anchor = min(today, business_date(timezone.now()))
+    anchor = min(today, clock.today())
     added = 0
     for i, (name, state, channel, days_ago, representative) in enumerate(PLAN, start=1):
         if representative not in people:

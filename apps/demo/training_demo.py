@@ -12,6 +12,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from apps.accounts.models import Department, User
+from apps.core import clock
 from apps.core.errors import ApplicationError
 from apps.subjects.models import RecordKind, Severity, Subject
 from apps.subjects.selectors import operating_listed_subjects_at, subjects_represented_by
@@ -64,7 +65,7 @@ def demo_seed_training() -> dict[str, int]:
     trainer = User.objects.get(username="trainer1")
     if TrainingSession.objects.filter(trainer=trainer).exists():
         return {"training_sessions": 0, "training_enrollments": 0, "training_invitations": 0}
-    today = timezone.localdate()
+    today = clock.today()
     market = Department.objects.get(code="YC-SCJG")
     applicants = [User.objects.get(username=name) for name in ("applicant1", "applicant2")]
     invited = []

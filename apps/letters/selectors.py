@@ -17,7 +17,7 @@ from apps.accounts.models import User
 from apps.core.errors import ApplicationError
 from apps.letters.models import Letter, LetterBatch, LetterBundle, LetterTemplate
 from apps.subjects.models import Subject
-from apps.subjects.uscc import validate_uscc
+from apps.subjects.uscc import is_legal_person_or_organisation
 
 logger = logging.getLogger(__name__)
 
@@ -106,10 +106,8 @@ def masked_recipient_name(letter: Letter) -> str:
     """Enterprise names are public; an individual business is often named after its operator, so mask it."""
     if not letter.recipient_uscc:
         return ""
-    result = validate_uscc(letter.recipient_uscc)
-    is_organisation = result.parts()["is_legal_person_or_organisation"] if result.valid else False
     name = letter.recipient_name
-    if is_organisation or len(name) <= 1:
+    if is_legal_person_or_organisation(letter.recipient_uscc) or len(name) <= 1:
         return name
     return name[0] + "*" * (len(name) - 1)
 

@@ -10,16 +10,15 @@ from django.core.exceptions import ObjectDoesNotExist
 from django.db import transaction
 from django.http import Http404
 from django.shortcuts import redirect, render
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from apps.casework.models import Channel
 from apps.casework.services import upload_check
 from apps.commitments.models import CommitmentType
 from apps.commitments.services import text_version_in_force
+from apps.core import clock
 from apps.core.errors import ApplicationError
 from apps.core.inputs import InputError, parse_id
-from apps.sla.workdays import business_date
 from apps.subjects.selectors import records_visible_to, subjects_represented_by
 
 from .api import ObjectionRowOutput, objection_output
@@ -99,7 +98,7 @@ def objection_file_page(request):
     # a counter clerk enters the walk-in subject's objection (offline channel); an applicant files for their subjects
     subjects = [record.subject] if counter else list(subjects_represented_by(user=request.user))
     open_case = open_objection_for_record(record=record)
-    commitment_text = text_version_in_force(type=CommitmentType.OBJECTION_APPEAL, on=business_date(timezone.now()))
+    commitment_text = text_version_in_force(type=CommitmentType.OBJECTION_APPEAL, on=clock.today())
     form = ObjectionFileForm(
         request.POST or None,
         request.FILES or None,

@@ -6,7 +6,6 @@ Every read of a case is built for its audience: the applicant's Output serialize
 
 from typing import Any
 
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from drf_spectacular.utils import PolymorphicProxySerializer, extend_schema
@@ -16,6 +15,7 @@ from rest_framework.views import APIView
 
 from apps.casework.outputs import DocumentOutput, LetterOutput, StaffDocumentOutput
 from apps.casework.services import upload_check
+from apps.core import clock
 from apps.core.api import ID_MAX, Pagination
 from apps.core.audience import CodeNameOutput, OutwardEventOutput, StaffEventOutput, SubjectRefOutput
 from apps.core.errors import ApplicationError
@@ -39,7 +39,6 @@ from apps.repairs.services import (
     repair_supplement_answer,
     sanction_lift_confirm,
 )
-from apps.sla.workdays import business_date
 from apps.subjects.models import NegativeRecord
 from apps.subjects.selectors import records_visible_to
 from apps.training.api import CertificateEvidenceOutput
@@ -366,7 +365,7 @@ class RepairEligibilityApi(APIView):
         records = list(records_visible_to(user=request.user).filter(pk__in=ids).select_related("department", "subject"))
         if not records or len(records) != len(set(ids)):
             raise NegativeRecord.DoesNotExist
-        on = business_date(timezone.now())
+        on = clock.today()
         result = repair_eligibility(
             subject=records[0].subject, records=records, kind=filters.validated_data["kind"], on=on
         )

@@ -48,6 +48,15 @@ def user_may_act_for(*, user: User, subject: Subject) -> bool:
     return user.has_perm("subjects.act_for_subject", subject)
 
 
+def can_answer_supplement(*, user: User, case: RepairCase) -> bool:
+    """Who may answer a case's 补正: the applicant (whoever acts for the subject), or a counter clerk when the case
+    was filed at the counter; an online case is the applicant's own to answer. The portal offers the form and the
+    service accepts the answer by this one rule (the case must also be waiting for the answer: the service's check)."""
+    if user_may_act_for(user=user, subject=case.subject):
+        return True
+    return case.channel == Channel.COUNTER and user.has_perm("subjects.file_on_behalf")
+
+
 def access_repaircase_by_id(*, user: User, case_id: int, perm: str = VIEW) -> RepairCase:
     """Global viewers (monitor, admin), the case's department (guardian object permission), the subject's
     representatives and the counter clerk who filed it may see a case. Missing and forbidden look the same."""

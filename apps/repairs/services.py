@@ -38,6 +38,7 @@ from apps.repairs.eligibility import repair_eligibility
 from apps.repairs.letters import letter_issue
 from apps.repairs.models import RepairCase, RepairKind, SanctionLift
 from apps.repairs.selectors import (
+    can_answer_supplement,
     case_documents_of,
     repair_applicants,
     repair_page_url,
@@ -250,8 +251,8 @@ def repair_file(
         filing_date=filing_date,
         rules=eligibility.rules,
         rule_source=eligibility.rule_source,
-        requires_training=eligibility.value(RuleCode.REPAIR_REQUIRES_TRAINING) == 1,
-        requires_credit_report=eligibility.value(RuleCode.REPAIR_REQUIRES_CREDIT_REPORT) == 1,
+        requires_training=eligibility.materials.requires_training,
+        requires_credit_report=eligibility.materials.requires_credit_report,
     )
     case.full_clean(exclude=["reference"])
     case.save()
@@ -434,10 +435,7 @@ def repair_supplement_answer(
     with case_flow_locked(case):
         case = _lock(case)
         _expect(case, RepairCase.Status.SUPPLEMENT)
-        if not (
-            acting_user.has_perm("subjects.act_for_subject", case.subject)
-            or (case.channel == Channel.COUNTER and acting_user.has_perm("subjects.file_on_behalf"))
-        ):
+        if not can_answer_supplement(user=acting_user, case=case):
             raise ApplicationError("forbidden", _("只有申请人可以提交补正材料。"), status_code=403)
         if case.supplement_answer_by and business_date(at) > case.supplement_answer_by:
             raise ConflictError(

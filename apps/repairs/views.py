@@ -10,7 +10,6 @@ from django.db.models import Q
 from django.http import FileResponse, Http404, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 from guardian.shortcuts import get_objects_for_user
@@ -21,6 +20,7 @@ from apps.casework.models import Channel
 from apps.casework.services import upload_check
 from apps.commitments.models import CommitmentType
 from apps.commitments.selectors import text_versions_in_force
+from apps.core import clock
 from apps.core.context_processors import may_file_repairs
 from apps.core.errors import ApplicationError
 from apps.core.idempotency import idempotent_submit
@@ -32,6 +32,7 @@ from apps.repairs.models import RepairCase, RepairKind, SanctionLift
 from apps.repairs.selectors import (
     access_repaircase_by_id,
     access_sanctionlift_by_id,
+    can_answer_supplement,
     case_summary,
     counter_filings_of,
     lifts_visible_to,
@@ -39,7 +40,6 @@ from apps.repairs.selectors import (
     repairs_visible_to,
 )
 from apps.repairs.services import repair_counter_receipt, repair_supplement_answer, sanction_lift_confirm
-from apps.sla.workdays import business_date
 from apps.subjects.models import NegativeRecord, Subject
 from apps.subjects.selectors import records_visible_to, subject_list
 
@@ -70,7 +70,7 @@ def _case_or_404(request: AuthenticatedHttpRequest, case_id: int) -> RepairCase:
 def portal_index(request: AuthenticatedHttpRequest) -> HttpResponse:
     cases = repairs_visible_to(user=request.user).order_by("-filed_at", "-id")[:200]
     rows = RepairRowOutput([case_summary(case) for case in cases], many=True).data  # what the API list shows
-    return render(request, "repairs/portal_index.html", {"cases": rows, "today": business_date(timezone.now())})
+    return render(request, "repairs/portal_index.html", {"cases": rows, "today": clock.today()})
 
 
 def _candidate_records(request: AuthenticatedHttpRequest, uscc: str):
@@ -122,7 +122,7 @@ def _record_rows(records, *, kind: str, on, ticked: set[str], refused: dict[int,
 @require_http_methods(["GET", "POST"])
 def portal_new(request: AuthenticatedHttpRequest) -> HttpResponse:
     uscc = request.GET.get("uscc", "") or request.POST.get("uscc", "")
-    today = business_date(timezone.now())
+    today = clock.today()
     if not may_file_repairs(request.user):
         raise PermissionDenied
     kind = request.POST.get("kind", "") if request.POST.get("kind") in RepairKind.values else RepairKind.values[0]
@@ -178,10 +178,7 @@ def portal_detail(request: AuthenticatedHttpRequest, case_id: int) -> HttpRespon
     except ObjectDoesNotExist as exc:
         raise Http404 from exc
     case = view.case
-    can_answer = case.status == RepairCase.Status.SUPPLEMENT and (
-        request.user.has_perm("subjects.act_for_subject", case.subject)
-        or request.user.has_perm("subjects.file_on_behalf")
-    )
+    can_answer = case.status == RepairCase.Status.SUPPLEMENT and can_answer_supplement(user=request.user, case=case)
     detail = repair_output(view)
     detail["pauses"] = _once(detail.get("pauses", []), ("started_at", "ended_at", "reason"))
     detail["history"] = _once(detail.get("history", []), ("at", "label", "actor"))

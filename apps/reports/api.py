@@ -9,6 +9,7 @@ from rest_framework import serializers, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from apps.core import clock
 from apps.core.api import Pagination
 from apps.core.errors import ApplicationError
 from apps.letters.api import letter_data
@@ -194,12 +195,10 @@ class SlaDashboardApi(APIView):
         parameters=[OpenApiParameter("department", str, required=False)], responses={200: SlaDashboardOutput}
     )
     def get(self, request):
-        from django.utils import timezone
 
         from apps.casework.selectors import sla_board_department
         from apps.reports.selectors import sla_dashboard
-        from apps.sla.workdays import business_date
 
         department = sla_board_department(user=request.user, department_code=request.query_params.get("department"))
-        figures = sla_dashboard(user=request.user, department=department, today=business_date(timezone.now()))
+        figures = sla_dashboard(user=request.user, department=department, today=clock.today())
         return Response(SlaDashboardOutput(figures).data)

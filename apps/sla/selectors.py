@@ -4,10 +4,10 @@ from datetime import date, datetime
 from typing import Any
 
 from django.db.models import QuerySet
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from apps.accounts.models import User
+from apps.core import clock
 from apps.sla.models import CalendarYear, Deadline
 from apps.sla.workdays import (
     BUSINESS_TZ,
@@ -15,7 +15,6 @@ from apps.sla.workdays import (
     KIND_MAKEUP,
     SOURCE_ESTIMATED,
     WorkingCalendar,
-    business_date,
     current_calendar,
 )
 
@@ -62,7 +61,7 @@ def working_days_left(*, due_date: date, on: date | None = None, calendar: Worki
     """Working days from `on` (default: today in Asia/Shanghai) until `due_date`; negative when overdue. The queues
     show it beside each step's due date."""
     calendar = calendar or current_calendar()
-    on = on or business_date(timezone.now())
+    on = on or clock.today()
     if on <= due_date:
         return calendar.working_days_between(on, due_date)
     return -calendar.working_days_between(due_date, on)

@@ -20,6 +20,7 @@ from guardian.shortcuts import assign_perm
 
 from apps.accounts.models import Department, User
 from apps.accounts.roles import DEPARTMENT_RECORD_PERMS, REPRESENTATIVE_SUBJECT_PERMS
+from apps.core import clock
 from apps.core.errors import ApplicationError
 from apps.core.inputs import InputError, parse_decimal
 from apps.core.services import case_event_record
@@ -252,7 +253,7 @@ def record_register(
 def sanction_impose(
     *, record: NegativeRecord, department: Department, measure: str, acting_user: User | None = None
 ) -> Sanction:
-    sanction = Sanction(record=record, department=department, measure=measure, imposed_on=timezone.localdate())
+    sanction = Sanction(record=record, department=department, measure=measure, imposed_on=clock.today())
     sanction.full_clean()
     sanction.save()
     case_event_record(
@@ -267,7 +268,7 @@ def sanction_impose(
 @transaction.atomic
 def records_expire_publication(*, today: date | None = None) -> int:
     """Stop publishing records whose maximum period has passed (the scheduled job). Returns how many stopped."""
-    today = today or timezone.localdate()
+    today = today or clock.today()
     due = list(
         NegativeRecord.objects.select_for_update()
         .filter(publication_status=NegativeRecord.PublicationStatus.PUBLISHED, publish_until__lt=today)

@@ -8,7 +8,6 @@ from urllib.parse import quote
 
 from django.http import HttpResponse, StreamingHttpResponse
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import PolymorphicProxySerializer, extend_schema
 from rest_framework import serializers, status
@@ -16,6 +15,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from apps.accounts.models import Department
+from apps.core import clock
 from apps.core.api import Pagination
 from apps.core.audience import Audience, SubjectRefOutput
 from apps.core.errors import ApplicationError
@@ -298,7 +298,7 @@ class CoverageFilter(serializers.Serializer):
         year, month = (int(part) for part in value.split("-"))
         if year < 2004:  # the working calendar's first year, as for the monthly figures
             raise serializers.ValidationError(_("统计月份不能早于 2004-01。"))
-        first = timezone.localdate().replace(day=1)
+        first = clock.today().replace(day=1)
         chosen = first.replace(year=year, month=month)
         if chosen > first:
             raise serializers.ValidationError(_("%(month)s 尚未开始，不能统计。") % {"month": value})
@@ -320,7 +320,7 @@ def _coverage_filters(request) -> dict:
     filters = CoverageFilter(data=request.query_params)
     filters.is_valid(raise_exception=True)
     values = dict(filters.validated_data)
-    values.setdefault("month", timezone.localdate().replace(day=1))
+    values.setdefault("month", clock.today().replace(day=1))
     return values
 
 
@@ -332,7 +332,7 @@ class CoverageOutput(serializers.Serializer):
     numerator = serializers.IntegerField(help_text="期末前参加过培训的名单内在营主体数")
     denominator = serializers.IntegerField(help_text="期末在严重失信主体名单内的在营主体数")
     ratio = serializers.FloatField(allow_null=True)
-    target = serializers.FloatField()
+    target = serializers.FloatField(allow_null=True)
     met = serializers.BooleanField(allow_null=True)
     not_reached_url = serializers.CharField()
     csv_url = serializers.CharField()

@@ -11,6 +11,8 @@ from apps.accounts.models import Department, User
 from apps.core.api import ID_MAX
 from apps.core.audience import Audience
 from apps.core.services import case_label
+from apps.rules.models import RuleCode
+from apps.rules.selectors import rule_in_force_or_none
 from apps.subjects.models import NegativeRecord, RecordKind, Subject, SubjectRepresentative
 from apps.subjects.selectors import (
     operating_listed_subjects_at,
@@ -18,8 +20,6 @@ from apps.subjects.selectors import (
     subjects_represented_by,
 )
 from apps.training.models import CertificateEvidence, Enrollment, Invitation, TrainingSession
-
-COVERAGE_TARGET = 0.5  # seed documents (宜昌 2020): training reaches at least half the operating blacklist
 
 Status = Enrollment.Status
 
@@ -135,18 +135,22 @@ class Coverage:
     numerator: int
     denominator: int
     not_reached: QuerySet[Subject]
+    target: float | None  # the rule row target.repair_training in force on the month's last day, as a fraction
 
     @property
     def ratio(self) -> float | None:
         return round(self.numerator / self.denominator, 4) if self.denominator else None
 
     @property
-    def target(self) -> float:
-        return COVERAGE_TARGET
-
-    @property
     def met(self) -> bool | None:
-        return None if self.ratio is None else self.ratio >= COVERAGE_TARGET
+        return None if self.ratio is None or self.target is None else self.ratio >= self.target
+
+
+def coverage_target(*, month: date, region_code: str = "") -> float | None:
+    """The training coverage target in force on the last day of `month` (the same rule row as the monthly report)."""
+    last_day = (month.replace(day=28) + timedelta(days=4)).replace(day=1) - timedelta(days=1)
+    rule = rule_in_force_or_none(code=RuleCode.TARGET_REPAIR_TRAINING, on=last_day, region_code=region_code)
+    return None if rule is None else rule.value / 100
 
 
 def training_coverage(
@@ -167,6 +171,7 @@ def training_coverage(
         numerator=population.filter(trained).count(),
         denominator=population.count(),
         not_reached=population.exclude(trained).order_by("region_code", "uscc"),
+        target=coverage_target(month=month, region_code=region_code),
     )
 
 

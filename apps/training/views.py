@@ -18,6 +18,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from apps.accounts.models import Department
 from apps.accounts.requests import AuthenticatedHttpRequest
+from apps.core import clock
 from apps.core.errors import ApplicationError
 from apps.subjects.models import Subject
 from apps.subjects.selectors import access_subject_by_uscc, subjects_represented_by
@@ -107,7 +108,7 @@ def _chart_data(months) -> dict:
         "trained": [m.numerator for m in months],
         "population": [m.denominator for m in months],
         "ratio": [None if m.ratio is None else round(m.ratio * 100, 1) for m in months],
-        "target": round(months[-1].target * 100, 1),
+        "target": None if months[-1].target is None else round(months[-1].target * 100, 1),
         "labels": {
             "trained": _("已参加培训"),
             "population": _("名单内在营主体"),
@@ -123,7 +124,7 @@ def workbench_home(request: AuthenticatedHttpRequest) -> HttpResponse:
     _trainer_only(request)
     filters = _invitation_filters(request)
     region = filters["region_code"]
-    months = coverage_by_month(last=timezone.localdate().replace(day=1), region_code=region)
+    months = coverage_by_month(last=clock.today().replace(day=1), region_code=region)
     invitations = invitation_candidates(**filters)
     coverage = months[-1]
     query = f"month={coverage.month:%Y-%m}" + (f"&region={region}" if region else "")
@@ -134,7 +135,7 @@ def workbench_home(request: AuthenticatedHttpRequest) -> HttpResponse:
         "months": months,
         "chart_data": _chart_data(months),
         "by_department": coverage_by_department(month=coverage.month, region_code=region)[1:],
-        "target_label": f"{coverage.target * 100:g}%",
+        "target_label": "—" if coverage.target is None else f"{coverage.target * 100:g}%",
         "export_query": query,
         "invitations": invitations[:100],
         "invitation_count": invitations.count(),

@@ -14,6 +14,7 @@ from apps.objections.models import Objection
 from apps.reports.models import CreditReportRequest, MonthlyReport
 from apps.reports.monthly import MonthError, monthly_stats, parse_month
 from apps.reports.services import credit_report_request, monthly_report_publish_due
+from apps.rules.models import Rule, RuleCode
 from apps.subjects.models import NegativeRecord, Subject
 from apps.subjects.services import record_create
 from apps.training.models import Enrollment, TrainingSession
@@ -349,3 +350,59 @@ def test_the_monthly_page_shows_the_table_and_issues_a_report(october, client, u
     assert client.post("/workbench/stats/monthly/", {"month": "2026-10"}).status_code == 403
     client.force_login(users["applicant"])
     assert client.get("/workbench/stats/monthly/?month=2026-10").status_code == 403
+
+
+def test_targets_and_the_publication_limit_are_rule_rows_with_their_source(october, client, users):
+    rows = {row["key"]: row for row in monthly_stats(month=OCTOBER)["rows"]}
+    assert {key: row["target"]["value"] for key, row in rows.items()} == {
+        "repair_commitment": 1.0,
+        "repair_training": 0.5,
+        "credit_report": 0.8,
+        "removed_after_repair": 0.3,
+        "listed_share": 0.01,
+        "double_publicity": 1.0,
+        "objection_on_time": 1.0,
+        "two_documents": 1.0,
+    }
+    assert "宜昌市2020年社会信用体系建设工作要点" in rows["repair_training"]["target_source"]
+    assert "宣城市2021年" in rows["listed_share"]["target_source"]
+    assert rows["double_publicity"]["limit_working_days"] == 7
+    assert rows["double_publicity"]["label"] == "行政处罚信息7个工作日内公示（双公示）"
+    client.force_login(users["monitor"])
+    html = client.get("/workbench/stats/monthly/?month=2026-10").content.decode()
+    assert "超过7个工作日公示的行政处罚信息" in html and "行政处罚信息7个工作日内公示（双公示）" in html
+
+
+def test_a_new_rule_version_changes_the_report(october):
+    # 13号 was decided on Friday 9 October and recorded on 20 October: the 8th working day (10 October is a make-up
+    # Saturday), late under a 7-day limit and on time under an 8-day one.
+    Rule.objects.create(
+        code=RuleCode.DISCLOSURE_DOUBLE, value=8, effective_from=date(2026, 10, 1), source="测试：本地时限调整"
+    )
+    Rule.objects.create(
+        code=RuleCode.TARGET_REPAIR_COMMITMENT, value=30, effective_from=date(2026, 10, 1), source="测试：目标调整"
+    )
+    stats = monthly_stats(month=OCTOBER)
+    rows = {row["key"]: row for row in stats["rows"]}
+    assert figures(stats)["double_publicity"] == (3, 3, 1.0, True)
+    assert rows["double_publicity"]["late"] == [] and rows["double_publicity"]["label"].startswith("行政处罚信息8个")
+    assert rows["repair_commitment"]["target"] == {"op": ">=", "value": 0.3, "label": "≥30%"}
+    assert rows["repair_commitment"]["met"] is True and rows["repair_commitment"]["target_source"] == "测试：目标调整"
+    # September still reads the rows in force then.
+    september = {row["key"]: row for row in monthly_stats(month=date(2026, 9, 1))["rows"]}
+    assert september["repair_commitment"]["target"]["value"] == 1.0
+    assert september["double_publicity"]["limit_working_days"] == 7
+
+
+def test_a_month_without_a_target_row_is_neither_met_nor_missed(october):
+    Rule.objects.filter(code=RuleCode.TARGET_TWO_DOCUMENTS).delete()
+    Rule.objects.filter(code=RuleCode.DISCLOSURE_DOUBLE).update(effective_from=date(2026, 10, 10))
+    stats = monthly_stats(month=OCTOBER)
+    rows = {row["key"]: row for row in stats["rows"]}
+    assert rows["two_documents"]["target"] == {"op": ">=", "value": None, "label": "—"}
+    assert rows["two_documents"]["met"] is None and rows["two_documents"]["numerator"] == 1
+    # The three penalties decided on 9 October have no limit in force: not counted, and a note says so.
+    assert figures(stats)["double_publicity"][:2] == (0, 0)
+    assert rows["double_publicity"]["unmeasured"] == 3
+    assert any("没有生效的双公示时限规则" in note for note in stats["notes"])
+    assert any("没有生效的目标规则" in note for note in stats["notes"])
