@@ -100,7 +100,7 @@ def filter_parameters(filterset_class: type[FilterSet]) -> list[OpenApiParameter
         help_text = filter_.extra.get("help_text") or ""
         description: Any = help_text
         if isinstance(field, forms.ChoiceField):
-            choices = [(value, label) for value, label in field.choices if value != ""]
+            choices = [(value, label) for value, label in field.choices if value != ""]  # type: ignore[union-attr,misc]  # a ChoiceField's choices are a list of pairs here
             schema["enum"] = [value for value, _label in choices]
             template = "\n".join(f"* `{value}` - {{}}" for value, _label in choices)
             labels = [label for _value, label in choices]

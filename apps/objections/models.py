@@ -8,10 +8,13 @@ from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
+from viewflow import jsonstore
+from viewflow.workflow.models import Process
 
 from apps.accounts.models import Department
+from apps.casework.models import Channel
 from apps.core.models import TimeStampedModel
-from apps.subjects.models import NegativeRecord, Subject
+from apps.subjects.models import NegativeRecord, ObjectionOutcome, Subject
 
 
 class Ground(models.TextChoices):
@@ -23,16 +26,8 @@ class Ground(models.TextChoices):
     DIFFERS_FROM_AUTHORITY = "differs_from_authority", _("与认定部门信息不一致")
 
 
-class Outcome(models.TextChoices):
-    CORRECTED = "corrected", _("更正")
-    DELETED = "deleted", _("删除")
-    KEPT = "kept", _("维持")
-    UNCONFIRMED = "unconfirmed", _("无法确认")
-
-
-class Channel(models.TextChoices):
-    ONLINE = "online", _("网上提交")
-    COUNTER = "counter", _("窗口代办")
+# What an outcome does to the record is the record's owner's rule (apps.subjects), so the choices live there.
+Outcome = ObjectionOutcome
 
 
 class ObjectionStatus(models.TextChoices):
@@ -219,3 +214,16 @@ class ObjectionParty(models.Model):
 
     def __str__(self) -> str:
         return f"{self.subject} @ {self.objection}"
+
+
+class ObjectionProcess(Process):
+    """The Viewflow process of an objection: routing flags only (business data is on Objection). The step handlers
+    set them; the flow's gateways read them."""
+
+    verify_action = jsonstore.CharField(max_length=16, blank=True)  # "propose" or "request_material"
+    review_approved = jsonstore.BooleanField(default=False)
+
+    class Meta:
+        proxy = True
+        verbose_name = _("异议处理流程")
+        verbose_name_plural = _("异议处理流程")

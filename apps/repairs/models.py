@@ -14,6 +14,7 @@ from viewflow import jsonstore
 from viewflow.workflow.models import Process
 
 from apps.accounts.models import Department
+from apps.casework.models import Channel
 from apps.core.models import TimeStampedModel
 from apps.subjects.models import NegativeRecord, Sanction, Subject
 
@@ -21,11 +22,6 @@ from apps.subjects.models import NegativeRecord, Sanction, Subject
 class RepairKind(models.TextChoices):
     END_PUBLICATION = "end_publication", _("提前停止公示")
     LEAVE_LIST = "leave_list", _("移出严重失信主体名单")
-
-
-class Channel(models.TextChoices):
-    ONLINE = "online", _("网上申请")
-    COUNTER = "counter", _("窗口代办")
 
 
 class RepairCase(TimeStampedModel):
@@ -203,7 +199,7 @@ class RepairCase(TimeStampedModel):
     @property
     def supplement_answer_by(self) -> date | None:
         """补正截止日: always the supplement deadline's current due date, never a copy that could go stale."""
-        return self.supplement_deadline.due_date if self.supplement_deadline_id else None
+        return self.supplement_deadline.due_date if self.supplement_deadline is not None else None
 
 
 class SanctionLift(models.Model):

@@ -8,13 +8,14 @@ from django.db.models import Q, QuerySet
 
 from apps.accounts.models import Department, User
 from apps.sanctions.models import CreditCheck, Measure
+from apps.subjects.models import NegativeRecord
 
 
 def measures_in_force(*, on: date) -> QuerySet[Measure]:
     return Measure.objects.filter(effective_from__lte=on).filter(Q(effective_to__isnull=True) | Q(effective_to__gte=on))
 
 
-def measure_triggered_by(measure: Measure, record) -> bool:
+def measure_triggered_by(measure: Measure, record: NegativeRecord) -> bool:
     return record.kind in measure.record_kinds and record.severity in measure.severities
 
 
@@ -29,8 +30,8 @@ def measure_applies_to(measure: Measure, *, matter_type: str, department: Depart
 
 
 def measures_for_check(
-    *, records: Iterable, matter_type: str, department: Department, on: date
-) -> tuple[list, list[tuple[Measure, list]]]:
+    *, records: Iterable[NegativeRecord], matter_type: str, department: Department, on: date
+) -> tuple[list[NegativeRecord], list[tuple[Measure, list[NegativeRecord]]]]:
     """The records that bear on the matter type (they trigger a measure of the lists for it in the department's
     region) and the measures the department applies, each with the records that trigger it."""
     records = list(records)
@@ -40,7 +41,7 @@ def measures_for_check(
         if matter_type in m.matter_types and department.region_code.startswith(m.region_code)
     ]
     bearing = [r for r in records if any(measure_triggered_by(m, r) for m in in_region)]
-    applying = []
+    applying: list[tuple[Measure, list[NegativeRecord]]] = []
     for measure in in_region:
         if not measure_applies_to(measure, matter_type=matter_type, department=department):
             continue

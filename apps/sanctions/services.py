@@ -1,19 +1,22 @@
 """Writes of the sanctions app: running a credit check and recording the feedback on a measure it offered."""
 
+from typing import Any
+
 from django.db import transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from apps.accounts.models import User
 from apps.commitments.selectors import commitment_shared_view, commitments_in_force
+from apps.core import clock
 from apps.core.errors import ApplicationError, ConflictError
 from apps.core.services import case_event_record
 from apps.sanctions.models import CheckFeedback, CreditCheck, MatterType, Measure
 from apps.sanctions.selectors import measures_for_check
+from apps.subjects.models import NegativeRecord
 from apps.subjects.selectors import record_shared_view, subject_find, subject_on_serious_list, subject_public_records
 
 
-def measure_shared_view(measure: Measure, triggers: list) -> dict:
+def measure_shared_view(measure: Measure, triggers: list[NegativeRecord]) -> dict[str, Any]:
     return {
         "id": measure.pk,
         "code": measure.code,
@@ -35,7 +38,7 @@ def credit_check_run(*, uscc: str, matter_type: str, matter_reference: str, acti
         raise ApplicationError("forbidden", _("只有部门工作人员可以开展信用核查。"), status_code=403)
     if matter_type not in MatterType.values:
         raise ApplicationError("invalid", _("事项类型无效。"), fields={"matter_type": [_("事项类型无效。")]})
-    today = timezone.localdate()
+    today = clock.today()
     subject = subject_find(uscc=uscc)
     records, commitments, on_list = [], [], False
     if subject is not None:

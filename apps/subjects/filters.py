@@ -26,4 +26,4 @@ class SubjectFilter(FilterSet):
         return queryset.filter(Q(name__icontains=value) | Q(uscc__startswith=value.upper()))
 
     def filter_on_list(self, queryset: QuerySet[Subject], name: str, value: bool) -> QuerySet[Subject]:
-        return queryset.filter(list_entries__gt=0) if value else queryset.filter(list_entries=0)
+        return queryset.filter(list_entries__gt=0) if value else queryset.filter(list_entries=0)  # type: ignore[misc]  # `list_entries` is annotated by subject_list

@@ -4,10 +4,10 @@ from datetime import datetime, timedelta
 
 from django.db.models import Count, Q, QuerySet
 from django.db.models.functions import Coalesce
-from django.utils import timezone
 from guardian.shortcuts import get_objects_for_user
 
 from apps.accounts.models import Department, User
+from apps.core import clock
 from apps.subjects.models import NegativeRecord, RecordKind, Subject
 
 
@@ -110,6 +110,15 @@ def subject_public_records(*, subject: Subject) -> QuerySet[NegativeRecord]:
     )
 
 
+def published_record_by_id(*, record_id: int) -> NegativeRecord | None:
+    """The record with this id if it is published on the credit portals (anyone may read a published listing)."""
+    return (
+        NegativeRecord.objects.select_related("subject", "department")
+        .filter(pk=record_id, publication_status=NegativeRecord.PublicationStatus.PUBLISHED)
+        .first()
+    )
+
+
 def record_shared_view(record: NegativeRecord) -> dict:
     """What of a published record may be shared with another department (the joint-sanctions check): the listing as
     published, never the objection finding, the facts as written, documents, evidence or anyone's contacts."""
@@ -148,7 +157,7 @@ def serious_list_records_at(*, moment: datetime, department: Department | None =
     """Serious-dishonesty list records in force at `moment`: started on or before that day (publish_from, else the
     decision date) and still published, or whose publication ended only at or after `moment`."""
     # The last day counted: the day before a midnight moment (a month's end), else the moment's own day.
-    on = timezone.localdate(moment - timedelta(microseconds=1))
+    on = clock.business_date(moment - timedelta(microseconds=1))
     records = (
         NegativeRecord.objects.filter(kind=RecordKind.SERIOUS_DISHONESTY_LIST)
         .exclude(publication_status=NegativeRecord.PublicationStatus.NOT_PUBLISHED)

@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('objections', '0002_party_owns_its_filing'),
+        ('objections', '0003_process_flags_one_channel'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
