@@ -24,7 +24,10 @@ class DepartmentAdmin(admin.ModelAdmin):
 class UserAdmin(BaseUserAdmin):
     list_display = ["username", "display_name", "role", "department", "is_active"]
     list_filter = ["role", "department"]
-    fieldsets = (*BaseUserAdmin.fieldsets, (_("岗位"), {"fields": ("role", "department", "display_name", "phone")}))
+    fieldsets = (
+        *(BaseUserAdmin.fieldsets or ()),
+        (_("岗位"), {"fields": ("role", "department", "display_name", "phone")}),
+    )
     actions = ["revoke_api_tokens"]
 
     @admin.action(description=_("撤销所选用户的 API 令牌"), permissions=["change"])

@@ -24,7 +24,7 @@ LOGIN_LOCKED = "login_locked"
 def client_ip(request: HttpRequest) -> str:
     """The client's address as every rate limit of the product counts it (REST_FRAMEWORK["NUM_PROXIES"]): the
     connection's address, or X-Forwarded-For read only as deep as the proxies we run in front of us."""
-    return BaseThrottle().get_ident(request)
+    return BaseThrottle().get_ident(request)  # type: ignore[arg-type]  # it reads request.META only
 
 
 def lockout_of_request(request: HttpRequest, credentials: dict | None = None) -> Lockout:

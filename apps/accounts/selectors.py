@@ -4,10 +4,12 @@ from datetime import datetime, timedelta
 
 from axes.helpers import get_client_parameters, get_cool_off, get_failure_limit
 from axes.models import AccessAttempt
+from django.db.models import QuerySet
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from apps.accounts.models import Department, User
+from apps.core import clock
 
 
 def access_department_by_id(*, user: User, department_id: int) -> Department:
@@ -17,7 +19,7 @@ def access_department_by_id(*, user: User, department_id: int) -> Department:
     return Department.objects.get(pk=department_id)
 
 
-def department_members(*, department: Department, role: str | None = None):
+def department_members(*, department: Department, role: str | None = None) -> QuerySet[User]:
     qs = User.objects.filter(department=department, is_active=True)
     return qs.filter(role=role) if role else qs
 
@@ -39,7 +41,7 @@ class Lockout:
         now = now or timezone.now()
         local = self.until_minute
         when = local.strftime("%H:%M")
-        if local.date() != timezone.localdate(now):
+        if local.date() != clock.business_date(now):
             when = f"{formats.date_format(local, 'DATE_FORMAT')} {when}"
         return _("登录失败次数过多，已暂时锁定。请于 %(time)s 后再试（约 %(minutes)d 分钟）。") % {
             "time": when,
@@ -75,7 +77,7 @@ def lockout_for(*, username: str | None, ip_address: str | None, now: datetime |
     limit = get_failure_limit(None, None)
     recent = AccessAttempt.objects.filter(attempt_time__gte=now - cool_off)
     releases = []
-    for params in get_client_parameters(username, ip_address, "", None):  # type: ignore[arg-type]
+    for params in get_client_parameters(username, ip_address, "", None):
         rows = list(recent.filter(**params).values_list("attempt_time", "failures_since_start"))
         release = _release(rows, limit, cool_off)
         if release is not None and release > now:
@@ -89,6 +91,6 @@ def role_label(user: User | None, *, department: Department | None = None) -> st
     if user is None:
         return department.name if department is not None else str(_("系统"))
     role = user.get_role_display()
-    if user.department_id:
+    if user.department:
         return f"{user.department.name} {role}"
     return str(role)

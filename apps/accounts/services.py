@@ -84,7 +84,7 @@ def user_set_role(*, user: User, role: str, department: Department | None, actin
 
 def _user_groups_sync(user: User) -> None:
     groups = [Group.objects.get_or_create(name=role_group_name(user.role))[0]]
-    if user.department_id:
+    if user.department:
         groups.append(user.department.group)
     keep = user.groups.exclude(name__startswith="role:").exclude(name__startswith="dept:")
     user.groups.set([*keep, *groups])

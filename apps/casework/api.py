@@ -11,7 +11,9 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 from viewflow.workflow.status import STATUS
 
-from apps.casework.models import CaseTask, SlaNotice
+from apps.accounts.models import User
+from apps.casework.filters import NoticeFilter
+from apps.casework.models import CaseTask
 from apps.casework.outputs import PartyTaskOutput, StaffTaskDetailOutput, StaffTaskOutput
 from apps.casework.registry import case_type_for, task_handler_for
 from apps.casework.selectors import (
@@ -34,20 +36,16 @@ from apps.casework.selectors import (
     task_rows,
     tasks_for_user,
 )
-from apps.casework.services import (
-    sla_notice_acknowledge,
-    task_claim,
-    task_complete,
-    task_reassign,
-    task_release,
-)
+from apps.casework.services import task_claim, task_complete, task_reassign, task_release
+from apps.casework.sla_policy import sla_notice_acknowledge
 from apps.core.api import Pagination
 from apps.core.audience import Audience
 from apps.core.errors import ApplicationError
+from apps.core.filters import filter_or_400, filter_parameters
 from apps.core.schema import ErrorOutput, paginated
 
 
-def _list_actions(task: CaseTask, user: Any, queue: str) -> list[str]:
+def _list_actions(task: CaseTask, user: User, queue: str) -> list[str]:
     """Actions for a list row without a permission query per row: the queue already says what the user may do."""
     node = task.flow_task
     handler = task_handler_for(node) is not None
@@ -95,12 +93,12 @@ def row_fields(row: TaskRow | None) -> dict[str, Any]:
     }
 
 
-def task_audience(*, user: Any, case: Any) -> Audience:
+def task_audience(*, user: User, case: Any) -> Audience:
     """Staff read a task in full; a party of its case (who may reach it through the case) only where it stands."""
     return case_audience(user=user, case=case) if case is not None else Audience.PARTY
 
 
-def staff_task_or_403(*, user: Any, task_id: int) -> tuple[CaseTask, Any]:
+def staff_task_or_403(*, user: User, task_id: int) -> tuple[CaseTask, Any]:
     """A task to act on (claim, release, complete) and its case: a party of the case may follow the task but not
     act on it, and is refused before anything could tell it who holds the task. The review of a decision the user
     proposed is not theirs to act on: 404, as if it did not exist."""
@@ -302,23 +300,13 @@ class NoticeOutputSerializer(serializers.Serializer):
 class NoticeListApi(APIView):
     """Due-soon notices and breach escalations: monitors see all, staff their department's."""
 
-    class FilterSerializer(serializers.Serializer):
-        kind = serializers.ChoiceField(choices=SlaNotice.Kind.choices, required=False)
-        open = serializers.BooleanField(required=False, allow_null=True, default=None)
-
     @extend_schema(
         operation_id="v1_notices_list",
-        parameters=[FilterSerializer],
+        parameters=filter_parameters(NoticeFilter),
         responses=paginated("NoticePage", NoticeOutputSerializer),
     )
     def get(self, request):
-        filters = self.FilterSerializer(data=request.query_params)
-        filters.is_valid(raise_exception=True)
-        qs = notices_visible_to(user=request.user)
-        if kind := filters.validated_data.get("kind"):
-            qs = qs.filter(kind=kind)
-        if filters.validated_data.get("open") is not None:
-            qs = qs.filter(acknowledged_at__isnull=filters.validated_data["open"])
+        qs = filter_or_400(NoticeFilter, request=request, queryset=notices_visible_to(user=request.user))
         paginator = Pagination()
         page = paginator.paginate_queryset(qs, request, view=self)
         return paginator.get_paginated_response(NoticeOutputSerializer(page, many=True).data)

@@ -8,7 +8,6 @@ import uuid
 from functools import reduce
 from operator import or_
 from pathlib import PurePosixPath
-from typing import Any
 
 from django.conf import settings
 from django.core.files.storage import FileSystemStorage
@@ -18,6 +17,8 @@ from django.db.models.functions import Concat
 from django.utils.translation import gettext_lazy as _
 from viewflow.workflow.managers import TaskQuerySet
 from viewflow.workflow.models import Task
+
+from apps.accounts.models import User
 
 
 def private_storage() -> FileSystemStorage:
@@ -69,24 +70,12 @@ class Document(models.Model):
         return self.title or self.original_name
 
 
-class IdempotencyKey(models.Model):
-    """The first result of a submission sent with an Idempotency-Key header, per user and key."""
+class Channel(models.TextChoices):
+    """How a case reached the office: filed online by the applicant, or entered at the counter by a clerk on the
+    applicant's behalf. Every case app uses this one."""
 
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
-    key = models.CharField(max_length=255)
-    scope = models.CharField(_("接口"), max_length=100)
-    fingerprint = models.CharField(max_length=64, help_text=_("请求内容的 SHA-256"))
-    status_code = models.PositiveSmallIntegerField()
-    body = models.JSONField(default=dict)
-    created_at = models.DateTimeField(auto_now_add=True)
-
-    class Meta:
-        verbose_name = _("幂等键")
-        verbose_name_plural = _("幂等键")
-        constraints = [models.UniqueConstraint(fields=["user", "key"], name="casework_idempotency_user_key")]
-
-    def __str__(self) -> str:
-        return f"{self.user_id}:{self.key}"
+    ONLINE = "online", _("网上申请")
+    COUNTER = "counter", _("窗口代办")
 
 
 class SlaNotice(models.Model):
@@ -134,7 +123,7 @@ class SlaNotice(models.Model):
         return f"{self.get_kind_display()} {self.case_type}:{self.case_id} {self.due_date}"
 
 
-def case_visibility_q(user: Any, prefix: str = "") -> Q:
+def case_visibility_q(user: User, prefix: str = "") -> Q:
     """A condition on a viewflow Process (`prefix=""`) or on what points at one (`prefix="process__"`): its case is
     one `user` may see, by the registered case type's `visible` queryset. A process without a case (or of a type
     without `visible`) is the superuser's only."""
@@ -159,12 +148,11 @@ def case_visibility_q(user: Any, prefix: str = "") -> Q:
     return reduce(or_, conditions) if conditions else Q(**{f"{prefix}pk__in": []})
 
 
-def own_proposals_q(user: Any) -> Q | None:
+def own_proposals_q(user: User) -> Q | None:
     """Tasks that are the review (a NotByProposer step) of a decision `user` proposed; None if there is none."""
     from django.contrib.contenttypes.models import ContentType
 
-    from apps.casework.nodes import own_review_nodes
-    from apps.casework.registry import case_types
+    from apps.casework.registry import case_types, own_review_nodes
 
     nodes = own_review_nodes()
     if not nodes or not getattr(user, "is_authenticated", False):
@@ -199,7 +187,7 @@ class CaseTaskQuerySet(TaskQuerySet):
         not in an officer's queue even inside the department) and the reviews of the user's own proposals."""
         from guardian.models import GroupObjectPermission, UserObjectPermission
 
-        from apps.casework.nodes import nodes_without_capability
+        from apps.casework.registry import nodes_without_capability
 
         queryset = self.filter(flow_task_type="HUMAN")
         if flow_class is not None:

@@ -16,13 +16,12 @@ from django.core.exceptions import ObjectDoesNotExist
 from viewflow.workflow import lock
 from viewflow.workflow.flow import View
 
+from apps.accounts.models import User
+from apps.casework.cases import case_of_process, is_own_proposal_review
 from apps.casework.models import CaseTask
-from apps.casework.registry import case_type_for, flow_classes
+from apps.casework.registry import case_type_for
 
-
-def case_of_process(process: Any) -> Any:
-    """The domain case a process works on (process.artifact), for `.Permission(..., obj=case_of_process)`."""
-    return process.artifact if process is not None else None
+__all__ = ["CaseFlowMixin", "CaseView", "case_of_process", "previous_officer_for"]
 
 
 class CaseView(View):
@@ -59,7 +58,7 @@ class CaseView(View):
     def not_by_proposer(self) -> bool:
         return self._not_by_proposer
 
-    def has_capability(self, user: Any) -> bool:
+    def has_capability(self, user: User) -> bool:
         return self._capability is None or bool(user and user.has_perm(self._capability))
 
     def calc_owner(self, activation: Any) -> Any:
@@ -70,14 +69,14 @@ class CaseView(View):
             return super().calc_owner(activation)
         return previous_officer_for(node=self, task=activation.task)
 
-    def can_assign(self, user: Any, task: Any) -> bool:
+    def can_assign(self, user: User, task: Any) -> bool:
         return (
             super().can_assign(user, task)
             and self.has_capability(user)
             and not is_own_proposal_review(task=task, user=user)
         )
 
-    def can_execute(self, user: Any, task: Any) -> bool:
+    def can_execute(self, user: User, task: Any) -> bool:
         return (
             super().can_execute(user, task)
             and self.has_capability(user)
@@ -104,36 +103,6 @@ def previous_officer_for(*, node: "CaseView", task: Any) -> Any:
     return previous.owner if node.can_assign(previous.owner, task) else None
 
 
-def is_own_proposal_review(*, task: Any, user: Any) -> bool:
-    """Is `task` the review (a NotByProposer step) of a decision `user` proposed? The rule of who proposed belongs
-    to the case's app (its registered `proposals_of`)."""
-    if not getattr(task.flow_task, "not_by_proposer", False):
-        return False
-    case = case_of_process(task.process)
-    case_type = case_type_for(case._meta.label_lower) if case is not None else None
-    return case_type is not None and case_type.proposed_by(user=user, case=case)
-
-
-def own_review_nodes() -> list[Any]:
-    """Human nodes of the registered flows that the proposer of the case's decision never takes."""
-    return [
-        node
-        for flow_class in flow_classes()
-        for node in flow_class.instance.nodes()
-        if isinstance(node, CaseView) and node.not_by_proposer
-    ]
-
-
-def nodes_without_capability(user: Any) -> list[Any]:
-    """Human nodes of the registered flows whose role the user lacks."""
-    return [
-        node
-        for flow_class in flow_classes()
-        for node in flow_class.instance.nodes()
-        if isinstance(node, CaseView) and not node.has_capability(user)
-    ]
-
-
 class CaseFlowMixin:
     """Put it before flow.Flow. Locks the process row while a task moves (select_for_update), uses the CaseTask
     model, and lets a person see a process exactly when the case's access function lets them see the case."""
@@ -141,7 +110,7 @@ class CaseFlowMixin:
     lock_impl = lock.select_for_update_lock
     task_class = CaseTask
 
-    def has_view_permission(self, user: Any, obj: Any = None) -> bool:
+    def has_view_permission(self, user: User, obj: Any = None) -> bool:
         if not user.is_authenticated:
             return False
         if obj is None:

@@ -60,7 +60,7 @@ class TaskCaseOutput(serializers.Serializer):
     """The case of a task as its party sees it: which case, where it stands."""
 
     id = serializers.IntegerField()
-    label = serializers.CharField()
+    label = serializers.CharField()  # type: ignore[assignment]  # a declared field named like a Serializer attribute; DRF's metaclass takes it out of the class
     status = serializers.CharField()
     due_date = serializers.DateField(allow_null=True, default=None)
     url = serializers.CharField()
@@ -97,11 +97,11 @@ class StaffTaskOutput(PartyTaskOutput):
 
 class TaskInputFieldOutput(serializers.Serializer):
     type = serializers.CharField()
-    required = serializers.BooleanField()
+    required = serializers.BooleanField()  # type: ignore[assignment]  # a declared field named like a Serializer attribute; DRF's metaclass takes it out of the class
     choices = serializers.ListField(child=serializers.JSONField(), required=False)
-    help_text = serializers.CharField(required=False)
+    help_text = serializers.CharField(required=False)  # type: ignore[assignment]  # a declared field named like a Serializer attribute; DRF's metaclass takes it out of the class
 
 
 class StaffTaskDetailOutput(StaffTaskOutput):
     input = serializers.DictField(child=TaskInputFieldOutput(), help_text=_("办理该步骤时提交的字段"))
-    help_text = serializers.CharField()
+    help_text = serializers.CharField()  # type: ignore[assignment]  # a declared field named like a Serializer attribute; DRF's metaclass takes it out of the class

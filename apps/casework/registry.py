@@ -18,8 +18,10 @@ from datetime import date
 from typing import Any
 
 from django.db import models
+from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 
+from apps.accounts.models import User
 from apps.core.audience import Audience
 
 
@@ -53,7 +55,8 @@ class CaseType:
     marked `CaseView().NotByProposer()` (the review) is never in the proposer's queues and claiming it is a 404.
     `deadline_steps` names each deadline purpose of the case type in plain Chinese (the step a notice is about:
     "受理审查", never "intake"); `page_url(case)` is the page of the case that each of its readers can open (the
-    link of a notification).
+    link of a notification). `flow_class` is the flow that works the case: apps.casework.cases starts, locks and
+    advances it, so the case's services never import their flow module.
 
     `row(case)` gives the CaseRow of the queues (read only what `queryset()` loads); `summary(case)` the case as
     staff read it on the workbench: a list of (label, value) pairs in plain words (values are strings, dates, booleans
@@ -74,6 +77,7 @@ class CaseType:
     page_url: Callable[[models.Model], str] | None = None
     row: Callable[[models.Model], CaseRow] | None = None
     summary: Callable[[models.Model], list[tuple[str, Any]]] | None = None
+    flow_class: type | None = None
 
     @property
     def label(self) -> str:
@@ -83,16 +87,16 @@ class CaseType:
         qs = self.queryset() if self.queryset else self.model._default_manager.all()
         return qs.in_bulk(ids)
 
-    def audience_of(self, *, user: Any, case: models.Model) -> Audience:
+    def audience_of(self, *, user: User, case: models.Model) -> Audience:
         return self.audience(user=user, case=case) if self.audience else Audience.PARTY
 
-    def sees_item(self, *, user: Any, case: models.Model, item: models.Model) -> bool:
+    def sees_item(self, *, user: User, case: models.Model, item: models.Model) -> bool:
         """May `user`, who may see `case`, see this item of it?"""
         if self.audience_of(user=user, case=case).internal:
             return True
         return bool(self.party_sees and self.party_sees(user=user, case=case, item=item))
 
-    def proposed_by(self, *, user: Any, case: models.Model) -> bool:
+    def proposed_by(self, *, user: User, case: models.Model) -> bool:
         """Did `user` propose the decision of `case` (so may not review it)?"""
         if self.proposals_of is None or not getattr(user, "is_authenticated", False):
             return False
@@ -121,13 +125,13 @@ class TaskHandler:
     node_name: str
     input_serializer: type
     handle: Callable[..., Any]
-    help_text: str = ""
+    help_text: str | Promise = ""
 
 
 @dataclass
 class FlowEntry:
-    flow_class: type
-    title: str
+    flow_class: type[Any]
+    title: str | Promise
     icon: str = "assignment"
     extra: dict[str, Any] = field(default_factory=dict)
 
@@ -141,17 +145,18 @@ def register_case_type(
     *,
     model: type[models.Model],
     access: Callable[..., models.Model],
-    describe: Callable[[models.Model], dict[str, Any]],
-    department_of: Callable[[models.Model], Any],
+    describe: Callable[[Any], dict[str, Any]],
+    department_of: Callable[[Any], Any],
     queryset: Callable[[], models.QuerySet] | None = None,
     audience: Callable[..., Audience] | None = None,
     party_sees: Callable[..., bool] | None = None,
     visible: Callable[..., models.QuerySet] | None = None,
     proposals_of: Callable[..., models.QuerySet] | None = None,
     deadline_steps: dict[str, Any] | None = None,
-    page_url: Callable[[models.Model], str] | None = None,
-    row: Callable[[models.Model], CaseRow] | None = None,
-    summary: Callable[[models.Model], list[tuple[str, Any]]] | None = None,
+    page_url: Callable[[Any], str] | None = None,
+    row: Callable[[Any], CaseRow] | None = None,
+    summary: Callable[[Any], list[tuple[str, Any]]] | None = None,
+    flow_class: type | None = None,
 ) -> CaseType:
     case_type = CaseType(
         model=model,
@@ -167,6 +172,7 @@ def register_case_type(
         page_url=page_url,
         row=row,
         summary=summary,
+        flow_class=flow_class,
     )
     _case_types[case_type.label] = case_type
     return case_type
@@ -180,7 +186,7 @@ def case_types() -> list[CaseType]:
     return list(_case_types.values())
 
 
-def register_flow(*, flow_class: type, title: str, icon: str = "assignment") -> None:
+def register_flow(*, flow_class: type, title: str | Promise, icon: str = "assignment") -> None:
     if not any(entry.flow_class is flow_class for entry in _flows):
         _flows.append(FlowEntry(flow_class=flow_class, title=title, icon=icon))
 
@@ -189,12 +195,37 @@ def registered_flows() -> list[FlowEntry]:
     return list(_flows)
 
 
-def flow_classes() -> list[type]:
+def flow_classes() -> list[type[Any]]:
     return [entry.flow_class for entry in _flows]
 
 
+def own_review_nodes() -> list[Any]:
+    """Human nodes of the registered flows that the proposer of the case's decision never takes (NotByProposer)."""
+    return [
+        node
+        for flow_class in flow_classes()
+        for node in flow_class.instance.nodes()
+        if getattr(node, "not_by_proposer", False)
+    ]
+
+
+def nodes_without_capability(user: Any) -> list[Any]:
+    """Human nodes of the registered flows whose role (`.Capability(...)`) the user lacks."""
+    return [
+        node
+        for flow_class in flow_classes()
+        for node in flow_class.instance.nodes()
+        if hasattr(node, "has_capability") and not node.has_capability(user)
+    ]
+
+
 def register_task_handler(
-    *, flow_class: type, node_name: str, input_serializer: type, handle: Callable[..., Any], help_text: str = ""
+    *,
+    flow_class: type,
+    node_name: str,
+    input_serializer: type,
+    handle: Callable[..., Any],
+    help_text: str | Promise = "",
 ) -> None:
     _handlers[(flow_class, node_name)] = TaskHandler(
         flow_class=flow_class,

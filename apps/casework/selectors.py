@@ -11,15 +11,16 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ObjectDoesNotExist
 from django.db import models
 from django.db.models import Exists, OuterRef, Q, QuerySet
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from guardian.models import GroupObjectPermission
 from viewflow.workflow.models import Process
 from viewflow.workflow.status import STATUS
 
-from apps.casework.models import CaseTask, Document, SlaNotice, case_visibility_q
-from apps.casework.nodes import is_own_proposal_review
+from apps.accounts.models import User
+from apps.casework.cases import is_own_proposal_review
+from apps.casework.models import CaseTask, CaseTaskQuerySet, Document, SlaNotice, case_visibility_q
 from apps.casework.registry import case_type_for, flow_classes, task_handler_for
+from apps.core import clock
 from apps.core.audience import Audience
 from apps.core.services import case_label
 from apps.sla.selectors import working_days_left
@@ -29,7 +30,7 @@ QUEUES = ("mine", "available", "team")
 OPEN_STATUSES = (STATUS.NEW, STATUS.ASSIGNED)
 
 
-def case_access(*, user: Any, case_type: str, case_id: int) -> models.Model:
+def case_access(*, user: User, case_type: str, case_id: int) -> models.Model:
     """The case through its app's access function; an unknown type is as missing as a forbidden case."""
     registered = case_type_for(case_type)
     if registered is None:
@@ -37,13 +38,13 @@ def case_access(*, user: Any, case_type: str, case_id: int) -> models.Model:
     return registered.access(user=user, case_id=case_id)
 
 
-def case_audience(*, user: Any, case: models.Model) -> Audience:
+def case_audience(*, user: User, case: models.Model) -> Audience:
     """Who `user` (who may see `case`) is to it: a party, the handling department's staff, the credit office."""
     registered = case_type_for(case_label(case))
     return registered.audience_of(user=user, case=case) if registered else Audience.PARTY
 
 
-def case_item_access(*, user: Any, case_type: str, case_id: int, item: models.Model) -> models.Model:
+def case_item_access(*, user: User, case_type: str, case_id: int, item: models.Model) -> models.Model:
     """The case of an item (a document, a commitment) if `user` may see that item: staff and the office whatever
     the case holds, a party only its own filing's items and what the office addressed to it. Raises
     ObjectDoesNotExist otherwise (another party's evidence looks exactly like a missing file)."""
@@ -54,11 +55,11 @@ def case_item_access(*, user: Any, case_type: str, case_id: int, item: models.Mo
     return case
 
 
-def _human_tasks() -> QuerySet[CaseTask]:
+def _human_tasks() -> CaseTaskQuerySet:
     return CaseTask.objects.filter(flow_task_type="HUMAN", process__flow_class__in=flow_classes())
 
 
-def tasks_for_user(*, user: Any, queue: str) -> QuerySet[CaseTask]:
+def tasks_for_user(*, user: User, queue: str) -> QuerySet[CaseTask]:
     """mine: claimed by me and not done; available: free tasks I may claim (my department's cases, my role);
     team: open tasks of my department's cases, claimed or not."""
     if not user.is_authenticated:
@@ -107,7 +108,7 @@ def task_cases(tasks: list[CaseTask]) -> dict[int, models.Model]:
     }
 
 
-def access_task_by_id(*, user: Any, task_id: int) -> CaseTask:
+def access_task_by_id(*, user: User, task_id: int) -> CaseTask:
     """A human task of a registered flow whose case the user may see (or that the user holds). Tasks of another
     department's case are as missing as tasks that do not exist."""
     task = _human_tasks().select_related("process").filter(pk=task_id).first()
@@ -120,6 +121,7 @@ def access_task_by_id(*, user: Any, task_id: int) -> CaseTask:
     if not content_type_id or not object_id:
         raise CaseTask.DoesNotExist
     model = ContentType.objects.get_for_id(content_type_id).model_class()
+    assert model is not None, content_type_id  # the artifact of a process is a model of this project
     try:
         case_access(user=user, case_type=model._meta.label_lower, case_id=object_id)
     except ObjectDoesNotExist as exc:
@@ -127,7 +129,7 @@ def access_task_by_id(*, user: Any, task_id: int) -> CaseTask:
     return task
 
 
-def access_task_to_act_on(*, user: Any, task_id: int) -> CaseTask:
+def access_task_to_act_on(*, user: User, task_id: int) -> CaseTask:
     """A task `user` may claim, release or complete: as access_task_by_id, and never the review of a decision the
     user proposed (four eyes; the case's app says who proposed): that one is as missing as another department's."""
     task = access_task_by_id(user=user, task_id=task_id)
@@ -136,19 +138,19 @@ def access_task_to_act_on(*, user: Any, task_id: int) -> CaseTask:
     return task
 
 
-def processes_visible_to(*, user: Any, flow_class: type | None = None) -> QuerySet[Process]:
+def processes_visible_to(*, user: User, flow_class: type | None = None) -> QuerySet[Process]:
     """Processes of the cases `user` may see (each case type's `visible`), of one flow or of every registered one."""
     qs = Process.objects.filter(case_visibility_q(user))
     return qs.filter(flow_class=flow_class) if flow_class is not None else qs.filter(flow_class__in=flow_classes())
 
 
-def tasks_visible_to(*, user: Any, queryset: QuerySet | None = None) -> QuerySet:
+def tasks_visible_to(*, user: User, queryset: QuerySet | None = None) -> QuerySet:
     """Tasks (of `queryset`, default every task) whose case `user` may see."""
     qs = CaseTask.objects.all() if queryset is None else queryset
     return qs.filter(case_visibility_q(user, prefix="process__"))
 
 
-def task_actions(*, task: CaseTask, user: Any) -> list[str]:
+def task_actions(*, task: CaseTask, user: User) -> list[str]:
     node = task.flow_task
     actions = []
     if task.status == STATUS.NEW and task.owner_id is None and node.can_assign(user, task):
@@ -161,26 +163,11 @@ def task_actions(*, task: CaseTask, user: Any) -> list[str]:
     return actions
 
 
-def case_open_tasks(*, case: models.Model) -> QuerySet[CaseTask]:
-    """Open human tasks of the case's processes (the current steps)."""
-    content_type = ContentType.objects.get_for_model(case)
-    return (
-        _human_tasks()
-        .filter(
-            process__artifact_content_type=content_type,
-            process__artifact_object_id=case.pk,
-            status__in=(*OPEN_STATUSES, STATUS.STARTED),
-        )
-        .select_related("owner")
-        .order_by("created", "id")
-    )
-
-
 def case_documents(*, case: models.Model) -> QuerySet[Document]:
     return Document.objects.filter(case_type=case_label(case), case_id=case.pk).select_related("uploaded_by")
 
 
-def access_document_by_id(*, user: Any, document_id: int) -> Document:
+def access_document_by_id(*, user: User, document_id: int) -> Document:
     """A document is visible to the staff who may see its case, and to the party whose filing it belongs to (or to
     whom the office addressed it); to everyone else, another party of the same case included, it does not exist."""
     document = Document.objects.filter(pk=document_id).first()
@@ -193,7 +180,7 @@ def access_document_by_id(*, user: Any, document_id: int) -> Document:
     return document
 
 
-def notices_visible_to(*, user: Any) -> QuerySet[SlaNotice]:
+def notices_visible_to(*, user: User) -> QuerySet[SlaNotice]:
     """Monitors (casework.view_slanotice) see every notice; others those of their department."""
     if not user.is_authenticated:
         return SlaNotice.objects.none()
@@ -210,7 +197,7 @@ def case_notices(*, case: models.Model) -> QuerySet[SlaNotice]:
     return SlaNotice.objects.filter(case_type=case_label(case), case_id=case.pk).order_by("created_at", "id")
 
 
-def access_notice_by_id(*, user: Any, notice_id: int) -> SlaNotice:
+def access_notice_by_id(*, user: User, notice_id: int) -> SlaNotice:
     notice = notices_visible_to(user=user).filter(pk=notice_id).first()
     if notice is None:
         raise SlaNotice.DoesNotExist
@@ -222,7 +209,7 @@ def access_notice_by_id(*, user: Any, notice_id: int) -> SlaNotice:
 BOARD_STATES = ("breached", "due_soon", "due_today", "due_tomorrow", "paused", "closed", "closed_on_time")
 
 
-def sla_board_department(*, user: Any, department_code: str | None = None) -> Any:
+def sla_board_department(*, user: User, department_code: str | None = None) -> Any:
     """The department whose figures `user` may see: None for every department (the credit office: monitors and
     administrators, casework.view_slanotice), else the user's own (科室负责人). A head asking for another department
     gets Department.DoesNotExist (404); a user without casework.view_sla_board PermissionDenied."""
@@ -243,14 +230,14 @@ def sla_board_department(*, user: Any, department_code: str | None = None) -> An
     return own
 
 
-def _cases_of(case_type: Any, *, user: Any, department: Any) -> QuerySet:
+def _cases_of(case_type: Any, *, user: User, department: Any) -> QuerySet:
     cases = case_type.visible(user=user)
     if department is not None:
         cases = cases.filter(**{f"{case_type.department_field}_id": department.pk})
     return cases
 
 
-def _process_case_q(*, user: Any, department: Any, prefix: str = "process__") -> Q:
+def _process_case_q(*, user: User, department: Any, prefix: str = "process__") -> Q:
     conditions = [
         Q(
             **{
@@ -285,7 +272,7 @@ def step_node(key: str) -> Any:
 
 
 def board_open_tasks(
-    *, user: Any, department: Any, step: Any = None, owner: Any = None, unassigned: bool = False
+    *, user: User, department: Any, step: Any = None, owner: User | None = None, unassigned: bool = False
 ) -> QuerySet[CaseTask]:
     """Open human tasks (new or claimed) of the cases `user` may see in `department` (None: every department),
     optionally of one step, held by one person, or held by nobody."""
@@ -299,7 +286,7 @@ def board_open_tasks(
     return qs.select_related("process", "owner").order_by("created", "id")
 
 
-def _deadline_case_q(*, user: Any, department: Any) -> Q:
+def _deadline_case_q(*, user: User, department: Any) -> Q:
     conditions = [
         Q(
             owner_type=case_type.label,
@@ -311,24 +298,22 @@ def _deadline_case_q(*, user: Any, department: Any) -> Q:
     return reduce(or_, conditions) if conditions else Q(pk__in=[])
 
 
-def board_deadlines(*, user: Any, department: Any, state: str, today: Any = None, month: Any = None) -> QuerySet:
+def board_deadlines(*, user: User, department: Any, state: str, today: Any = None, month: Any = None) -> QuerySet:
     """Deadlines of the cases `user` may see in `department` (None: every department) in one state:
     breached (running, due date passed; a paused deadline is never breached while paused), due_soon (running, due
     within the `sla.due_soon` working days, today included, as the sweep's notices), due_today, due_tomorrow (the
     next calendar day), paused, closed and closed_on_time (closed in `month`, a date of its first day)."""
-    from django.utils import timezone
 
-    from apps.casework.services import due_soon_working_days
+    from apps.casework.sla_policy import due_soon_horizon
     from apps.sla.models import Deadline
-    from apps.sla.workdays import add_working_days, business_date
 
-    today = today or business_date(timezone.now())
+    today = today or clock.today()
     qs = Deadline.objects.filter(_deadline_case_q(user=user, department=department))
     running = qs.filter(status=Deadline.Status.OPEN)
     if state == "breached":
         qs = running.filter(due_date__lt=today)
     elif state == "due_soon":
-        horizon = add_working_days(today, due_soon_working_days(on=today))
+        horizon = due_soon_horizon(today)
         qs = running.filter(due_date__gte=today, due_date__lte=horizon)
     elif state == "due_today":
         qs = running.filter(due_date=today)
@@ -353,12 +338,10 @@ def board_deadlines(*, user: Any, department: Any, state: str, today: Any = None
 def breach_rows(deadlines: list[Any], *, today: Any = None) -> list[dict[str, Any]]:
     """One row per deadline for the breach list: its case, how late (or how many working days are left) counted by
     apps.sla, every step of the case with who held it and for how many working days, and the pauses."""
-    from django.utils import timezone
-
     from apps.sla.selectors import deadline_remaining_working_days
-    from apps.sla.workdays import business_date, working_days_between
+    from apps.sla.workdays import working_days_between
 
-    today = today or business_date(timezone.now())
+    today = today or clock.today()
     by_type: dict[str, list[int]] = defaultdict(list)
     for deadline in deadlines:
         by_type[deadline.owner_type].append(deadline.owner_id)
@@ -368,8 +351,8 @@ def breach_rows(deadlines: list[Any], *, today: Any = None) -> list[dict[str, An
         registered = case_type_for(label)
         if registered is None:
             continue
-        for pk, case in registered.bulk(ids).items():
-            cases[(label, pk)] = case
+        for pk, loaded in registered.bulk(ids).items():
+            cases[(label, pk)] = loaded
         content_type = ContentType.objects.get_for_model(registered.model)
         for task in (
             _human_tasks()
@@ -462,12 +445,12 @@ def task_rows(tasks: list[CaseTask], *, cases: dict[int, models.Model] | None = 
     """The row of each task (by task id): its case loaded with one query per case type, whatever the number of rows
     (or taken from `cases`, by task id, when already loaded)."""
     cases = task_cases(tasks) if cases is None else cases
-    today = business_date(timezone.now())
+    today = clock.today()
     rows: dict[int, TaskRow] = {}
     for task in tasks:
         case = cases.get(task.pk)
         registered = case_type_for(case._meta.label_lower) if case is not None else None
-        if registered is None or registered.row is None:
+        if case is None or registered is None or registered.row is None:
             continue
         row = registered.row(case)
         days_left = None

@@ -1,38 +1,31 @@
-"""Writes of the shared case machinery: uploads, idempotent submissions, task claim/release/complete, SLA notices
-and the timer sweep. Domain apps call these; nothing here knows a domain."""
+"""Writes of the shared case machinery: case documents (uploads) and task claim/release/complete/reassign. Domain
+apps call these; nothing here knows a domain. Case mechanics (locking, the flow of a case) are in
+apps.casework.cases, SLA policy in apps.casework.sla_policy, HTTP idempotency in apps.core.idempotency."""
 
 import hashlib
 import logging
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from functools import partial
 from pathlib import PurePosixPath
 from typing import Any
 
 from django.conf import settings
-from django.contrib.contenttypes.models import ContentType
 from django.core.files.uploadedfile import UploadedFile
-from django.db import IntegrityError, models, transaction
-from django.db.models import Exists, OuterRef
+from django.db import models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from viewflow.workflow.exceptions import FlowLockFailed
 from viewflow.workflow.models import Task
 from viewflow.workflow.status import STATUS
 
-from apps.casework.models import Document, IdempotencyKey, SlaNotice
-from apps.casework.nodes import case_of_process, is_own_proposal_review
-from apps.casework.registry import case_type_for, case_types, task_handler_for
-from apps.casework.selectors import case_open_tasks
+from apps.accounts.models import User
+from apps.casework.cases import case_of_process, is_own_proposal_review
+from apps.casework.models import Document
+from apps.casework.registry import case_type_for, task_handler_for
 from apps.core.errors import ApplicationError, ConflictError
-from apps.core.i18n import in_office_language
-from apps.core.models import canonical_json
 from apps.core.services import case_event_record, case_label
-from apps.notifications.services import deadline_notify
 from apps.notifications.services import task_reassigned_notify as reassigned_notify
-from apps.rules.selectors import rule_value
-from apps.sla.models import Deadline
-from apps.sla.workdays import BUSINESS_TZ, add_working_days, business_date, is_working_day
 
 logger = logging.getLogger(__name__)
 
@@ -96,7 +89,7 @@ def document_attach(
     *,
     case: models.Model,
     upload: UploadedFile | CheckedUpload,
-    acting_user: Any,
+    acting_user: User,
     purpose: str = "evidence",
     title: str = "",
 ) -> Document:
@@ -135,89 +128,9 @@ def document_attach(
 
 
 def documents_attach(
-    *, case: models.Model, uploads: Iterable[CheckedUpload], acting_user: Any, purpose: str = "evidence"
+    *, case: models.Model, uploads: Iterable[CheckedUpload], acting_user: User, purpose: str = "evidence"
 ) -> list[Document]:
     return [document_attach(case=case, upload=u, acting_user=acting_user, purpose=purpose) for u in uploads]
-
-
-# -- idempotent submissions ------------------------------------------------------------------------------------
-
-IDEMPOTENCY_MISMATCH = "idempotency_key_reused"
-IDEMPOTENCY_INVALID = "idempotency_key_invalid"
-
-
-def _fingerprint_value(value: Any) -> Any:
-    if isinstance(value, UploadedFile):
-        digest = hashlib.sha256()
-        for chunk in value.chunks():
-            digest.update(chunk)
-        value.seek(0)
-        return {"file": value.name, "size": value.size, "sha256": digest.hexdigest()}
-    if isinstance(value, dict):
-        return {str(k): _fingerprint_value(v) for k, v in value.items()}
-    if isinstance(value, list | tuple):
-        return [_fingerprint_value(v) for v in value]
-    return value
-
-
-def request_fingerprint(*, scope: str, data: Any) -> str:
-    """SHA-256 of what was asked: the endpoint and the body (files by their content hash)."""
-    if hasattr(data, "lists"):  # QueryDict / MultiValueDict (multipart): keep every value of every key
-        data = {key: values if len(values) != 1 else values[0] for key, values in data.lists()}
-    payload = {"scope": scope, "data": _fingerprint_value(data)}
-    return hashlib.sha256(canonical_json(payload).encode()).hexdigest()
-
-
-def idempotency_key_check(key: str) -> str:
-    key = (key or "").strip()
-    if not key or len(key) > 255 or not key.isprintable():
-        message = _("Idempotency-Key 应为 1 至 255 个可打印字符。")
-        raise ApplicationError(IDEMPOTENCY_INVALID, message, fields={"Idempotency-Key": [message]})
-    return key
-
-
-def idempotent_submit(
-    *, user: Any, key: str | None, scope: str, data: Any, submit: Callable[[], tuple[int, dict]]
-) -> tuple[int, dict, bool]:
-    """Run `submit` (which creates something and returns (status, body)) at most once per user and key.
-
-    A retry with the same key and the same request gets the first (status, body) back and `replayed=True`; the same
-    key with a different request is refused with 422. Two identical requests racing: the unique constraint lets one
-    commit, the other's work is rolled back and it returns the winner's result. Failed submissions (an exception)
-    store nothing, so they can be retried with the same key.
-    """
-    if key is None:
-        status, body = submit()
-        return status, body, False
-    key = idempotency_key_check(key)
-    fingerprint = request_fingerprint(scope=scope, data=data)
-
-    def replay() -> tuple[int, dict, bool] | None:
-        stored = IdempotencyKey.objects.filter(user=user, key=key).first()
-        if stored is None:
-            return None
-        if stored.fingerprint != fingerprint or stored.scope != scope:
-            raise ApplicationError(
-                IDEMPOTENCY_MISMATCH,
-                _("该 Idempotency-Key 已用于另一内容不同的请求，请换用新的键。"),
-                fields={"Idempotency-Key": [_("已用于另一请求。")]},
-                status_code=422,
-            )
-        return stored.status_code, stored.body, True
-
-    if (found := replay()) is not None:
-        return found
-    try:
-        with transaction.atomic():
-            status, body = submit()
-            IdempotencyKey.objects.create(
-                user=user, key=key, scope=scope, fingerprint=fingerprint, status_code=status, body=body
-            )
-    except IntegrityError:
-        if (found := replay()) is not None:
-            return found
-        raise
-    return status, body, False
 
 
 # -- tasks -----------------------------------------------------------------------------------------------------
@@ -235,7 +148,7 @@ def task_case(task: Task) -> models.Model | None:
     return case_of_process(task.process)
 
 
-def task_event_record(task: Task, kind: str, acting_user: Any, **data: Any) -> None:
+def task_event_record(task: Task, kind: str, acting_user: User, **data: Any) -> None:
     """Record a task action (claimed, released, completed) in the history of the task's case."""
     case = task_case(task)
     if case is None:
@@ -266,7 +179,7 @@ def _lock_failed() -> ConflictError:
     return ConflictError(TASK_LOCKED, _("该案件正在被他人处理，请稍后重试。"))
 
 
-def _claim_locked(task: Task, acting_user: Any) -> None:
+def _claim_locked(task: Task, acting_user: User) -> None:
     """Inside the flow lock: claim with a conditional UPDATE, so of two claims only one row changes."""
     if task.status not in OPEN_TASK_STATUSES:
         raise ConflictError(TASK_CLOSED, _("该任务已办结或已取消。"), extra={"status": task.status})
@@ -287,7 +200,7 @@ def _claim_locked(task: Task, acting_user: Any) -> None:
     task_event_record(task, "task_claimed", acting_user)
 
 
-def task_claim(*, task: Task, acting_user: Any) -> Task:
+def task_claim(*, task: Task, acting_user: User) -> Task:
     """Take a task from the queue. A task the caller already holds is returned as it is; one held by someone
     else (or claimed concurrently) is a 409."""
     flow_class = task.flow_task.flow_class
@@ -302,7 +215,7 @@ def task_claim(*, task: Task, acting_user: Any) -> Task:
     return task
 
 
-def task_release(*, task: Task, acting_user: Any) -> Task:
+def task_release(*, task: Task, acting_user: User) -> Task:
     """Give a claimed task back to the queue (its holder, or a flow manager)."""
     flow_class = task.flow_task.flow_class
     try:
@@ -322,7 +235,7 @@ def task_release(*, task: Task, acting_user: Any) -> Task:
     return task
 
 
-def task_complete(*, task: Task, data: dict[str, Any], acting_user: Any) -> Task:
+def task_complete(*, task: Task, data: dict[str, Any], acting_user: User) -> Task:
     """Complete a human task with a validated payload: claim it if it is free, run the node's handler (the domain
     service) and move the flow on — one transaction under the flow lock, so a refusal changes nothing."""
     handler = task_handler_for(task.flow_task)
@@ -351,182 +264,6 @@ def task_complete(*, task: Task, data: dict[str, Any], acting_user: Any) -> Task
     return task
 
 
-def handle_task_run(*, flow_task: Any, process_id: int, acting_user: Any = None, **kwargs: Any) -> bool:
-    """Complete the waiting flow.Handle task `flow_task` of a process (e.g. "the applicant answered the 补正",
-    "the last department confirmed"). Returns False when no such task is waiting (already done: idempotent).
-    Call it inside the service's transaction."""
-    task = (
-        flow_task.flow_class.task_class._default_manager.filter(
-            process_id=process_id, flow_task=flow_task, status=STATUS.NEW
-        )
-        .order_by("-id")
-        .first()
-    )
-    if task is None:
-        return False
-    flow_task.run(task, **kwargs)
-    return True
-
-
-# -- SLA: notices, the sweep, timers that follow their deadline -------------------------------------------------
-
-
-def _case_for(case_type_label: str, case_id: int) -> models.Model | None:
-    case_type = case_type_for(case_type_label)
-    if case_type is None:
-        return None
-    return case_type.model._default_manager.filter(pk=case_id).first()
-
-
-@in_office_language
-def sla_notice_raise(*, deadline: Deadline, kind: str, acting_user: Any = None) -> SlaNotice | None:
-    """Record a due-soon notice or a breach escalation for the deadline's current due date, once, and notify the
-    officer holding the step, the department's head and the credit office. Returns None when it exists already (a
-    second sweep, a timer and the sweep both firing), the deadline is no longer running, or a due-soon notice is
-    asked for a deadline already past (it gets the breach escalation instead)."""
-    deadline.refresh_from_db()
-    if deadline.status == Deadline.Status.CLOSED:
-        return None
-    if kind == SlaNotice.Kind.DUE_SOON and deadline.due_date < business_date(timezone.now()):
-        return None
-    case_type = case_type_for(deadline.owner_type)
-    case = _case_for(deadline.owner_type, deadline.owner_id)
-    department = case_type.department_of(case) if case_type and case is not None else None
-    step = case_type.step_name(deadline.purpose) if case_type else _("办理")
-    names = {"case": str(case) if case is not None else f"{deadline.owner_type}:{deadline.owner_id}"}
-    names.update({"purpose": step, "due": deadline.due_date.isoformat()})
-    if kind == SlaNotice.Kind.DUE_SOON:
-        message = _("%(case)s 的“%(purpose)s”时限将于 %(due)s 届满，请及时办理。") % names
-    else:
-        message = _("%(case)s 的“%(purpose)s”时限已于 %(due)s 届满仍未办结，已督办。") % names
-    try:
-        with transaction.atomic():
-            notice = SlaNotice.objects.create(
-                case_type=deadline.owner_type,
-                case_id=deadline.owner_id,
-                deadline=deadline,
-                kind=kind,
-                due_date=deadline.due_date,
-                department=department,
-                message=message[:300],
-            )
-            case_event_record(
-                kind=f"sla_{kind}",
-                case_type=deadline.owner_type,
-                case_id=deadline.owner_id,
-                acting_user=acting_user,
-                data={
-                    "notice_id": notice.pk,
-                    "deadline_id": deadline.pk,
-                    "purpose": deadline.purpose,
-                    "due_date": deadline.due_date,
-                },
-            )
-            if case is not None:
-                deadline_notify(
-                    kind=kind,
-                    notice_id=notice.pk,
-                    case_type=deadline.owner_type,
-                    case_id=deadline.owner_id,
-                    reference=names["case"],
-                    step_name=step,
-                    due_date=deadline.due_date,
-                    url=case_type.url_of(case),
-                    department=department,
-                    holders=[task.owner for task in case_open_tasks(case=case) if task.owner_id],
-                )
-    except IntegrityError:
-        return None
-    return notice
-
-
-@transaction.atomic
-def sla_notice_acknowledge(*, notice: SlaNotice, acting_user: Any) -> SlaNotice:
-    if notice.acknowledged_at is None:
-        notice.acknowledged_at, notice.acknowledged_by = timezone.now(), acting_user
-        notice.save(update_fields=["acknowledged_at", "acknowledged_by"])
-        case_event_record(
-            kind="sla_notice_acknowledged",
-            case_type=notice.case_type,
-            case_id=notice.case_id,
-            acting_user=acting_user,
-            data={"notice_id": notice.pk},
-        )
-    return notice
-
-
-def due_soon_working_days(*, on: date) -> int:
-    return rule_value(code="sla.due_soon", on=on)
-
-
-def deadline_due_soon_at(deadline: Deadline) -> datetime:
-    """Start (00:00 Asia/Shanghai) of the working day from which `sla.due_soon` working days or fewer are left."""
-    left = due_soon_working_days(on=deadline.received_on)
-    day = deadline.due_date
-    while left > 0:
-        day -= timedelta(days=1)
-        if is_working_day(day):
-            left -= 1
-    return datetime.combine(day, time(0, 0), tzinfo=BUSINESS_TZ)
-
-
-def deadline_breach_at(deadline: Deadline) -> datetime:
-    """The first moment after the due date (00:00 Asia/Shanghai of the next day)."""
-    return datetime.combine(deadline.due_date + timedelta(days=1), time(0, 0), tzinfo=BUSINESS_TZ)
-
-
-def timers_reschedule(*, case_type: str, case_id: int) -> int:
-    """Recompute `scheduled` of the case's pending Viewflow timers from their delay callables (which read the case's
-    deadlines), after a pause, resume, extension or calendar change moved a due date. Returns how many moved."""
-    registered = case_type_for(case_type)
-    if registered is None:
-        return 0
-    content_type = ContentType.objects.get_for_model(registered.model)
-    pending = Task.objects.filter(
-        flow_task_type="TIMER",
-        status=STATUS.SCHEDULED,
-        process__artifact_content_type=content_type,
-        process__artifact_object_id=case_id,
-    ).select_related("process")
-    moved = 0
-    for task in pending:
-        node = task.flow_task
-        delay = getattr(node, "_delay", None)
-        if node is None or not callable(delay):
-            continue
-        moment = delay(node.activation_class(task))
-        if not isinstance(moment, datetime) or moment == task.scheduled:
-            continue
-        moved += Task.objects.filter(pk=task.pk, status=STATUS.SCHEDULED).update(scheduled=moment)
-    return moved
-
-
-def sla_sweep(*, today: date | None = None) -> dict[str, int]:
-    """One run of the beat job: fire the due Viewflow timers, then raise the due-soon notices and breach escalations
-    of every running deadline of a registered case type. Safe to run twice or in parallel."""
-    from viewflow.workflow.timers import fire_due_timers
-
-    fired = fire_due_timers()
-    today = today or business_date(timezone.now())
-    labels = [case_type.label for case_type in case_types()]
-    horizon = add_working_days(today, due_soon_working_days(on=today))
-    running = Deadline.objects.filter(status=Deadline.Status.OPEN, owner_type__in=labels)
-
-    def missing(kind: str):
-        return Exists(SlaNotice.objects.filter(deadline=OuterRef("pk"), kind=kind, due_date=OuterRef("due_date")))
-
-    counts = {"timers_fired": fired, "due_soon": 0, "breach": 0}
-    # A deadline already past gets the breach escalation, never a due-soon notice.
-    due_soon = running.filter(due_date__gte=today, due_date__lte=horizon)
-    for deadline in due_soon.exclude(missing(SlaNotice.Kind.DUE_SOON)):
-        counts["due_soon"] += sla_notice_raise(deadline=deadline, kind=SlaNotice.Kind.DUE_SOON) is not None
-    for deadline in running.filter(due_date__lt=today).exclude(missing(SlaNotice.Kind.BREACH)):
-        counts["breach"] += sla_notice_raise(deadline=deadline, kind=SlaNotice.Kind.BREACH) is not None
-    if any(counts.values()):
-        logger.info("casework sla sweep: %s", counts)
-    return counts
-
-
 # -- reassignment ------------------------------------------------------------------------------------------------
 
 TASK_REASSIGN_INVALID = "reassign_invalid"
@@ -536,7 +273,7 @@ def _reassign_error(field: str, message: str, status_code: int = 400) -> Applica
     return ApplicationError(TASK_REASSIGN_INVALID, message, fields={field: [message]}, status_code=status_code)
 
 
-def task_reassigned_notify(*, task: Task, previous_owner: Any, new_owner: Any, acting_user: Any) -> None:
+def task_reassigned_notify(*, task: Task, previous_owner: User, new_owner: User, acting_user: User) -> None:
     """The one place a reassignment tells the new owner (issue 12, "reassigned (new owner)"): called after the
     commit; the notice names the case and the step in plain words and links to the case."""
     logger.info(
@@ -561,7 +298,7 @@ def task_reassigned_notify(*, task: Task, previous_owner: Any, new_owner: Any, a
     )
 
 
-def task_reassign(*, task_ids: list[int], owner_username: str, acting_user: Any) -> list[Task]:
+def task_reassign(*, task_ids: list[int], owner_username: str, acting_user: User) -> list[Task]:
     """Give open tasks to another officer of the case's department, by a 科室负责人 (own department's cases) or the
     credit office (any). All or nothing: every task and the new owner are checked first (400 naming `tasks` or
     `owner`), then each task changes owner under its flow lock with a `task_reassigned` event in the case's history
@@ -594,7 +331,7 @@ def task_reassign(*, task_ids: list[int], owner_username: str, acting_user: Any)
             raise _reassign_error("tasks", _("任务 %(id)s 不属于您所在部门的案件。") % {"id": task_id})
         case = task_case(task)
         registered = case_type_for(case_label(case)) if case is not None else None
-        department = registered.department_of(case) if registered else None
+        department = registered.department_of(case) if registered and case is not None else None
         if department is None or department.pk != new_owner.department_id:
             raise _reassign_error(
                 "owner",
@@ -638,8 +375,12 @@ def task_reassign(*, task_ids: list[int], owner_username: str, acting_user: Any)
             changed.append((task, previous))
         for task, previous in changed:
             transaction.on_commit(
-                lambda task=task, previous=previous: task_reassigned_notify(
-                    task=task, previous_owner=previous, new_owner=new_owner, acting_user=acting_user
+                partial(
+                    task_reassigned_notify,
+                    task=task,
+                    previous_owner=previous,
+                    new_owner=new_owner,
+                    acting_user=acting_user,
                 )
             )
     return [task for task, _previous in changed]

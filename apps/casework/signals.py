@@ -3,7 +3,7 @@
 from typing import Any
 
 from apps.casework.registry import case_type_for
-from apps.casework.services import timers_reschedule
+from apps.casework.sla_policy import timers_reschedule
 from apps.sla.selectors import deadlines_affected
 
 

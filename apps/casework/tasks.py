@@ -8,6 +8,6 @@ SWEEP_TASK = "casework.sla_sweep"
 @shared_task(name=SWEEP_TASK, bind=True, max_retries=3, acks_late=True, ignore_result=False)
 def sla_sweep(self) -> dict:
     """Fire due Viewflow timers, raise due-soon notices and breach escalations (each exactly once)."""
-    from apps.casework.services import sla_sweep as sweep
+    from apps.casework.sla_policy import sla_sweep as sweep
 
     return sweep()

@@ -7,7 +7,7 @@ from typing import Any
 from django import forms
 from django.contrib import messages
 from django.db import transaction
-from django.http import HttpResponseRedirect
+from django.http import HttpResponse, HttpResponseRedirect
 from django.utils.translation import gettext as _
 from django.views import generic
 from rest_framework import serializers
@@ -15,7 +15,7 @@ from viewflow.workflow.flow.views.mixins import TaskSuccessUrlMixin
 
 from apps.casework.registry import case_type_for, task_handler_for
 from apps.casework.selectors import case_summary_rows, staff_case_url
-from apps.casework.services import task_event_record
+from apps.casework.services import task_complete
 from apps.core.errors import ApplicationError
 
 
@@ -27,7 +27,7 @@ class _ListField(forms.CharField):
         kwargs.setdefault("widget", forms.Textarea(attrs={"rows": 4}))
         super().__init__(**kwargs)
 
-    def to_python(self, value: Any) -> list[Any]:
+    def to_python(self, value: Any) -> list[Any]:  # type: ignore[override]  # text in, one item per line out
         text = super().to_python(value) or ""
         if self.numbers:
             return [item for item in text.replace(",", " ").split() if item]
@@ -76,10 +76,11 @@ def serializer_form_class(serializer_class: type) -> type[forms.Form]:
 
 
 class CaseTaskView(TaskSuccessUrlMixin, generic.FormView):
-    """Execute view of every CaseView node. Runs inside Viewflow's lock and transaction (wrap_view); the activation
-    is started already."""
+    """Execute view of every CaseView node. Runs inside Viewflow's lock and transaction (wrap_view); on submit it
+    completes the task with `task_complete`, exactly as the task API does."""
 
     template_name = "casework/task.html"
+    request: Any  # viewflow's request: it carries the started activation
 
     @property
     def handler(self):
@@ -101,7 +102,7 @@ class CaseTaskView(TaskSuccessUrlMixin, generic.FormView):
         context["help_text"] = self.handler.help_text if self.handler else ""
         return context
 
-    def form_valid(self, form: forms.Form) -> HttpResponseRedirect:
+    def form_valid(self, form: forms.Form) -> HttpResponse:
         handler = self.handler
         if handler is None:
             form.add_error(None, _("该任务不能在此办理。"))
@@ -116,15 +117,10 @@ class CaseTaskView(TaskSuccessUrlMixin, generic.FormView):
             return self.form_invalid(form)
         activation = self.request.activation
         try:
+            # The same service as POST /api/v1/tasks/{id}/complete (a savepoint: a refusal leaves the page's
+            # transaction usable to render the form again).
             with transaction.atomic():
-                handler.handle(
-                    activation=activation,
-                    case=activation.process.artifact,
-                    data=data.validated_data,
-                    acting_user=self.request.user,
-                )
-                activation.execute()
-                task_event_record(activation.task, "task_completed", self.request.user)
+                task_complete(task=activation.task, data=data.validated_data, acting_user=self.request.user)
         except ApplicationError as exc:
             form.add_error(None, exc.detail)
             for name, errors in exc.fields.items():

@@ -10,6 +10,7 @@ are a 404 too.
 from functools import wraps
 from typing import Any
 
+from django.contrib import admin
 from django.db.models import Q
 from django.http import Http404
 from django.urls import URLPattern, URLResolver
@@ -22,14 +23,15 @@ from viewflow.workflow.fields import get_task_ref
 from viewflow.workflow.flow import FlowAppViewset
 from viewflow.workflow.flow import views as flow_views
 
-from apps.casework.nodes import is_own_proposal_review
+from apps.accounts.models import User
+from apps.casework.cases import is_own_proposal_review
 from apps.casework.selectors import TaskRow, processes_visible_to, task_rows, tasks_visible_to
 
 # The pages of one task that claim it or work on it: the proposer of the decision under review never reaches them.
 ACTING_PAGES = frozenset({"assign", "unassign", "execute", "cancel", "undo", "revive"})
 
 
-def _scoped_tasks(queryset: Any, user: Any) -> Any:
+def _scoped_tasks(queryset: Any, user: User) -> Any:
     return tasks_visible_to(user=user, queryset=queryset)
 
 
@@ -59,7 +61,7 @@ class CaseRowColumns:
     linked to the task), type, enterprise, step, the step's due date with working days left, department. The cases of
     a page are loaded together (one query per case type), so a page costs the same queries whatever its length."""
 
-    columns = ("case_reference", "case_type", "enterprise", "step", "due", "department", "created")
+    columns: tuple[str, ...] = ("case_reference", "case_type", "enterprise", "step", "due", "department", "created")
     object_link_columns = ()
 
     def get_page_data(self, page):
@@ -69,40 +71,34 @@ class CaseRowColumns:
     def _row(self, task) -> TaskRow | None:
         return getattr(self, "_rows", {}).get(task.pk)
 
+    @admin.display(description=_("案件编号"))  # sets short_description, the column title viewflow reads
     def case_reference(self, task):
         row = self._row(task)
         url = task.flow_task.reverse("index", args=[task.process_id, task.pk])
         return format_html('<a href="{}">{}</a>', url, row.reference if row else f"#{task.process_id}/{task.pk}")
 
-    case_reference.short_description = _("案件编号")
-
+    @admin.display(description=_("案件类型"))
     def case_type(self, task):
         row = self._row(task)
         return row.case_type_name if row else ""
 
-    case_type.short_description = _("案件类型")
-
+    @admin.display(description=_("企业"))
     def enterprise(self, task):
         row = self._row(task)
         return format_html("{}<br><small>{}</small>", row.enterprise, row.uscc) if row else ""
 
-    enterprise.short_description = _("企业")
-
+    @admin.display(description=_("环节"))
     def step(self, task):
         return task.flow_task.task_title
 
-    step.short_description = _("环节")
-
+    @admin.display(description=_("环节期限"))
     def due(self, task):
         return due_cell(self._row(task))
 
-    due.short_description = _("环节期限")
-
+    @admin.display(description=_("承办部门"))
     def department(self, task):
         row = self._row(task)
         return row.department if row else ""
-
-    department.short_description = _("承办部门")
 
 
 class ScopedDashboardView(flow_views.DashboardView):
@@ -143,7 +139,7 @@ class ScopedProcessListView(flow_views.DashboardProcessListView):
 
 
 class ScopedTaskListView(CaseRowColumns, flow_views.DashboardTaskListView):
-    columns = (*CaseRowColumns.columns, "owner")
+    columns: tuple[str, ...] = (*CaseRowColumns.columns, "owner")
 
     @viewprop
     def queryset(self):
@@ -188,7 +184,9 @@ class ScopedBulkUnassignView(flow_views.BulkUnassignTasksActionView):
         return super().get_queryset()
 
 
-def workbench_task_or_404(*, user: Any, flow_class: type, process_pk: int, task_pk: int | None, page: str) -> None:
+def workbench_task_or_404(
+    *, user: User, flow_class: type[Any], process_pk: int, task_pk: int | None, page: str
+) -> None:
     """Raise Http404 unless the process is one of the person's cases (and the task is of that process); the pages
     that claim or work the review of the person's own proposal are a 404 as well."""
     if not processes_visible_to(user=user, flow_class=flow_class).filter(pk=process_pk).exists():
@@ -243,7 +241,7 @@ class CaseFlowAppViewset(FlowAppViewset):
                 )
             return view(request, *args, **kwargs)
 
-        scoped.workbench_scoped = True
+        scoped.workbench_scoped = True  # type: ignore[attr-defined]  # a mark on the view function, read by the urls check
         return scoped
 
     def get_context_data(self, request):

@@ -1,6 +1,5 @@
 """Commitments over HTTP: read one, check its fulfilment, list the texts in force, the public register."""
 
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
@@ -17,10 +16,10 @@ from apps.commitments.selectors import (
     text_versions_in_force,
 )
 from apps.commitments.services import commitment_check_fulfilment
+from apps.core import clock
 from apps.core.api import Pagination
 from apps.core.errors import ApplicationError
 from apps.core.schema import paginated
-from apps.sla.workdays import business_date
 
 
 class TextVersionOutputSerializer(serializers.Serializer):
@@ -33,7 +32,7 @@ class TextVersionOutputSerializer(serializers.Serializer):
     body = serializers.CharField()
     effective_from = serializers.DateField()
     effective_to = serializers.DateField(allow_null=True)
-    source = serializers.CharField()
+    source = serializers.CharField()  # type: ignore[assignment]  # a declared field named like a Serializer attribute; DRF's metaclass takes it out of the class
 
 
 class CommitmentOutputSerializer(serializers.Serializer):
@@ -98,7 +97,7 @@ class CommitmentTextListApi(APIView):
     def get(self, request):
         filters = self.FilterSerializer(data=request.query_params)
         filters.is_valid(raise_exception=True)
-        on = filters.validated_data.get("on") or business_date(timezone.now())
+        on = filters.validated_data.get("on") or clock.today()
         versions = text_versions_in_force(on=on, type=filters.validated_data.get("type"))
         return Response(TextVersionOutputSerializer(versions, many=True).data)
 

@@ -7,12 +7,13 @@ from django.core.exceptions import ObjectDoesNotExist
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
+from apps.accounts.models import User
 from apps.casework.selectors import case_item_access
 from apps.commitments.models import Commitment, CommitmentTextVersion, CommitmentType
 from apps.subjects.models import Subject
 
 
-def access_commitment_by_id(*, user: Any, commitment_id: int, perm: str = "commitments.view_commitment") -> Commitment:
+def access_commitment_by_id(*, user: User, commitment_id: int, perm: str = "commitments.view_commitment") -> Commitment:
     """Visible to global viewers, to the subject's representatives, and to the owning case's staff and the party
     that signed it (not to another party of the same case). Missing and forbidden are indistinguishable."""
     commitment = (
@@ -56,7 +57,7 @@ def commitments_in_force(*, subject: Any) -> QuerySet[Commitment]:
     )
 
 
-def commitment_shared_view(commitment: Commitment) -> dict:
+def commitment_shared_view(commitment: Commitment) -> dict[str, Any]:
     """What of a commitment another department may see: its kind, text and status, not the signer's person."""
     return {
         "id": commitment.pk,
@@ -91,7 +92,7 @@ def commitments_public_register(*, type: str = "", query: str = "") -> QuerySet[
     return qs
 
 
-def commitment_public_view(commitment: Commitment) -> dict:
+def commitment_public_view(commitment: Commitment) -> dict[str, Any]:
     """What the register shows of a commitment: who committed (the organisation), to what text, when, and whether
     it was kept; never the signing person or the checking officer."""
     return {

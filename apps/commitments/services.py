@@ -2,12 +2,12 @@
 
 import hashlib
 from datetime import date, datetime, timedelta
-from typing import Any
 
 from django.db import models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from apps.accounts.models import User
 from apps.commitments.models import Commitment, CommitmentTextVersion
 from apps.core.errors import ApplicationError, ConflictError
 from apps.core.i18n import office_language
@@ -52,8 +52,8 @@ def commitment_sign(
     text_version: CommitmentTextVersion,
     signer_name: str,
     signed_at: datetime,
-    acting_user: Any,
-    signer_user: Any = None,
+    acting_user: User,
+    signer_user: User | None = None,
     signer_capacity: str = "法定代表人",
     owner: models.Model | None = None,
 ) -> Commitment:
@@ -104,7 +104,7 @@ def commitment_sign(
 
 @transaction.atomic
 def commitment_check_fulfilment(
-    *, commitment: Commitment, fulfilled: bool, finding: str, acting_user: Any
+    *, commitment: Commitment, fulfilled: bool, finding: str, acting_user: User
 ) -> Commitment:
     """Record whether the commitment was kept (履约践诺核查), by the checking user's department.
 

@@ -68,7 +68,7 @@ class StaffEvent:
 class OutwardEventOutput(serializers.Serializer):
     at = serializers.DateTimeField()
     kind = serializers.ChoiceField(choices=OutwardKind.choices)
-    label = serializers.CharField()
+    label = serializers.CharField()  # type: ignore[assignment]  # a declared field named like a Serializer attribute; DRF's metaclass takes it out of the class
     actor = serializers.CharField(help_text=_("部门和角色，不含工作人员姓名或账号"))
 
 
@@ -76,10 +76,10 @@ class StaffEventOutput(serializers.Serializer):
     seq = serializers.IntegerField()
     at = serializers.DateTimeField()
     kind = serializers.CharField()
-    label = serializers.CharField()
+    label = serializers.CharField()  # type: ignore[assignment]  # a declared field named like a Serializer attribute; DRF's metaclass takes it out of the class
     actor = serializers.CharField(help_text=_("操作人账号"))
     actor_name = serializers.CharField(help_text=_("操作人姓名"))
-    data = serializers.JSONField()
+    data = serializers.JSONField()  # type: ignore[assignment]  # a declared field named like a Serializer attribute; DRF's metaclass takes it out of the class
 
 
 class CodeNameOutput(serializers.Serializer):

@@ -6,6 +6,8 @@ Domain apps (repairs, objections, …) register a provider in their AppConfig.re
 from collections.abc import Callable
 from typing import Any
 
+# `user` is Any here: it is the project's User (AUTH_USER_MODEL), which core does not import, and each provider
+# names it exactly.
 # provider(user, subject) -> list of {"type", "id", "status", "current_step", "due_date", "url"}
 SubjectCaseProvider = Callable[[Any, Any], list[dict[str, Any]]]
 _subject_case_providers: list[SubjectCaseProvider] = []

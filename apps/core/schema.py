@@ -47,4 +47,4 @@ class ErrorOutput(serializers.Serializer):
 
     error = serializers.CharField()
     detail = serializers.CharField()
-    fields = serializers.DictField()
+    fields = serializers.DictField()  # type: ignore[assignment]  # a declared field named like a Serializer attribute; DRF's metaclass takes it out of the class

@@ -3,6 +3,9 @@
 from datetime import UTC, datetime
 from typing import Any
 
+from django.contrib.auth import get_user_model
+from django.contrib.auth.base_user import AbstractBaseUser
+from django.contrib.auth.models import AnonymousUser
 from django.db import models, transaction
 from django.utils import timezone
 
@@ -21,7 +24,7 @@ def case_event_record(
     case: models.Model | None = None,
     case_type: str | None = None,
     case_id: int | None = None,
-    acting_user: Any = None,
+    acting_user: AbstractBaseUser | AnonymousUser | None = None,
     data: dict[str, Any] | None = None,
     at: datetime | None = None,
 ) -> CaseEvent:
@@ -32,7 +35,8 @@ def case_event_record(
         raise ValueError("case_event_record needs a saved case or case_type and case_id")
     key = audit_key_current()
     head, _ = AuditHead.objects.select_for_update().get_or_create(pk=1)
-    actor = acting_user if getattr(acting_user, "is_authenticated", False) else None
+    # A signed-in person of AUTH_USER_MODEL; anonymous and system changes have no actor.
+    actor = acting_user if isinstance(acting_user, get_user_model()) else None
     moment = (at or timezone.now()).astimezone(UTC)
     event = CaseEvent(
         seq=head.seq + 1,

@@ -11,6 +11,7 @@ from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from apps.core import clock
 from apps.core.api import Pagination
 from apps.core.errors import ApplicationError
 from apps.core.inputs import optional_month
@@ -113,7 +114,7 @@ class DecisionListCreateApi(APIView):
             decisions = decisions.filter(decision_date__gte=first, decision_date__lte=last)
         paginator = Pagination()
         page = paginator.paginate_queryset(decisions, request, view=self)
-        return paginator.get_paginated_response([decision_data(d) for d in page])
+        return paginator.get_paginated_response([decision_data(d) for d in page or []])
 
     @extend_schema(request=OpenApiTypes.OBJECT, responses=OpenApiTypes.OBJECT)
     def post(self, request) -> Response:
@@ -255,7 +256,7 @@ class DecisionsWithoutNoticeApi(APIView):
             decisions = decisions.filter(delivered_on__gte=first, delivered_on__lte=last)
         paginator = Pagination()
         page = paginator.paginate_queryset(decisions, request, view=self)
-        return paginator.get_paginated_response([missing_row(d) for d in page])
+        return paginator.get_paginated_response([missing_row(d) for d in page or []])
 
 
 class TwoDocumentsCoverageApi(APIView):
@@ -263,9 +264,8 @@ class TwoDocumentsCoverageApi(APIView):
 
     @extend_schema(parameters=[MonthParameter], responses=OpenApiTypes.OBJECT)
     def get(self, request) -> Response:
-        from django.utils import timezone
 
-        month = optional_month(request.query_params.get("month")) or timezone.localdate().replace(day=1)
+        month = optional_month(request.query_params.get("month")) or clock.today().replace(day=1)
         if request.user.has_perm("decisions.view_penaltydecision"):
             return Response(two_documents_coverage(month=month))
         if request.user.department_id:

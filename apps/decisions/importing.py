@@ -8,12 +8,13 @@ import csv
 import io
 import re
 import unicodedata
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
+from django.db import models
 from django.utils.translation import gettext as _
 
 from apps.core.errors import ApplicationError
@@ -50,7 +51,7 @@ def _text(max_length: int) -> Callable[[Any], str]:
     return parse
 
 
-def _choice(choices: type, aliases: dict[str, str]) -> Callable[[Any], str]:
+def _choice(choices: type[models.TextChoices], aliases: Mapping[str, str]) -> Callable[[Any], str]:
     by_label = {str(label): value for value, label in choices.choices}
 
     def parse(value: Any) -> str:
@@ -323,7 +324,7 @@ def read_upload(name: str, data: bytes, *, max_rows: int) -> tuple[str, list[tup
         raise ApplicationError(
             "import_format", _("只支持 CSV 或 XLSX 文件。"), fields={"file": [_("只支持 CSV 或 XLSX 文件。")]}
         )
-    result = []
+    result: list[tuple[int, dict[str, Any]]] = []
     for row in rows:
         if len(result) >= max_rows:
             message = _("一次最多导入%(n)d行，请拆分文件。") % {"n": max_rows}

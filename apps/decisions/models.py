@@ -15,7 +15,7 @@ class DecisionKind(models.TextChoices):
     SERIOUS_DISHONESTY_LISTING = "serious_dishonesty_listing", _("列入严重失信主体名单决定")
 
 
-RECORD_KIND_OF_DECISION = {
+RECORD_KIND_OF_DECISION: dict[str, RecordKind] = {
     DecisionKind.ADMINISTRATIVE_PENALTY: RecordKind.ADMINISTRATIVE_PENALTY,
     DecisionKind.SERIOUS_DISHONESTY_LISTING: RecordKind.SERIOUS_DISHONESTY_LIST,
 }

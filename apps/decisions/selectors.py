@@ -70,7 +70,7 @@ def missing_row(decision: PenaltyDecision) -> dict[str, Any]:
         "subject": {"uscc": decision.subject.uscc, "name": decision.subject.name},
         "delivered_on": decision.delivered_on,
         "delivery_method": decision.delivery_method,
-        "notice_status": decision.notice.status if decision.notice_id else None,
+        "notice_status": decision.notice.status if decision.notice else None,
     }
 
 

@@ -19,6 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from apps.accounts.models import Department, User
+from apps.core import clock
 from apps.core.errors import ApplicationError, ConflictError
 from apps.core.i18n import in_office_language, office_language
 from apps.core.services import case_event_record
@@ -35,8 +36,7 @@ from apps.letters.services import (
     letter_delivery_record,
     letter_render,
 )
-from apps.rules.models import RuleCode
-from apps.rules.selectors import rule_in_force
+from apps.rules.selectors import repair_material_rules
 from apps.subjects.models import NegativeRecord, Subject
 from apps.subjects.services import record_create, subject_create
 from apps.subjects.uscc import validate_uscc
@@ -77,9 +77,7 @@ def subject_type_for(uscc: str) -> str:
 def needs_notice(subject: Subject) -> bool:
     """两书同达 is owed to legal persons and unincorporated organisations: both the subject's type and the code's
     category must say so (an individual business, 个体工商户, gets none)."""
-    result = validate_uscc(subject.uscc)
-    by_code = result.parts()["is_legal_person_or_organisation"] if result.valid else True
-    return subject.is_legal_person_or_organisation and by_code
+    return subject.is_legal_person_or_organisation
 
 
 def can_register_for(*, user: User, department: Department) -> bool:
@@ -102,23 +100,17 @@ def repair_materials(*, decision: PenaltyDecision) -> list[str]:
         _("已纠正失信行为、消除不良影响的说明及证明材料"),
         _("营业执照（登记证书）复印件和经办人身份证明"),
     ]
-    scope = {
-        "on": decision.decision_date,
-        "record_kind": decision.record_kind,
-        "severity": decision.severity,
-        "sector": decision.department.sector,
-        "region_code": decision.department.region_code,
-    }
-    for code, text in (
-        (RuleCode.REPAIR_REQUIRES_TRAINING, _("参加信用修复专题培训的证明")),
-        (RuleCode.REPAIR_REQUIRES_CREDIT_REPORT, _("信用报告")),
-    ):
-        try:
-            required = rule_in_force(code=code, **scope).value == 1
-        except ApplicationError:  # no row: not required
-            required = False
-        if required:
-            materials.append(text)
+    needs = repair_material_rules(
+        on=decision.decision_date,
+        record_kind=decision.record_kind,
+        severity=decision.severity,
+        sector=decision.department.sector,
+        region_code=decision.department.region_code,
+    )
+    if needs.requires_training:
+        materials.append(_("参加信用修复专题培训的证明"))
+    if needs.requires_credit_report:
+        materials.append(_("信用报告"))
     return materials
 
 
@@ -126,6 +118,7 @@ def repair_materials(*, decision: PenaltyDecision) -> list[str]:
 def repair_notice_context(*, decision: PenaltyDecision) -> dict[str, Any]:
     """The data the 信用修复告知书 prints (and keeps as its snapshot)."""
     record = decision.record
+    assert record is not None, "a registered decision has its record"  # the notice is made after registration
     return {
         "subject_name": decision.subject.name,
         "subject_uscc": decision.subject.uscc,
@@ -302,7 +295,7 @@ def _row_department(*, values: dict[str, Any], user: User, errors: list[importin
                 importing.FieldError("department", "unknown", _("没有编码为“%(code)s”的部门。") % {"code": code})
             )
             return None
-    elif user.department_id:
+    elif user.department:
         department = user.department
     else:
         errors.append(importing.FieldError("department", "required", _("必填（当前用户不属于任何部门）。")))
@@ -360,7 +353,7 @@ def decisions_import(
         job.total_rows += 1
         values, errors = importing.parse_row(raw)
         department = _row_department(values=values, user=acting_user, errors=errors)
-        if not errors:
+        if not errors and department is not None:  # no department comes with an error
             try:
                 decision_register(
                     department=department,
@@ -444,6 +437,7 @@ def decision_register_one(*, data: dict[str, Any], acting_user: User) -> Penalty
             fields.setdefault(error.field or "non_field_errors", []).append(error.message)
         first = errors[0]
         raise ApplicationError("invalid", f"{first.field}: {first.message}", fields=fields)
+    assert department is not None, "no department comes with an error"
     return decision_register(department=department, acting_user=acting_user, **_register_kwargs(values))
 
 
@@ -470,7 +464,7 @@ def decision_delivery_record(
         raise ApplicationError(
             "invalid", _("送达日期不能早于决定日期。"), fields={"delivered_on": [_("送达日期不能早于决定日期。")]}
         )
-    if delivered_on > timezone.localdate():
+    if delivered_on > clock.today():
         raise ApplicationError(
             "invalid", _("送达日期不能晚于今天。"), fields={"delivered_on": [_("送达日期不能晚于今天。")]}
         )
@@ -574,7 +568,8 @@ def _decision_part(*, decision: PenaltyDecision, acting_user: User | None) -> tu
         with office_language():
             title = _("%(kind)s书（原件）") % {"kind": decision.get_kind_display()}
         return data, title
-    if decision.decision_letter_id is None:
+    letter = decision.decision_letter
+    if letter is None:
         letter = letter_create(
             template_code=TemplateCode.PENALTY_DECISION,
             owner=decision,
@@ -585,7 +580,7 @@ def _decision_part(*, decision: PenaltyDecision, acting_user: User | None) -> tu
         )
         PenaltyDecision.objects.filter(pk=decision.pk).update(decision_letter=letter)
         decision.decision_letter = letter
-    letter = letter_render(letter=decision.decision_letter)
+    letter = letter_render(letter=letter)
     if letter.status != Letter.Status.RENDERED:
         raise ApplicationError("decision_letter_failed", letter.error or _("决定书生成失败。"), status_code=409)
     return letter_file_bytes(letter=letter), letter
@@ -602,7 +597,7 @@ def decision_bundle_build(*, decision: PenaltyDecision, acting_user: User | None
     data, part = _decision_part(decision=decision, acting_user=acting_user)
     contents, parts = [data], [part]
     if decision.notice_required:
-        notice = letter_render(letter=decision.notice) if decision.notice_id else None
+        notice = letter_render(letter=decision.notice) if decision.notice else None
         if notice is None or notice.status != Letter.Status.RENDERED:
             raise ApplicationError(
                 NOTICE_NOT_READY, (notice.error if notice else "") or _("信用修复告知书尚未生成。"), status_code=409

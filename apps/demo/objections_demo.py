@@ -4,23 +4,26 @@ Deterministic and idempotent: the cases are made once (a second run finds them a
 """
 
 from datetime import date, datetime, time, timedelta
+from typing import Any
 
 from django.conf import settings
 from django.db import transaction
 
 from apps.accounts.models import User
-from apps.casework.selectors import case_open_tasks
+from apps.casework.cases import case_open_tasks
+from apps.casework.models import Channel
 from apps.casework.services import task_complete
 from apps.core.errors import ApplicationError
 from apps.objections.handlers import ReviewInput, VerifyInput
-from apps.objections.models import Channel, Ground, Objection
+from apps.objections.models import Ground, Objection
 from apps.objections.services import objection_file
-from apps.sla.workdays import BUSINESS_TZ, is_working_day
+from apps.sla.workdays import BUSINESS_TZ, subtract_working_days
 from apps.subjects.models import NegativeRecord
 from apps.subjects.selectors import subjects_visible_to
 
 # (ground, statement, working days before `today` it was filed, steps after filing)
-SCENARIOS = [
+# (ground, statement, working days before today, [(step, payload), ...])
+SCENARIOS: list[tuple[str, str, int, list[tuple[str, dict[str, Any]]]]] = [
     (Ground.ERROR, "处罚决定书载明的罚款金额与公示金额不一致，请予核实更正。", 1, []),
     (
         Ground.PAST_PERIOD,
@@ -80,16 +83,6 @@ SCENARIOS = [
 ]
 
 
-def _working_days_before(day: date, n: int) -> date:
-    """The working day n working days before `day` (rough inverse of add_working_days, for demo dates only)."""
-    candidate = day
-    while n > 0:
-        candidate -= timedelta(days=1)
-        if is_working_day(candidate):
-            n -= 1
-    return candidate
-
-
 def _step(objection: Objection, node: str, payload: dict, user: User) -> None:
     task = case_open_tasks(case=objection).first()  # a case has one open human step at a time
     serializer = (VerifyInput if node == "verify" else ReviewInput)(data=payload)
@@ -123,7 +116,7 @@ def demo_seed_objections(*, today: date) -> dict[str, int]:
     candidates.sort(key=lambda r: (r.subject_id not in own, r.pk))  # the demo applicant's own records first
     made = 0
     for (ground, statement, days_before, steps), record in zip(SCENARIOS, candidates, strict=False):
-        filed_on = _working_days_before(today, days_before)
+        filed_on = subtract_working_days(today, days_before)
         filed_at = datetime.combine(filed_on, time(9, 30), tzinfo=BUSINESS_TZ)
         online = record.subject_id in own
         filing = objection_file(
@@ -156,7 +149,7 @@ def _join_as_another_enterprise(*, applicant: User) -> None:
         .order_by("id")
         .first()
     )
-    if subject is None or case is None or case.record.subject_id == subject.pk:
+    if other is None or subject is None or case is None or case.record.subject_id == subject.pk:
         return
     objection_file(
         record=case.record,

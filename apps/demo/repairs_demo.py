@@ -10,16 +10,17 @@ from typing import Any
 
 from django.conf import settings
 from django.db import transaction
-from django.utils import timezone
 
 from apps.accounts.models import Department, User
+from apps.casework.cases import case_open_tasks
+from apps.casework.models import Channel
 from apps.casework.registry import task_handler_for
-from apps.casework.selectors import case_open_tasks
 from apps.casework.services import task_complete
+from apps.core import clock
 from apps.core.errors import ApplicationError
-from apps.repairs.models import Channel, RepairCase, RepairKind, SanctionLift
+from apps.repairs.models import RepairCase, RepairKind, SanctionLift
 from apps.repairs.services import repair_file, repair_supplement_answer, sanction_lift_confirm
-from apps.sla.workdays import BUSINESS_TZ, business_date
+from apps.sla.workdays import BUSINESS_TZ
 from apps.subjects.models import NegativeRecord, RecordKind, Severity, Subject
 from apps.subjects.services import record_create, subject_create, subject_representative_add
 from apps.subjects.uscc import make_uscc
@@ -41,7 +42,9 @@ PLAN = [
 
 def _work(case: RepairCase, step: str, user: User, payload: dict[str, Any]) -> None:
     task = next(t for t in case_open_tasks(case=case) if t.flow_task.name == step)
-    data = task_handler_for(task.flow_task).input_serializer(data=payload)
+    handler = task_handler_for(task.flow_task)
+    assert handler is not None, step  # every human step of the repair flow has a handler
+    data = handler.input_serializer(data=payload)
     data.is_valid(raise_exception=True)
     task_complete(task=task, data=data.validated_data, acting_user=user)
 
@@ -86,7 +89,7 @@ def demo_seed_repairs(*, today: date) -> dict[str, int]:
     }
     clerk, officer, reviewer = (people[n] for n in ("clerk1", "officer1", "reviewer1"))
     # Steps are worked "now" (task completion has no clock of its own), so filings must not lie in the future.
-    anchor = min(today, business_date(timezone.now()))
+    anchor = min(today, clock.today())
     added = 0
     for i, (name, state, channel, days_ago, representative) in enumerate(PLAN, start=1):
         if representative not in people:
@@ -147,6 +150,6 @@ def demo_seed_repairs(*, today: date) -> dict[str, int]:
             continue
         _work(case, "stop_sharing", officer, {"confirm": True})
         for lift in SanctionLift.objects.filter(case=case).select_related("department"):
-            confirmer = officer if lift.department == market else people.get("officer2")
+            confirmer = officer if lift.department == market else people["officer2"]
             sanction_lift_confirm(lift=lift, acting_user=confirmer, note="已解除")
     return {"repair_cases": added}

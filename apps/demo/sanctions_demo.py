@@ -153,5 +153,6 @@ def demo_seed_case_reports() -> dict[str, int]:
     month = (timezone.localdate().replace(day=1) - timedelta(days=1)).replace(day=1)
     if CaseReport.objects.filter(department=officer.department, month=month).exists():
         return {"case_reports": 0}
+    assert officer.department is not None  # officer3 belongs to a department
     case_report_submit(department=officer.department, month=month, acting_user=officer)
     return {"case_reports": 1}

@@ -100,7 +100,7 @@ INDUSTRIES = [
     "装饰工程",
 ]
 FORMS = ["有限公司", "有限责任公司", "股份有限公司"]
-FACTS = {
+FACTS: dict[str, tuple[str, ...]] = {
     Department.Sector.MARKET_REGULATION: ("未按规定公示年度报告", "销售不符合食品安全标准的食品", "虚假宣传"),
     Department.Sector.TAX: ("未按期申报纳税", "虚开增值税发票", "逃避追缴欠税"),
     Department.Sector.ECOLOGY: ("超标排放大气污染物", "未批先建", "危险废物未按规定贮存"),

@@ -2,7 +2,7 @@
 
 Sessions are placed around the real clock (enrollment and check-in follow it): two held sessions with attendance and
 certificates, two upcoming ones with free places. Some of applicant1's and applicant2's subjects are on the serious
-list and untrained, so they appear among the subjects to invite. Idempotent: a second run adds nothing.
+list and untrained, so they appear among the subjects to invite, and are invited to the next session. Idempotent: a second run adds nothing.
 """
 
 from datetime import date, datetime, time, timedelta
@@ -12,12 +12,19 @@ from django.db import transaction
 from django.utils import timezone
 
 from apps.accounts.models import Department, User
+from apps.core import clock
 from apps.core.errors import ApplicationError
 from apps.subjects.models import RecordKind, Severity, Subject
 from apps.subjects.selectors import operating_listed_subjects_at, subjects_represented_by
 from apps.subjects.services import record_create
 from apps.training.models import Enrollment, TrainingSession
-from apps.training.services import enrollment_cancel, enrollment_create, enrollment_mark_attended, session_create
+from apps.training.services import (
+    enrollment_cancel,
+    enrollment_create,
+    enrollment_mark_attended,
+    invitation_send,
+    session_create,
+)
 
 # (topic, days from today, start hour, hours, mode, place or link, capacity)
 SESSIONS = [
@@ -57,8 +64,8 @@ def demo_seed_training() -> dict[str, int]:
         raise ApplicationError("demo_mode_off", "Demo data can only be loaded with DEMO_MODE on.")
     trainer = User.objects.get(username="trainer1")
     if TrainingSession.objects.filter(trainer=trainer).exists():
-        return {"training_sessions": 0, "training_enrollments": 0}
-    today = timezone.localdate()
+        return {"training_sessions": 0, "training_enrollments": 0, "training_invitations": 0}
+    today = clock.today()
     market = Department.objects.get(code="YC-SCJG")
     applicants = [User.objects.get(username=name) for name in ("applicant1", "applicant2")]
     invited = []
@@ -100,6 +107,10 @@ def demo_seed_training() -> dict[str, int]:
                 session=session, subject=subject, acting_user=trainer, attendee_name=ATTENDEE_NAMES[j % 8]
             )
             enrollments += 1
+    # applicant1's and applicant2's listed subjects are invited to the next session (inbox, e-mail as they prefer).
+    invitations = invitation_send(
+        session=upcoming[0], subjects=list(Subject.objects.filter(pk__in=invited)), acting_user=trainer
+    )
     for session, days, hour, hours in held:
         start = _at(today + timedelta(days=days), hour)
         TrainingSession.objects.filter(pk=session.pk).update(starts_at=start, ends_at=start + timedelta(hours=hours))
@@ -112,4 +123,8 @@ def demo_seed_training() -> dict[str, int]:
         Enrollment.objects.filter(session=session, status=Enrollment.Status.ATTENDED).update(
             attended_at=start + timedelta(minutes=20)
         )
-    return {"training_sessions": len(sessions), "training_enrollments": enrollments}
+    return {
+        "training_sessions": len(sessions),
+        "training_enrollments": enrollments,
+        "training_invitations": len(invitations),
+    }

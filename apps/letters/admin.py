@@ -41,8 +41,8 @@ class LetterBatchAdmin(admin.ModelAdmin):
 
 class LetterBundlePartInline(admin.TabularInline):
     model = LetterBundlePart
-    fields = ["position", "title", "letter"]
-    readonly_fields = fields
+    readonly_fields = ("position", "title", "letter")
+    fields = readonly_fields
     extra = 0
     can_delete = False
 

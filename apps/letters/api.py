@@ -30,7 +30,7 @@ def letter_data(letter: Letter) -> dict:
         "error": letter.error,
         "owner": {"type": letter.owner_type, "id": letter.owner_id},
         "recipient": {"uscc": letter.recipient_uscc, "name": letter.recipient_name},
-        "issuer_department": letter.department.name if letter.department_id else "",
+        "issuer_department": letter.department.name if letter.department else "",
         "verification_code": letter.verification_code,
         "verify_url": verify_url(letter.verification_code),
         "sha256": letter.sha256,

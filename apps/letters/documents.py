@@ -7,8 +7,8 @@ import segno
 from django.conf import settings
 from django.template import engines
 from django.template.loader import get_template
-from django.utils import timezone
 
+from apps.core import clock
 from apps.letters.models import Letter, LetterTemplate
 from apps.letters.pdf import RenderItem
 
@@ -61,9 +61,9 @@ def letter_meta(letter: Letter) -> dict:
         "verification_code": letter.verification_code,
         "verify_url": url,
         "qr_data_uri": qr_data_uri(url),
-        "issued_on": timezone.localdate(letter.created_at),
-        "department_name": letter.department.name if letter.department_id else "",
-        "issuer_header": letter.issuer_header or (letter.department.name if letter.department_id else ""),
+        "issued_on": clock.business_date(letter.created_at),
+        "department_name": letter.department.name if letter.department else "",
+        "issuer_header": letter.issuer_header or (letter.department.name if letter.department else ""),
         "doc_no": letter.doc_no,
         "recipient_name": letter.recipient_name,
         "recipient_uscc": letter.recipient_uscc,

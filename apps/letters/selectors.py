@@ -13,10 +13,11 @@ from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from apps.accounts.models import User
 from apps.core.errors import ApplicationError
 from apps.letters.models import Letter, LetterBatch, LetterBundle, LetterTemplate
 from apps.subjects.models import Subject
-from apps.subjects.uscc import validate_uscc
+from apps.subjects.uscc import is_legal_person_or_organisation
 
 logger = logging.getLogger(__name__)
 
@@ -57,13 +58,13 @@ def letters_for_owner(*, owner: models.Model | tuple[str, int]) -> QuerySet[Lett
     return Letter.objects.filter(owner_type=owner_type, owner_id=owner_id).order_by("id")
 
 
-def _in_department_group(user, department_id: int | None) -> bool:
+def _in_department_group(user: User, department_id: int | None) -> bool:
     if not department_id:
         return False
-    return user.groups.filter(department__pk=department_id).exists()
+    return bool(user.groups.filter(department__pk=department_id).exists())
 
 
-def can_view_letter(*, user, letter: Letter) -> bool:
+def can_view_letter(*, user: User, letter: Letter) -> bool:
     """Monitors and administrators (global letters.view_letter); the issuing department's members (its group);
     the recipient subject's representatives (guardian subjects.view_subject on that Subject)."""
     if not user.is_authenticated or not user.is_active:
@@ -79,7 +80,7 @@ def can_view_letter(*, user, letter: Letter) -> bool:
     return False
 
 
-def access_letter_by_id(*, user, letter_id: int) -> Letter:
+def access_letter_by_id(*, user: User, letter_id: int) -> Letter:
     """The only way an interface obtains a Letter. Missing and forbidden are indistinguishable (404)."""
     letter = Letter.objects.select_related("template", "department").filter(pk=letter_id).first()
     if letter is None or not can_view_letter(user=user, letter=letter):
@@ -87,7 +88,7 @@ def access_letter_by_id(*, user, letter_id: int) -> Letter:
     return letter
 
 
-def access_letter_batch_by_id(*, user, batch_id: int) -> LetterBatch:
+def access_letter_batch_by_id(*, user: User, batch_id: int) -> LetterBatch:
     """Its creator, the department it was made for, and whoever may see all batches (letters.view_letterbatch)."""
     batch = LetterBatch.objects.select_related("department").filter(pk=batch_id).first()
     if batch is None or not user.is_authenticated:
@@ -105,10 +106,8 @@ def masked_recipient_name(letter: Letter) -> str:
     """Enterprise names are public; an individual business is often named after its operator, so mask it."""
     if not letter.recipient_uscc:
         return ""
-    result = validate_uscc(letter.recipient_uscc)
-    is_organisation = result.parts()["is_legal_person_or_organisation"] if result.valid else False
     name = letter.recipient_name
-    if is_organisation or len(name) <= 1:
+    if is_legal_person_or_organisation(letter.recipient_uscc) or len(name) <= 1:
         return name
     return name[0] + "*" * (len(name) - 1)
 
@@ -127,7 +126,7 @@ def letter_public_summary(*, letter: Letter) -> dict[str, Any]:
         "template_version": letter.template_version,
         "title": letter.title,
         "issued_at": timezone.localtime(letter.rendered_at).isoformat() if letter.rendered_at else None,
-        "issuer_department": letter.department.name if letter.department_id else "",
+        "issuer_department": letter.department.name if letter.department else "",
         "recipient": {"name": masked_recipient_name(letter), "uscc": letter.recipient_uscc},
         "summary": {item["key"]: item["value"] for item in fields},
         "summary_fields": fields,
@@ -156,8 +155,8 @@ def bundle_public_summary(*, bundle: LetterBundle) -> dict[str, Any]:
             {
                 "position": part.position,
                 "title": part.title,
-                "code": part.letter.verification_code if part.letter_id else None,
-                "template": part.letter.code if part.letter_id else None,
+                "code": part.letter.verification_code if part.letter else None,
+                "template": part.letter.code if part.letter else None,
             }
             for part in bundle.parts.all()
         ],

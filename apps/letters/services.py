@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from apps.accounts.models import Department, User
+from apps.core import clock
 from apps.core.errors import ApplicationError
 from apps.core.i18n import in_office_language
 from apps.core.models import normalise_data
@@ -141,7 +142,7 @@ def letter_create(
     ).first()
     if existing is not None:
         return existing
-    template = letter_template_in_force(code=template_code, on=on or timezone.localdate())
+    template = letter_template_in_force(code=template_code, on=on or clock.today())
     uscc, name = _recipient_key(recipient)
     letter = Letter(
         template=template,
@@ -164,7 +165,7 @@ def letter_create(
         try:
             with transaction.atomic():
                 if department is not None:
-                    _number(letter, department, timezone.localdate())
+                    _number(letter, department, clock.today())
                 letter.save()
             break
         except IntegrityError:
@@ -292,7 +293,7 @@ def letters_render_many(*, letters: Sequence[Letter]) -> tuple[int, int]:
             logger.exception("letter %s: template failed", letter.pk)
             _fail(letter, exc)
             failed += 1
-    by_pk = {letter.pk: letter for letter in todo}
+    by_pk: dict[int | str, Letter] = {letter.pk: letter for letter in todo}
     done = []
     for result in pdf.render_items(items):
         if result.error is not None:
@@ -318,7 +319,7 @@ def letter_delivery_record(
     *, letter: Letter, method: str, delivered_on: date, receipt: str = "", acting_user: User | None
 ) -> Letter:
     """Record how and when the letter reached its recipient (service of documents: 送达)."""
-    if delivered_on > timezone.localdate():
+    if delivered_on > clock.today():
         raise ApplicationError(
             "delivery_in_future", _("送达日期不能晚于今天。"), fields={"delivered_on": [_("送达日期不能晚于今天。")]}
         )
@@ -573,7 +574,7 @@ def letter_batch_dispatch(*, batch: LetterBatch) -> list[tuple[int, int]]:
         return []
     from apps.letters import tasks
 
-    def send():
+    def send() -> None:
         for first, last in ranges:
             tasks.letter_batch_shard.delay(batch.pk, first, last)
 

@@ -17,6 +17,9 @@ class VerifyThrottle(SimpleRateThrottle):
     a changed setting applies at once). Signed-in users count by address too: the page is the same for them."""
 
     scope = "letters_verify"
+    # Set by SimpleRateThrottle.__init__ from the rate; drf-stubs does not declare them.
+    num_requests: int
+    duration: int
 
     def get_rate(self) -> str:
         return getattr(settings, "LETTERS_VERIFY_RATE", DEFAULT_RATE)

@@ -5,6 +5,7 @@ guessed faster through the pages, nor by alternating pages and API."""
 
 from collections.abc import Callable
 from functools import wraps
+from typing import Any
 
 from django import forms
 from django.conf import settings
@@ -58,7 +59,8 @@ def rate_limited(*, counts: bool = True) -> Callable:
         @wraps(view)
         def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
             throttle = VerifyThrottle()
-            refused = not throttle.allow_request(request, None) if counts else throttle.exhausted(request)
+            # The throttle reads request.META only, which a Django request has; no DRF view is involved.
+            refused = not throttle.allow_request(request, None) if counts else throttle.exhausted(request)  # type: ignore[arg-type]
             if refused:
                 return too_many_requests(request, retry_after=throttle.retry_after())
             return view(request, *args, **kwargs)
@@ -87,7 +89,12 @@ def verify_page(request, code: str):
     try:
         result = letter_verify(code=code, pdf_bytes=pdf_bytes)
     except Letter.DoesNotExist:
-        context = {"lookup_form": LookupForm(initial={"code": code}), "result": None, "not_found": True, "code": code}
+        context: dict[str, Any] = {
+            "lookup_form": LookupForm(initial={"code": code}),
+            "result": None,
+            "not_found": True,
+            "code": code,
+        }
         return render(request, "letters/verify.html", context, status=404)
     context = {
         "lookup_form": LookupForm(),

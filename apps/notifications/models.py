@@ -18,6 +18,7 @@ class Kind(models.TextChoices):
     DECISION_ISSUED = "decision_issued", _("作出决定")
     LIFT_REQUESTED = "lift_requested", _("通知解除惩戒")
     REASSIGNED = "reassigned", _("任务转办")
+    TRAINING_INVITATION = "training_invitation", _("培训邀请")
 
 
 class Notification(models.Model):

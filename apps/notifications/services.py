@@ -7,23 +7,20 @@ that cannot be written is logged and skipped (in its own savepoint), and deliver
 """
 
 import logging
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from datetime import date
-from typing import Any
 
-from django.contrib.auth import get_user_model
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from apps.accounts.models import Role
+from apps.accounts.models import Department, Role, User
 from apps.core.errors import ApplicationError
 from apps.core.i18n import in_office_language
 from apps.notifications.backends import email_send, sms_send
 from apps.notifications.models import Kind, Notification, Preference
 
 logger = logging.getLogger(__name__)
-User = get_user_model()
 
 # The department head role (科室负责人) is added with the SLA dashboard; until then no user has it.
 HEAD_ROLE = "head"
@@ -37,8 +34,9 @@ def _day(value: date) -> str:
     return f"{value.year}年{value.month}月{value.day}日"
 
 
-def _people(users: Iterable[Any]) -> list[Any]:
-    seen, people = set(), []
+def _people(users: Iterable[User | None]) -> list[User]:
+    seen: set[int] = set()
+    people: list[User] = []
     for user in users:
         if user is not None and user.is_active and user.pk not in seen:
             seen.add(user.pk)
@@ -48,7 +46,7 @@ def _people(users: Iterable[Any]) -> list[Any]:
 
 def notify(
     *,
-    recipients: Iterable[Any],
+    recipients: Iterable[User | None],
     kind: str,
     event_key: str,
     title: str,
@@ -98,17 +96,17 @@ def _enqueue(ids: list[int]) -> None:
 # -- recipients ----------------------------------------------------------------------------------------------------
 
 
-def credit_office_monitors() -> list[Any]:
+def credit_office_monitors() -> list[User]:
     return list(User.objects.filter(role=Role.MONITOR, is_active=True).order_by("pk"))
 
 
-def department_heads(department: Any) -> list[Any]:
+def department_heads(department: Department | None) -> list[User]:
     if department is None:
         return []
     return list(User.objects.filter(role=HEAD_ROLE, department=department, is_active=True).order_by("pk"))
 
 
-def department_case_staff(department: Any) -> list[Any]:
+def department_case_staff(department: Department | None) -> list[User]:
     """The officers (and heads) of a department, who act on what the department is asked to do."""
     if department is None:
         return []
@@ -116,7 +114,7 @@ def department_case_staff(department: Any) -> list[Any]:
     return list(User.objects.filter(role__in=roles, department=department, is_active=True).order_by("pk"))
 
 
-def department_step_staff(department: Any) -> list[Any]:
+def department_step_staff(department: Department | None) -> list[User]:
     """Who may take a department's unclaimed step: its officers and reviewers."""
     if department is None:
         return []
@@ -138,8 +136,8 @@ def deadline_notify(
     step_name: str,
     due_date: date,
     url: str,
-    department: Any,
-    holders: list[Any],
+    department: Department | None,
+    holders: Sequence[User | None],
 ) -> list[Notification]:
     """A due-soon reminder or a breach escalation (apps.casework decides which and when, once per notice): to the
     officer holding the step (nobody holds it: the department's officers and reviewers, who may take it), the
@@ -170,7 +168,7 @@ def deadline_notify(
 @in_office_language
 def supplement_requested_notify(
     *,
-    recipients: Iterable[Any],
+    recipients: Iterable[User | None],
     case_type: str,
     case_id: int,
     reference: str,
@@ -194,7 +192,7 @@ def supplement_requested_notify(
 
 @in_office_language
 def material_requested_notify(
-    *, recipients: Iterable[Any], case_type: str, case_id: int, reference: str, request: str, url: str
+    *, recipients: Iterable[User | None], case_type: str, case_id: int, reference: str, request: str, url: str
 ) -> list[Notification]:
     """An objection's request for more material: to every party's applicant."""
     names = {"case": reference, "request": request.strip().rstrip("。.")}
@@ -212,7 +210,7 @@ def material_requested_notify(
 
 @in_office_language
 def decision_issued_notify(
-    *, recipients: Iterable[Any], case_type: str, case_id: int, reference: str, outcome: str, url: str
+    *, recipients: Iterable[User | None], case_type: str, case_id: int, reference: str, outcome: str, url: str
 ) -> list[Notification]:
     """The decision (or the reply to an objection) is issued: to the applicant."""
     names = {"case": reference, "outcome": outcome}
@@ -231,7 +229,7 @@ def decision_issued_notify(
 @in_office_language
 def lift_requested_notify(
     *,
-    department: Any,
+    department: Department | None,
     lift_id: int,
     case_type: str,
     case_id: int,
@@ -257,8 +255,8 @@ def lift_requested_notify(
 @in_office_language
 def measure_removal_notify(
     *,
-    department: Any,
-    checkers: Iterable[Any],
+    department: Department,
+    checkers: Iterable[User | None],
     removal_id: int,
     case_type: str,
     subject_name: str,
@@ -276,7 +274,10 @@ def measure_removal_notify(
         "measures": "；".join(measures),
     }
     return notify(
-        recipients=[*department_case_staff(department), *(u for u in checkers if u.department_id == department.pk)],
+        recipients=[
+            *department_case_staff(department),
+            *(u for u in checkers if u is not None and u.department_id == department.pk),
+        ],
         kind=Kind.LIFT_REQUESTED,
         event_key=f"measure_removal:{removal_id}",
         title=_("惩戒措施已无依据，请解除：%(subject)s") % names,
@@ -292,7 +293,7 @@ def measure_removal_notify(
 
 
 @in_office_language
-def case_report_missing_notify(*, department: Any, month: date, due_date: date, url: str) -> list[Notification]:
+def case_report_missing_notify(*, department: Department, month: date, due_date: date, url: str) -> list[Notification]:
     """A department has not reported its joint-sanction cases of the month by the due date: to the credit office's
     monitors, once per department and month."""
     names = {"department": department.name, "month": f"{month.year}年{month.month}月", "due": _day(due_date)}
@@ -312,7 +313,7 @@ def case_report_missing_notify(*, department: Any, month: date, due_date: date, 
 def task_reassigned_notify(
     *,
     task_id: int,
-    new_owner: Any,
+    new_owner: User,
     case_type: str,
     case_id: int,
     reference: str,
@@ -334,10 +335,28 @@ def task_reassigned_notify(
     )
 
 
+@in_office_language
+def training_invitation_notify(
+    *, recipients: Iterable[User | None], invitation_id: int, topic: str, text: str, url: str
+) -> list[Notification]:
+    """An invitation to a repair-training session: to the subject's representatives. The text is the one recorded
+    with the invitation."""
+    return notify(
+        recipients=recipients,
+        kind=Kind.TRAINING_INVITATION,
+        event_key=f"training_invitation:{invitation_id}",
+        title=_("培训邀请：%(topic)s") % {"topic": topic},
+        body=text,
+        url=url,
+        case_type="training.invitation",
+        case_id=invitation_id,
+    )
+
+
 # -- delivery --------------------------------------------------------------------------------------------------------
 
 
-def preference_of(user: Any) -> Preference:
+def preference_of(user: User) -> Preference:
     """The user's stored preference, or the default (e-mail on, SMS off) unsaved."""
     return Preference.objects.filter(user=user).first() or Preference(user=user)
 
@@ -401,11 +420,11 @@ def notification_mark_read(*, notification: Notification) -> Notification:
     return notification
 
 
-def notifications_mark_all_read(*, user: Any) -> int:
+def notifications_mark_all_read(*, user: User) -> int:
     return Notification.objects.filter(recipient=user, read_at__isnull=True).update(read_at=timezone.now())
 
 
-def preference_update(*, user: Any, email: bool, sms: bool, muted_kinds: list[str]) -> Preference:
+def preference_update(*, user: User, email: bool, sms: bool, muted_kinds: list[str]) -> Preference:
     unknown = sorted(set(muted_kinds) - set(Kind.values))
     if unknown:
         message = _("未知的通知类型：%(kinds)s") % {"kinds": "、".join(unknown)}

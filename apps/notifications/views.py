@@ -5,11 +5,12 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from apps.accounts.requests import AuthenticatedHttpRequest
 from apps.notifications.models import Notification
 from apps.notifications.selectors import access_notification_by_id, notifications_of, unread_count
 from apps.notifications.services import notification_mark_read, notifications_mark_all_read
@@ -17,13 +18,13 @@ from apps.notifications.services import notification_mark_read, notifications_ma
 STAFF, PORTAL = "workbench", "portal"
 
 
-def _check_area(request: HttpRequest, area: str) -> None:
+def _check_area(request: AuthenticatedHttpRequest, area: str) -> None:
     if area == STAFF and not request.user.has_perm("casework.use_workbench"):
         raise PermissionDenied
 
 
 @login_required
-def inbox(request: HttpRequest, area: str) -> HttpResponse:
+def inbox(request: AuthenticatedHttpRequest, area: str) -> HttpResponse:
     _check_area(request, area)
     page = Paginator(notifications_of(user=request.user), 50).get_page(request.GET.get("page"))
     return render(
@@ -35,7 +36,7 @@ def inbox(request: HttpRequest, area: str) -> HttpResponse:
 
 @login_required
 @require_POST
-def mark_read(request: HttpRequest, area: str, notification_id: int) -> HttpResponse:
+def mark_read(request: AuthenticatedHttpRequest, area: str, notification_id: int) -> HttpResponse:
     _check_area(request, area)
     try:
         notification = access_notification_by_id(user=request.user, notification_id=notification_id)
@@ -47,7 +48,7 @@ def mark_read(request: HttpRequest, area: str, notification_id: int) -> HttpResp
 
 @login_required
 @require_POST
-def mark_all_read(request: HttpRequest, area: str) -> HttpResponse:
+def mark_all_read(request: AuthenticatedHttpRequest, area: str) -> HttpResponse:
     _check_area(request, area)
     marked = notifications_mark_all_read(user=request.user)
     messages.success(request, _("已将 %(n)s 条消息标为已读。") % {"n": marked})

@@ -13,18 +13,31 @@ from rest_framework import serializers, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from apps.casework.models import Channel
 from apps.casework.outputs import DocumentOutput, LetterOutput, StaffDocumentOutput
-from apps.casework.services import idempotent_submit, upload_check
+from apps.casework.services import upload_check
 from apps.core.api import ID_MAX, Pagination
 from apps.core.audience import CodeNameOutput, OutwardEventOutput, StaffEventOutput, SubjectRefOutput
 from apps.core.errors import ApplicationError
+from apps.core.filters import filter_or_400, filter_parameters
+from apps.core.idempotency import idempotent_submit
 from apps.core.schema import ErrorOutput, paginated
 from apps.sla.outputs import ClockOutput, DayReasonOutput, PauseOutput
 from apps.subjects.fields import UsccField
 from apps.subjects.models import NegativeRecord, Subject
+from apps.subjects.selectors import access_subject_by_uscc
 
-from .models import Channel, Ground, Objection, ObjectionParty
-from .selectors import ANSWER, ObjectionView, objection_list, objection_rows_for, objection_view_for, objection_view_of
+from .filters import ObjectionFilter
+from .models import Ground, ObjectionParty
+from .selectors import (
+    ANSWER,
+    ObjectionView,
+    access_record_for_objection,
+    objection_list,
+    objection_rows_for,
+    objection_view_for,
+    objection_view_of,
+)
 from .services import objection_file, objection_material_submit
 
 # -- shapes shared by the reads ------------------------------------------------------------------------------------
@@ -40,7 +53,7 @@ class ObjectionUserOutput(serializers.Serializer):
 
 class ObjectionStepOutput(serializers.Serializer):
     code = serializers.CharField()
-    label = serializers.CharField()
+    label = serializers.CharField()  # type: ignore[assignment]  # a declared field named like a Serializer attribute; DRF's metaclass takes it out of the class
 
 
 class ObjectionTaskRefOutput(serializers.Serializer):
@@ -253,7 +266,7 @@ class ObjectionDetailApi(APIView):
         filings = ObjectionStaffFilingOutput(many=True, help_text=gettext_lazy("全部当事人的异议"))
         material = ObjectionStaffMaterialOutput(allow_null=True)
         outcome = ObjectionStaffOutcomeOutput(allow_null=True)
-        history = StaffEventOutput(many=True)
+        history = StaffEventOutput(many=True)  # type: ignore[assignment]  # staff read the full event list where a party reads the outward one
         documents = StaffDocumentOutput(many=True)
 
     detail_schema = PolymorphicProxySerializer(
@@ -269,15 +282,6 @@ DETAIL = ObjectionDetailApi.detail_schema
 
 
 class ObjectionListApi(APIView):
-    class FilterSerializer(serializers.Serializer):
-        class Meta:
-            ref_name = "ObjectionListFilter"
-
-        status = serializers.ChoiceField(
-            choices=[("open", gettext_lazy("处理中")), *Objection.Status.choices], required=False, default=""
-        )
-        record = serializers.IntegerField(required=False, min_value=1, max_value=ID_MAX, default=None)
-
     class InputSerializer(serializers.Serializer):
         record = serializers.IntegerField(min_value=1, max_value=ID_MAX)
         subject = UsccField(required=False, help_text=gettext_lazy("提出异议的主体；默认为该信息的主体"))
@@ -318,15 +322,11 @@ class ObjectionListApi(APIView):
 
     @extend_schema(
         operation_id="objections_list",
-        parameters=[FilterSerializer],
+        parameters=filter_parameters(ObjectionFilter),
         responses=paginated("ObjectionPage", ObjectionRowOutput),
     )
     def get(self, request):
-        filters = self.FilterSerializer(data=request.query_params)
-        filters.is_valid(raise_exception=True)
-        qs = objection_list(
-            user=request.user, status=filters.validated_data["status"], record_id=filters.validated_data["record"]
-        )
+        qs = filter_or_400(ObjectionFilter, request=request, queryset=objection_list(user=request.user))
         paginator = Pagination()
         page = paginator.paginate_queryset(qs, request, view=self)
         rows = objection_rows_for(user=request.user, objections=page)
@@ -362,14 +362,17 @@ class ObjectionListApi(APIView):
         values = dict(validated)
         values.pop("files")
         values.pop("commitment_accepted")
-        record = NegativeRecord.objects.select_related("subject").filter(pk=values.pop("record")).first()
-        if record is None:
-            raise ApplicationError("invalid", _("record: 未找到该信息。"), fields={"record": [_("未找到该信息。")]})
-        uscc = values.pop("subject", None) or record.subject.uscc
-        subject = Subject.objects.filter(uscc=uscc).first()
-        if subject is None:
+        try:
+            record = access_record_for_objection(user=request.user, record_id=values.pop("record"))
+        except NegativeRecord.DoesNotExist:
+            raise ApplicationError(
+                "invalid", _("record: 未找到该信息。"), fields={"record": [_("未找到该信息。")]}
+            ) from None
+        try:
+            subject = access_subject_by_uscc(user=request.user, uscc=values.pop("subject", None) or record.subject.uscc)
+        except Subject.DoesNotExist:
             message = _("未找到该主体，或无权代表该主体提出异议。")
-            raise ApplicationError("invalid", f"subject: {message}", fields={"subject": [message]})
+            raise ApplicationError("invalid", f"subject: {message}", fields={"subject": [message]}) from None
         with transaction.atomic():
             filing = objection_file(
                 record=record, subject=subject, acting_user=request.user, evidence=evidence, **values

@@ -28,6 +28,7 @@ class ObjectionsConfig(AppConfig):
             objections_visible_to,
             subject_objection_cases,
         )
+        from .signals import refresh_due_columns
 
         register_subject_case_provider(subject_objection_cases)
         register_todo_provider(objection_todos)
@@ -44,6 +45,7 @@ class ObjectionsConfig(AppConfig):
             deadline_steps=DEADLINE_STEPS,
             page_url=objection_page_url,
             row=objection_case_row,
+            flow_class=ObjectionFlow,
         )
         register_flow(flow_class=ObjectionFlow, title=str(_("异议处理")), icon="report_problem")
         register_task_handler(
@@ -62,14 +64,4 @@ class ObjectionsConfig(AppConfig):
             handle=handlers.review_handle,
             help_text=str(_("审核核查结果：通过后执行并出具答复函；退回须写明意见。提出人不能审核本人的核查结果。")),
         )
-        deadline_due_changed.connect(_due_dates_follow, dispatch_uid="objections.due_dates_follow")
-
-
-def _due_dates_follow(sender, **kwargs) -> None:
-    from apps.sla.selectors import deadlines_affected
-
-    from .services import objection_due_dates_follow
-
-    ids = list(deadlines_affected(**kwargs).filter(owner_type="objections.objection").values_list("pk", flat=True))
-    if ids:
-        objection_due_dates_follow(deadline_ids=ids)
+        deadline_due_changed.connect(refresh_due_columns, dispatch_uid="objections.refresh_due_columns")

@@ -9,28 +9,23 @@ from django.utils.translation import gettext_lazy as _
 from viewflow import this
 from viewflow.workflow import flow
 
+from apps.casework.models import SlaNotice
 from apps.casework.nodes import CaseFlowMixin, CaseView, case_of_process
+from apps.casework.sla_policy import deadline_breach_at, deadline_due_soon_at
 
-from .models import Objection
+from .models import Objection, ObjectionProcess
+from .services import objection_close, objection_outcome_apply, objection_reply, objection_sla_notice
 
 
 def _case(activation) -> Objection:
     return Objection.objects.select_related("reviewed_by", "deadline").get(pk=activation.process.artifact_object_id)
 
 
-def _status_is(status: str):
-    """A gateway condition on the case's status as stored (the cached artifact may predate the step's service)."""
-
-    def condition(activation) -> bool:
-        return Objection.objects.filter(pk=activation.process.artifact_object_id, status=status).exists()
-
-    return condition
-
-
 class ObjectionFlow(CaseFlowMixin, flow.Flow):
     """异议处理: routed to the record's source department, verified there, reviewed by a second person, carried
     out on the record, answered with a reply letter. The case's 5-working-day clock lives in apps.sla."""
 
+    process_class = ObjectionProcess
     process_title = _("异议处理")
     process_description = _("对公示的失信信息提出的异议：核查、审核、执行、答复。")
 
@@ -46,7 +41,7 @@ class ObjectionFlow(CaseFlowMixin, flow.Flow):
         .Next(this.after_verify)
     )
     after_verify = (
-        flow.If(_status_is(Objection.Status.AWAITING_MATERIAL))
+        flow.If(lambda activation: activation.process.verify_action == "request_material")
         .Annotation(title=_("是否补充材料"))
         .Then(this.await_material)
         .Else(this.review)
@@ -63,7 +58,7 @@ class ObjectionFlow(CaseFlowMixin, flow.Flow):
         .Next(this.after_review)
     )
     after_review = (
-        flow.If(_status_is(Objection.Status.APPLYING))
+        flow.If(lambda activation: activation.process.review_approved)
         .Annotation(title=_("审核是否通过"))
         .Then(this.apply_outcome)
         .Else(this.verify)
@@ -79,47 +74,33 @@ class ObjectionFlow(CaseFlowMixin, flow.Flow):
     escalate_breach = flow.Function(this.sla_breach).Annotation(title=_("超期督办")).Next(this.timer_end)
     timer_end = flow.End().Annotation(title=_("提醒已发出"))
 
-    def start_case(self, activation, objection: Objection):
-        activation.process.artifact = objection
+    def start_case(self, activation, case: Objection):
+        activation.process.artifact = case
         return activation.process
 
     def material_received(self, activation, **kwargs):
         return activation.process
 
     def outcome_apply(self, activation):
-        from .services import objection_outcome_apply
-
         objection = _case(activation)
         objection_outcome_apply(objection=objection, acting_user=objection.reviewed_by)
 
     def reply_send(self, activation):
-        from .services import objection_reply
-
         objection = _case(activation)
         objection_reply(objection=objection, acting_user=objection.reviewed_by)
 
     def case_close(self, activation):
-        from .services import objection_close
-
         objection = _case(activation)
         objection_close(objection=objection, acting_user=objection.reviewed_by)
 
     def due_soon_at(self, activation):
-        from apps.casework.services import deadline_due_soon_at
-
         return deadline_due_soon_at(_case(activation).deadline)
 
     def breach_at(self, activation):
-        from apps.casework.services import deadline_breach_at
-
         return deadline_breach_at(_case(activation).deadline)
 
     def sla_due_soon(self, activation):
-        from .services import objection_sla_notice
-
-        objection_sla_notice(objection=_case(activation), kind="due_soon")
+        objection_sla_notice(objection=_case(activation), kind=SlaNotice.Kind.DUE_SOON)
 
     def sla_breach(self, activation):
-        from .services import objection_sla_notice
-
-        objection_sla_notice(objection=_case(activation), kind="breach")
+        objection_sla_notice(objection=_case(activation), kind=SlaNotice.Kind.BREACH)

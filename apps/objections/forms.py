@@ -31,7 +31,7 @@ class ObjectionFileForm(forms.Form):
     statement = forms.CharField(label=_("异议陈述"), max_length=5000, widget=forms.Textarea(attrs={"rows": 6}))
     contact_name = forms.CharField(label=_("联系人"), max_length=100, required=False)
     contact_phone = forms.RegexField(label=_("联系电话"), regex=r"^[0-9+\- ]{5,20}$", required=False)
-    files = MultipleFileField(label=_("证明材料（PDF/JPEG/PNG，可多选）"), required=False)
+    files = MultipleFileField(label=_("证明材料（PDF/JPEG/PNG，可多选）"), required=False)  # type: ignore[assignment]  # a declared field named like BaseForm.files; the form metaclass takes it out of the class
     commitment_signer_name = forms.CharField(label=_("承诺书签署人"), max_length=100)
     commitment_signer_capacity = forms.CharField(label=_("签署人身份"), max_length=50, initial="法定代表人")
     commitment_accepted = forms.BooleanField(label=_("本单位已阅读并签署上述异议申诉信用承诺书"))
@@ -43,4 +43,4 @@ class ObjectionFileForm(forms.Form):
 
 class MaterialForm(forms.Form):
     answer = forms.CharField(label=_("补充说明"), max_length=5000, widget=forms.Textarea(attrs={"rows": 5}))
-    files = MultipleFileField(label=_("补充材料（PDF/JPEG/PNG，可多选）"), required=False)
+    files = MultipleFileField(label=_("补充材料（PDF/JPEG/PNG，可多选）"), required=False)  # type: ignore[assignment]  # a declared field named like BaseForm.files; the form metaclass takes it out of the class

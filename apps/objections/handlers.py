@@ -43,18 +43,26 @@ class VerifyInput(serializers.Serializer):
         return attrs
 
 
+def _flag(activation: Any, **flags: Any) -> None:
+    """Set the routing flags the flow's gateways read (the process's, never the case's status)."""
+    for name, value in flags.items():
+        setattr(activation.process, name, value)
+    activation.process.save()
+
+
 def verify_handle(*, activation, case, data: dict[str, Any], acting_user) -> None:
     if data["action"] == "request_material":
         objection_material_request(objection=case, request=data["request"], acting_user=acting_user)
-        return
-    objection_propose(
-        objection=case,
-        outcome=data["outcome"],
-        reasons=data["reasons"],
-        corrections=data["corrections"] or None,
-        finding=data["finding"],
-        acting_user=acting_user,
-    )
+    else:
+        objection_propose(
+            objection=case,
+            outcome=data["outcome"],
+            reasons=data["reasons"],
+            corrections=data["corrections"] or None,
+            finding=data["finding"],
+            acting_user=acting_user,
+        )
+    _flag(activation, verify_action=data["action"])
 
 
 class ReviewInput(serializers.Serializer):
@@ -64,3 +72,4 @@ class ReviewInput(serializers.Serializer):
 
 def review_handle(*, activation, case, data: dict[str, Any], acting_user) -> None:
     objection_review(objection=case, approve=data["approve"], comment=data["comment"], acting_user=acting_user)
+    _flag(activation, review_approved=data["approve"])

@@ -14,24 +14,30 @@ from typing import Any
 
 from django.db.models import Prefetch, Q, QuerySet
 from django.urls import reverse
+from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from guardian.shortcuts import get_objects_for_user
 
 from apps.accounts.models import Role, User
 from apps.accounts.selectors import role_label
+from apps.casework.cases import case_open_tasks
+from apps.casework.events import EVENT_LABELS as CASEWORK_EVENT_LABELS
 from apps.casework.models import Document
 from apps.casework.registry import CaseRow
-from apps.casework.selectors import case_documents, case_open_tasks
+from apps.casework.selectors import case_documents
+from apps.commitments.events import EVENT_LABELS as COMMITMENT_EVENT_LABELS
 from apps.commitments.models import Commitment
 from apps.core.audience import Audience, OutwardEvent, OutwardKind, StaffEvent
 from apps.core.models import CaseEvent
 from apps.core.services import case_label
 from apps.letters.models import Letter
 from apps.letters.selectors import letters_for_owner
+from apps.sla.events import EVENT_LABELS as SLA_EVENT_LABELS
 from apps.sla.models import DeadlinePause
 from apps.sla.selectors import deadline_explain
 from apps.subjects.models import NegativeRecord, Subject
+from apps.subjects.selectors import access_record_by_id, published_record_by_id
 
 from .models import Objection, ObjectionParty
 
@@ -40,12 +46,14 @@ ANSWER = "objections.answer_objection"
 # What an applicant may do on the cases of the subjects they act for (and a clerk on the cases they entered).
 APPLICANT_PERMS = (VIEW, ANSWER)
 
+# The labels of this app's own events; the shared machinery's events are labelled by the app that writes them.
 EVENT_LABELS = {
+    **SLA_EVENT_LABELS,
+    **CASEWORK_EVENT_LABELS,
+    **COMMITMENT_EVENT_LABELS,
     "objection_filed": gettext_lazy("提交异议"),
     "objection_party_joined": gettext_lazy("合并受理其他主体的异议"),
     "objection_marked": gettext_lazy("信息标注为异议处理中"),
-    "commitment_signed": gettext_lazy("签署异议申诉信用承诺书"),
-    "document_attached": gettext_lazy("上传材料"),
     "objection_material_requested": gettext_lazy("要求补充材料（计时暂停）"),
     "objection_material_submitted": gettext_lazy("补充材料（恢复计时）"),
     "objection_outcome_proposed": gettext_lazy("提出核查结果"),
@@ -58,18 +66,6 @@ EVENT_LABELS = {
     "record_objection_unconfirmed": gettext_lazy("无法确认，核查情况与信息一并记载"),
     "objection_replied": gettext_lazy("出具异议答复函"),
     "objection_closed": gettext_lazy("办结"),
-    "task_claimed": gettext_lazy("领取任务"),
-    "task_released": gettext_lazy("退回任务"),
-    "task_completed": gettext_lazy("完成任务"),
-    "sla_due_soon": gettext_lazy("临期提醒"),
-    "sla_breach": gettext_lazy("超期督办"),
-    "sla_notice_acknowledged": gettext_lazy("督办已处理"),
-    "deadline_opened": gettext_lazy("开始计时"),
-    "deadline_paused": gettext_lazy("计时暂停"),
-    "deadline_resumed": gettext_lazy("恢复计时"),
-    "deadline_extended": gettext_lazy("延长时限"),
-    "deadline_closed": gettext_lazy("停止计时"),
-    "deadline_recomputed": gettext_lazy("节假日安排变化，截止日重算"),
 }
 
 
@@ -135,15 +131,13 @@ def access_objection_by_id(*, user: User, objection_id: int, perm: str = VIEW) -
     return objection
 
 
-def objection_list(*, user: User, status: str = "", record_id: int | None = None) -> QuerySet[Objection]:
-    qs = objections_visible_to(user=user).select_related("record", "subject", "department", "deadline")
-    if status == "open":
-        qs = qs.filter(status__in=Objection.OPEN_STATUSES)
-    elif status:
-        qs = qs.filter(status=status)
-    if record_id:
-        qs = qs.filter(record_id=record_id)
-    return qs.order_by("-filed_at", "-id")
+def objection_list(*, user: User) -> QuerySet[Objection]:
+    """The objections `user` may see, newest first (narrowed by apps.objections.filters.ObjectionFilter)."""
+    return (
+        objections_visible_to(user=user)
+        .select_related("record", "subject", "department", "deadline")
+        .order_by("-filed_at", "-id")
+    )
 
 
 def open_objection_for_record(*, record: NegativeRecord) -> Objection | None:
@@ -203,7 +197,7 @@ def objection_party_sees(*, user: User, case: Objection, item: Any) -> bool:
 
 # -- what the API and the portal show ------------------------------------------------------------------------------
 
-STEP_LABELS = {
+STEP_LABELS: dict[str, Promise] = {
     Objection.Status.VERIFYING: gettext_lazy("认定部门核查"),
     Objection.Status.AWAITING_MATERIAL: gettext_lazy("等待申请人补充材料"),
     Objection.Status.REVIEWING: gettext_lazy("核查结果审核"),
@@ -345,7 +339,7 @@ class ObjectionView:
             "answered_by_me": own_answer,
             # another party's answer is its own statement: the reader sees that the clock runs again, not the text
             "answer": case.material_answer if (own_answer or self.internal) else "",
-            "answered_by": case.material_answered_by.subject if case.material_answered_by_id else None,
+            "answered_by": case.material_answered_by.subject if case.material_answered_by else None,
             "can_request": case.material_requested_at is None,
         }
 
@@ -414,7 +408,7 @@ class ObjectionView:
                                 at=event.at,
                                 kind=OutwardKind.LETTER_ISSUED,
                                 label=_("出具《%(title)s》") % {"title": letter.title},
-                                actor=letter.department.name if letter.department_id else department.name,
+                                actor=letter.department.name if letter.department else department.name,
                             )
                         )
                 continue
@@ -515,6 +509,21 @@ def subject_objection_cases(user: User, subject: Subject) -> list[dict[str, Any]
         }
         for o in qs
     ]
+
+
+def access_record_for_objection(*, user: User, record_id: int) -> NegativeRecord:
+    """The only way an interface (the API and the portal) obtains the record an objection is filed on: one the user
+    may see, or one published on the credit portals (whoever a published listing harms may object to it and is
+    joined to the open case as a party). Missing and forbidden are indistinguishable."""
+    try:
+        return access_record_by_id(user=user, record_id=record_id)
+    except NegativeRecord.DoesNotExist:
+        if not getattr(user, "is_authenticated", False):
+            raise
+    record = published_record_by_id(record_id=record_id)
+    if record is None:
+        raise NegativeRecord.DoesNotExist
+    return record
 
 
 def access_objection_case(*, user: User, case_id: int) -> Objection:

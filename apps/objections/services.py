@@ -9,51 +9,51 @@ objection_close. The Viewflow graph in apps.objections.flows calls them in that 
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any
 
-from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from apps.accounts.models import User
-from apps.casework.services import CheckedUpload, documents_attach, handle_task_run
+from apps.casework.cases import (
+    can_file,
+    case_flow_advance,
+    case_flow_locked,
+    case_flow_start,
+    case_lock,
+    case_now,
+    case_process,
+)
+from apps.casework.models import Channel
+from apps.casework.services import CheckedUpload, documents_attach
+from apps.casework.sla_policy import sla_notice_raise
 from apps.commitments.models import CommitmentType
 from apps.commitments.services import commitment_sign, text_version_in_force
 from apps.core.errors import ApplicationError, ConflictError
 from apps.core.i18n import in_office_language, office_language
-from apps.core.inputs import InputError, parse_decimal
 from apps.core.services import case_event_record, case_label
 from apps.notifications import services as notifications
 from apps.rules.models import RuleCode
 from apps.rules.selectors import rule_in_force
 from apps.sla.services import deadline_close, deadline_open, deadline_pause, deadline_resume
 from apps.sla.workdays import business_date
-from apps.subjects.models import NegativeRecord, Severity, Subject
-from apps.subjects.services import publication_window
+from apps.subjects.models import NegativeRecord, Subject
+from apps.subjects.services import (
+    record_apply_objection_outcome,
+    record_corrections_clean,
+    record_mark_objection,
+)
 from apps.subjects.signals import record_basis_ended
 
-from .models import Channel, Ground, Objection, ObjectionParty, Outcome
+from .models import Ground, Objection, ObjectionParty, Outcome
 from .selectors import objection_applicants, objection_page_url, objection_proposed_by
 
 OBJECTION_DUPLICATE = "objection_duplicate"
 OBJECTION_WRONG_STATE = "objection_wrong_state"
 MATERIAL_ALREADY_REQUESTED = "material_already_requested"
 SAME_PERSON = "same_person"
-
-# Fields of a record an objection may correct, and how a submitted value is read.
-CORRECTABLE_FIELDS = (
-    "decision_no",
-    "decision_date",
-    "penalty_types",
-    "facts",
-    "legal_basis",
-    "fine_amount",
-    "severity",
-)
-# Correcting these moves the publication window, which is recomputed from the rules in force on the decision date.
-WINDOW_FIELDS = ("decision_date", "severity")
 
 
 @dataclass(frozen=True)
@@ -78,50 +78,12 @@ def _wrong_state(objection: Objection, action: str) -> ConflictError:
     )
 
 
-def _now(at: datetime | None) -> datetime:
-    moment = at or timezone.now()
-    if timezone.is_naive(moment):
-        raise _invalid("at", _("需要带时区的时间。"))
-    return moment
-
-
 def _lock(objection: Objection) -> Objection:
-    """Re-read the case under a row lock so two requests never move it from the same state twice."""
-    fresh = Objection.objects.select_for_update().get(pk=objection.pk)
-    for field in Objection._meta.concrete_fields:
-        setattr(objection, field.attname, getattr(fresh, field.attname))
-    return objection
-
-
-def _flow():
-    from .flows import ObjectionFlow  # the flow's nodes call these services
-
-    return ObjectionFlow
-
-
-def _process_id(objection: Objection) -> int | None:
-    from django.contrib.contenttypes.models import ContentType
-
-    process_class = _flow().process_class
-    content_type = ContentType.objects.get_for_model(Objection)
-    return (
-        process_class.objects.filter(artifact_content_type=content_type, artifact_object_id=objection.pk)
-        .values_list("pk", flat=True)
-        .first()
-    )
+    return case_lock(objection, related=("record", "deadline", "department"))
 
 
 def objection_case_url(objection: Objection) -> str:
     return f"/api/v1/objections/{objection.pk}"
-
-
-def can_file_for(*, user: User, subject: Subject, channel: str) -> bool:
-    """An applicant files online for a subject they act for; a counter clerk files for anyone (offline channel)."""
-    if not getattr(user, "is_authenticated", False) or not user.is_active:
-        return False
-    if channel == Channel.COUNTER:
-        return user.has_perm("subjects.file_on_behalf")
-    return user.has_perm("subjects.act_for_subject", subject)
 
 
 def close_rule(*, objection: Objection, on: date):
@@ -162,7 +124,7 @@ def objection_file(
     days by default) starts. A second objection on a record that already has an open case is refused (409) when it
     comes from a subject that is already a party, and joined to the open case as a party otherwise.
     """
-    filed_at = _now(filed_at)
+    filed_at = case_now(filed_at)
     statement = (statement or "").strip()
     if ground not in Ground.values:
         raise _invalid("ground", _("请选择异议理由。"))
@@ -174,7 +136,7 @@ def objection_file(
         raise _invalid("channel", _("未知的提交渠道。"))
     if not (commitment_signer_name or "").strip():
         raise _invalid("commitment_signer_name", _("请签署异议申诉信用承诺书（填写签署人）。"))
-    if not can_file_for(user=acting_user, subject=subject, channel=channel):
+    if not can_file(user=acting_user, subject=subject, channel=channel):
         raise _invalid("subject", _("未找到该主体，或无权代表该主体提出异议。"))
     # Serialise filings on one record: the open-case check and the mark must not interleave.
     record = (
@@ -280,11 +242,16 @@ def objection_file(
         ]
     )
     objection_grant_access(objection=objection)
-    _record_mark(record=record, objection=objection, acting_user=acting_user, at=filed_at)
+    record_mark_objection(
+        record=record,
+        acting_user=acting_user,
+        at=filed_at,
+        context={"objection": objection.pk, "reference": objection.reference},
+    )
     filing = Filing(objection=objection, party=party, joined=False)
     _commitment_sign(filing, commitment_signer_name, commitment_signer_capacity, applicant, acting_user, filed_at)
     _party_documents_attach(party, uploads=evidence, acting_user=acting_user, purpose="evidence")
-    _flow().start.run(objection=objection)
+    case_flow_start(objection)
     return filing
 
 
@@ -327,33 +294,6 @@ def _commitment_sign(
     )
     filing.party.commitment = commitment
     filing.party.save(update_fields=["commitment"])
-
-
-def _record_mark(*, record: NegativeRecord, objection: Objection, acting_user: User, at: datetime) -> None:
-    """异议标注: the record shows 异议处理中 from the moment the filing commits (the rule allows up to 1 working day)."""
-    before = record.objection_status
-    record.objection_status = NegativeRecord.ObjectionStatus.UNDER_OBJECTION
-    record.save(update_fields=["objection_status", "updated_at"])
-    mark_rule = rule_in_force(
-        code=RuleCode.OBJECTION_MARK,
-        on=business_date(at),
-        sector=record.department.sector,
-        region_code=record.department.region_code,
-    )
-    case_event_record(
-        kind="objection_marked",
-        case=record,
-        acting_user=acting_user,
-        at=at,
-        data={
-            "objection": objection.pk,
-            "reference": objection.reference,
-            "before": before,
-            "after": record.objection_status,
-            "limit_working_days": mark_rule.value,
-            "rule_source": mark_rule.source,
-        },
-    )
 
 
 def _party_join(
@@ -425,18 +365,18 @@ def objection_material_request(
     *, objection: Objection, request: str, acting_user: User, at: datetime | None = None
 ) -> Objection:
     """Ask the applicant for more material, once per case. The case's clock stops until the material arrives."""
-    at = _now(at)
+    at = case_now(at)
     request = (request or "").strip()
     if not request:
         raise _invalid("request", _("请写明需要补充的材料。"))
-    _lock(objection)
+    objection = _lock(objection)
     if objection.status != Objection.Status.VERIFYING:
         raise _wrong_state(objection, _("要求补充材料"))
     if objection.material_requested_at is not None:
         raise ConflictError(MATERIAL_ALREADY_REQUESTED, _("每个异议案件只能要求补充材料一次。"))
     with office_language():
         reason = _("等待申请人补充材料：%(r)s") % {"r": request}
-    deadline_pause(deadline=objection.deadline, at=at, reason=reason, acting_user=acting_user)
+    deadline_pause(deadline=objection.deadline, at=at, reason=reason, acting_user=acting_user)  # type: ignore[arg-type]  # a filed objection has its clock
     objection.material_request = request
     objection.material_requested_at = at
     objection.material_requested_by = acting_user
@@ -469,10 +409,9 @@ def objection_material_submit(
     """The applicant's answer to the request for material: the clock runs again, the due date moves out by the
     working days it stood still, and the case goes back to verification. Takes the flow lock first (as task
     completion does), so it never waits on a step that waits on it."""
-    process_id = _process_id(objection)
-    if process_id is None:
+    if case_process(objection) is None:
         raise _wrong_state(objection, _("补充材料"))
-    with _flow().lock(process_id):
+    with case_flow_locked(objection):
         return _material_submit(objection=objection, answer=answer, acting_user=acting_user, files=files, at=at)
 
 
@@ -485,15 +424,15 @@ def _material_submit(
     files: Sequence[CheckedUpload] = (),
     at: datetime | None = None,
 ) -> Objection:
-    at = _now(at)
+    at = case_now(at)
     answer = (answer or "").strip()
     if not answer:
         raise _invalid("answer", _("请填写补充说明。"))
-    _lock(objection)
+    objection = _lock(objection)
     if objection.status != Objection.Status.AWAITING_MATERIAL:
         raise _wrong_state(objection, _("补充材料"))
     party = objection_party_of(objection=objection, user=acting_user)
-    deadline = deadline_resume(deadline=objection.deadline, at=at, acting_user=acting_user)
+    deadline = deadline_resume(deadline=objection.deadline, at=at, acting_user=acting_user)  # type: ignore[arg-type]  # as above
     due_before = objection.due_date
     objection.material_answer = answer
     objection.material_answered_at = at
@@ -528,8 +467,7 @@ def _material_submit(
         _party_documents_attach(party, uploads=files, acting_user=acting_user, purpose="material")
     else:
         documents_attach(case=objection, uploads=files, acting_user=acting_user, purpose="material")
-    flow_class = _flow()
-    handle_task_run(flow_task=flow_class.await_material, process_id=_process_id(objection), acting_user=acting_user)
+    case_flow_advance(objection, node="await_material")
     return objection
 
 
@@ -539,54 +477,6 @@ def _jsonable(values: dict[str, Any]) -> dict[str, Any]:
         key: value.isoformat() if isinstance(value, date) else str(value) if isinstance(value, Decimal) else value
         for key, value in values.items()
     }
-
-
-def _clean_corrections(record: NegativeRecord, corrections: Any) -> dict[str, Any]:
-    """Validate the corrected values field by field; return them as JSON-ready values. Unchanged values are refused."""
-    if not isinstance(corrections, dict) or not corrections:
-        raise _invalid("corrections", _("更正须写明要更正的字段和更正后的内容。"))
-    cleaned: dict[str, Any] = {}
-    errors: dict[str, list[str]] = {}
-    for name, value in corrections.items():
-        if name not in CORRECTABLE_FIELDS:
-            errors[f"corrections.{name}"] = [_("该字段不能通过异议更正。可更正：%s") % "、".join(CORRECTABLE_FIELDS)]
-            continue
-        field = NegativeRecord._meta.get_field(name)
-        try:
-            if name == "penalty_types":
-                if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
-                    raise ValidationError(_("应为处罚种类的列表。"))
-                python = [v.strip() for v in value]
-            elif name == "fine_amount":
-                try:
-                    python = None if value in (None, "") else parse_decimal(value, field=f"corrections.{name}")
-                except InputError as exc:
-                    raise ValidationError(exc.reason) from None
-            elif name == "severity":
-                if value not in Severity.values:
-                    raise ValidationError(_("可选值：%s") % "、".join(Severity.values))
-                python = value
-            else:
-                python = field.to_python(value)
-                field.run_validators(python)
-                if isinstance(python, str):
-                    python = python.strip()
-                    if not python and not field.blank:
-                        raise ValidationError(_("不能为空。"))
-                    if field.max_length and len(python) > field.max_length:
-                        raise ValidationError(_("不能超过%(n)s字。") % {"n": field.max_length})
-        except (ValidationError, InvalidOperation, TypeError, ValueError) as exc:
-            messages = exc.messages if isinstance(exc, ValidationError) else [_("格式不正确。")]
-            errors[f"corrections.{name}"] = messages
-            continue
-        if python == getattr(record, name):
-            errors[f"corrections.{name}"] = [_("与原内容相同，无需更正。")]
-            continue
-        cleaned[name] = python
-    if errors:
-        first = next(iter(errors))
-        raise ApplicationError("invalid", f"{first}: {errors[first][0]}", fields=errors)
-    return cleaned
 
 
 @transaction.atomic
@@ -601,19 +491,19 @@ def objection_propose(
     at: datetime | None = None,
 ) -> Objection:
     """The verifying officer's proposed outcome, with reasons; it takes effect only after review by someone else."""
-    at = _now(at)
+    at = case_now(at)
     reasons = (reasons or "").strip()
     finding = (finding or "").strip()
     if outcome not in Outcome.values:
         raise _invalid("outcome", _("请选择核查结果（更正、删除、维持、无法确认）。"))
     if not reasons:
         raise _invalid("reasons", _("请写明理由。"))
-    _lock(objection)
+    objection = _lock(objection)
     if objection.status != Objection.Status.VERIFYING:
         raise _wrong_state(objection, _("提出核查结果"))
     cleaned: dict[str, Any] = {}
     if outcome == Outcome.CORRECTED:
-        cleaned = _clean_corrections(objection.record, corrections)
+        cleaned = record_corrections_clean(record=objection.record, corrections=corrections)
     elif corrections:
         raise _invalid("corrections", _("只有“更正”需要填写更正内容。"))
     if outcome == Outcome.UNCONFIRMED and not finding:
@@ -664,9 +554,9 @@ def objection_review(
 ) -> Objection:
     """Second-person review of the proposed outcome. The proposer can never approve their own proposal (403).
     Returning it sends the case back to verification with the reviewer's comment."""
-    at = _now(at)
+    at = case_now(at)
     comment = (comment or "").strip()
-    _lock(objection)
+    objection = _lock(objection)
     if objection.status != Objection.Status.REVIEWING:
         raise _wrong_state(objection, _("审核"))
     if objection_proposed_by(objection=objection, user=acting_user):
@@ -695,76 +585,19 @@ def objection_review(
 def objection_outcome_apply(*, objection: Objection, acting_user: User | None, at: datetime | None = None) -> Objection:
     """Carry the approved outcome out on the record, with before/after in the record's history:
     更正 changes the fields; 删除 stops publication and sharing; 维持 removes the mark; 无法确认 records the finding."""
-    at = _now(at)
-    _lock(objection)
+    at = case_now(at)
+    objection = _lock(objection)
     if objection.status != Objection.Status.APPLYING:
         raise _wrong_state(objection, _("执行核查结果"))
-    record = (
-        NegativeRecord.objects.select_for_update(of=("self",)).select_related("department").get(pk=objection.record_id)
-    )
-    fields = ["objection_status", "objection_finding", "updated_at"]
-    before: dict[str, Any] = {
-        "objection_status": record.objection_status,
-        "objection_finding": record.objection_finding,
-    }
-    after: dict[str, Any] = {}
-    if objection.outcome == Outcome.CORRECTED:
-        for name, value in objection.corrections.items():
-            field = NegativeRecord._meta.get_field(name)
-            before[name] = getattr(record, name)
-            new = Decimal(value) if name == "fine_amount" and value is not None else field.to_python(value)
-            setattr(record, name, new)
-            after[name] = new
-            fields.append(name)
-        if any(name in objection.corrections for name in WINDOW_FIELDS):
-            window = publication_window(
-                kind=record.kind,
-                severity=record.severity,
-                decision_date=record.decision_date,
-                sector=record.department.sector,
-                region_code=record.department.region_code,
-            )
-            if record.publication_status not in (
-                NegativeRecord.PublicationStatus.PUBLISHED,
-                NegativeRecord.PublicationStatus.NOT_PUBLISHED,
-            ):
-                window.pop("publication_status")
-            for name, value in window.items():
-                if getattr(record, name) != value:
-                    before[name], after[name] = getattr(record, name), value
-                    setattr(record, name, value)
-                    fields.append(name)
-        record.full_clean()
-    elif objection.outcome == Outcome.DELETED:
-        for name, value in (
-            ("publication_status", NegativeRecord.PublicationStatus.DELETED),
-            ("sharing_status", NegativeRecord.SharingStatus.STOPPED),
-            ("ended_at", record.ended_at or at),
-        ):
-            before[name], after[name] = getattr(record, name), value
-            setattr(record, name, value)
-            fields.append(name)
-    if objection.outcome == Outcome.UNCONFIRMED:
-        record.objection_status = NegativeRecord.ObjectionStatus.UNCONFIRMED
-        record.objection_finding = objection.finding
-    else:
-        record.objection_status = NegativeRecord.ObjectionStatus.NONE
-        record.objection_finding = ""
-    after["objection_status"], after["objection_finding"] = record.objection_status, record.objection_finding
-    record.save(update_fields=list(dict.fromkeys(fields)))
-    case_event_record(
-        kind=f"record_objection_{objection.outcome}",
-        case=record,
+    record = objection.record
+    before, after = record_apply_objection_outcome(
+        record=record,
+        outcome=objection.outcome,
+        corrections=objection.corrections,
+        finding=objection.finding,
         acting_user=acting_user,
         at=at,
-        data={
-            "objection": objection.pk,
-            "reference": objection.reference,
-            "outcome": objection.outcome,
-            "reasons": objection.reasons,
-            "before": before,
-            "after": after,
-        },
+        context={"objection": objection.pk, "reference": objection.reference, "reasons": objection.reasons},
     )
     objection.applied_at = at
     objection.status = Objection.Status.REPLYING
@@ -784,11 +617,11 @@ def objection_outcome_apply(*, objection: Objection, acting_user: User | None, a
 @transaction.atomic
 def objection_close(*, objection: Objection, acting_user: User | None, at: datetime | None = None) -> Objection:
     """End the case: its clock stops and says whether the case closed within its time limit."""
-    at = _now(at)
-    _lock(objection)
+    at = case_now(at)
+    objection = _lock(objection)
     if objection.status != Objection.Status.REPLYING or objection.replied_at is None:
         raise _wrong_state(objection, _("办结"))
-    deadline = deadline_close(deadline=objection.deadline, acting_user=acting_user, at=at)
+    deadline = deadline_close(deadline=objection.deadline, acting_user=acting_user, at=at)  # type: ignore[arg-type]  # as above
     objection.status = Objection.Status.CLOSED
     objection.closed_at = at
     objection.closed_on_time = deadline.closed_on_time
@@ -808,7 +641,8 @@ def objection_close(*, objection: Objection, acting_user: User | None, at: datet
 def _reply_reasons(objection: Objection) -> str:
     text = objection.reasons
     if objection.outcome == Outcome.CORRECTED and objection.corrections:
-        labels = {name: str(NegativeRecord._meta.get_field(name).verbose_name) for name in objection.corrections}
+        # corrections name the record's own columns (checked when they were entered), never a relation
+        labels = {name: str(NegativeRecord._meta.get_field(name).verbose_name) for name in objection.corrections}  # type: ignore[union-attr]
         changes = "；".join(
             _("%(field)s更正为“%(value)s”") % {"field": labels[name], "value": value}
             for name, value in objection.corrections.items()
@@ -829,8 +663,8 @@ def objection_reply(*, objection: Objection, acting_user: User | None, at: datet
     """异议处理答复函: one letter to every party, with the outcome and its reasons. Rendered after commit."""
     from apps.letters.services import letter_create
 
-    at = _now(at)
-    _lock(objection)
+    at = case_now(at)
+    objection = _lock(objection)
     if objection.status != Objection.Status.REPLYING:
         raise _wrong_state(objection, _("出具答复函"))
     record = objection.record
@@ -897,7 +731,5 @@ def case_label_for_model() -> str:
 def objection_sla_notice(*, objection: Objection, kind: str) -> None:
     """A due-soon reminder or breach escalation from the case's timers (apps.casework raises each once per due
     date, to the case's department; monitors see all)."""
-    from apps.casework.services import sla_notice_raise
-
     if objection.deadline is not None and objection.is_open:
         sla_notice_raise(deadline=objection.deadline, kind=kind)

@@ -10,25 +10,24 @@ from django.core.exceptions import ObjectDoesNotExist
 from django.db import transaction
 from django.http import Http404
 from django.shortcuts import redirect, render
-from django.utils import timezone
 from django.utils.translation import gettext as _
-from guardian.shortcuts import get_objects_for_user
 
+from apps.casework.models import Channel
 from apps.casework.services import upload_check
 from apps.commitments.models import CommitmentType
 from apps.commitments.services import text_version_in_force
+from apps.core import clock
 from apps.core.errors import ApplicationError
 from apps.core.inputs import InputError, parse_id
-from apps.sla.workdays import business_date
-from apps.subjects.models import Subject
-from apps.subjects.selectors import access_record_by_id, records_visible_to
+from apps.subjects.selectors import records_visible_to, subjects_represented_by
 
 from .api import ObjectionRowOutput, objection_output
 from .forms import MaterialForm, ObjectionFileForm
-from .models import Channel, Objection
+from .models import Objection
 from .selectors import (
     ANSWER,
     access_objection_by_id,
+    access_record_for_objection,
     objection_list,
     objection_rows_for,
     objection_view_for,
@@ -54,7 +53,7 @@ def _form_errors(form, error: ApplicationError) -> None:
 def objection_list_page(request):
     rows = objection_rows_for(user=request.user, objections=objection_list(user=request.user)[:100])
     cases = ObjectionRowOutput(rows, many=True).data
-    subjects = _subjects_for(request.user)
+    subjects = list(subjects_represented_by(user=request.user))
     records = (
         records_visible_to(user=request.user)
         .filter(subject__in=subjects)
@@ -87,27 +86,19 @@ def _may_answer(user, objection: Objection) -> bool:
     return True
 
 
-def _subjects_for(user):
-    return list(
-        get_objects_for_user(
-            user, "subjects.act_for_subject", klass=Subject, accept_global_perms=False, with_superuser=False
-        )
-    )
-
-
 @login_required
 def objection_file_page(request):
     """File an objection online on a record (?record=<id>): the record is marked 异议处理中 as the form is saved."""
     try:
         record_id = parse_id(request.GET.get("record") or request.POST.get("record") or "", field="record")
-        record = access_record_by_id(user=request.user, record_id=record_id)
+        record = access_record_for_objection(user=request.user, record_id=record_id)
     except (ObjectDoesNotExist, InputError) as exc:
         raise Http404 from exc
     counter = request.user.has_perm("subjects.file_on_behalf")
     # a counter clerk enters the walk-in subject's objection (offline channel); an applicant files for their subjects
-    subjects = [record.subject] if counter else _subjects_for(request.user)
+    subjects = [record.subject] if counter else list(subjects_represented_by(user=request.user))
     open_case = open_objection_for_record(record=record)
-    commitment_text = text_version_in_force(type=CommitmentType.OBJECTION_APPEAL, on=business_date(timezone.now()))
+    commitment_text = text_version_in_force(type=CommitmentType.OBJECTION_APPEAL, on=clock.today())
     form = ObjectionFileForm(
         request.POST or None,
         request.FILES or None,

@@ -6,7 +6,6 @@ Every read of a case is built for its audience: the applicant's Output serialize
 
 from typing import Any
 
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from drf_spectacular.utils import PolymorphicProxySerializer, extend_schema
@@ -15,14 +14,18 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from apps.casework.outputs import DocumentOutput, LetterOutput, StaffDocumentOutput
-from apps.casework.services import idempotent_submit, upload_check
-from apps.commitments.models import CommitmentTextVersion
+from apps.casework.services import upload_check
+from apps.core import clock
 from apps.core.api import ID_MAX, Pagination
 from apps.core.audience import CodeNameOutput, OutwardEventOutput, StaffEventOutput, SubjectRefOutput
 from apps.core.errors import ApplicationError
+from apps.core.filters import filter_or_400, filter_parameters
+from apps.core.idempotency import idempotent_submit
 from apps.core.schema import ErrorOutput, paginated
 from apps.repairs.eligibility import repair_eligibility
-from apps.repairs.models import Channel, RepairCase, RepairKind, SanctionLift
+from apps.repairs.filing import RepairFilingInput, file_repair_from_request, request_files
+from apps.repairs.filters import RepairFilter, SanctionLiftFilter
+from apps.repairs.models import RepairKind
 from apps.repairs.selectors import (
     RepairView,
     access_repaircase_by_id,
@@ -34,22 +37,13 @@ from apps.repairs.selectors import (
     repairs_visible_to,
 )
 from apps.repairs.services import (
-    can_file,
-    repair_file,
     repair_revoke,
     repair_supplement_answer,
     sanction_lift_confirm,
 )
-from apps.sla.workdays import business_date
 from apps.subjects.models import NegativeRecord
 from apps.subjects.selectors import records_visible_to
-
-
-def _files(data: Any, name: str) -> list:
-    if hasattr(data, "getlist"):
-        return [f for f in data.getlist(name) if hasattr(f, "read")]
-    return []
-
+from apps.training.api import CertificateEvidenceOutput
 
 # -- reads, one Output per audience ---------------------------------------------------------------------------------
 
@@ -59,7 +53,7 @@ class RepairRowOutput(serializers.Serializer):
 
     type = serializers.CharField()
     id = serializers.IntegerField()
-    label = serializers.CharField()
+    label = serializers.CharField()  # type: ignore[assignment]  # a declared field named like a Serializer attribute; DRF's metaclass takes it out of the class
     reference = serializers.CharField()
     subject = serializers.CharField()
     uscc = serializers.CharField()
@@ -76,7 +70,7 @@ class RepairRowOutput(serializers.Serializer):
 
 class RepairStepOutput(serializers.Serializer):
     code = serializers.CharField()
-    label = serializers.CharField()
+    label = serializers.CharField()  # type: ignore[assignment]  # a declared field named like a Serializer attribute; DRF's metaclass takes it out of the class
     due_date = serializers.DateField(allow_null=True)
     pending_lifts = serializers.ListField(child=serializers.CharField(), help_text=gettext_lazy("待确认解除惩戒的部门"))
 
@@ -220,7 +214,7 @@ class RepairDetailApi(APIView):
     class PartyOutput(serializers.Serializer):
         type = serializers.CharField(source="summary.type")
         id = serializers.IntegerField(source="case.pk")
-        label = serializers.CharField(source="summary.label")
+        label = serializers.CharField(source="summary.label")  # type: ignore[assignment]  # a declared field named like a Serializer attribute; DRF's metaclass takes it out of the class
         reference = serializers.CharField(source="case.reference")
         url = serializers.CharField(source="summary.url")
         status = serializers.CharField(source="case.status")
@@ -257,6 +251,7 @@ class RepairDetailApi(APIView):
         commitment = RepairCommitmentOutput(source="case.commitment", allow_null=True)
         lifts = RepairLiftOutput(many=True)
         documents = DocumentOutput(many=True)
+        training_certificates = CertificateEvidenceOutput(many=True)
         letters = LetterOutput(many=True)
         history = OutwardEventOutput(many=True, source="outward_events")
 
@@ -269,7 +264,7 @@ class RepairDetailApi(APIView):
         lifts = RepairStaffLiftOutput(many=True)
         documents = StaffDocumentOutput(many=True)
         notices = RepairNoticeOutput(many=True)
-        history = StaffEventOutput(many=True)
+        history = StaffEventOutput(many=True)  # type: ignore[assignment]  # staff read the full event list where a party reads the outward one
 
     detail_schema = PolymorphicProxySerializer(
         component_name="RepairDetail", serializers=[PartyOutput, StaffOutput], resource_type_field_name=None
@@ -289,97 +284,17 @@ def repair_output(view: RepairView) -> dict[str, Any]:
     return output(view).data
 
 
-class RepairFilingInput(serializers.Serializer):
-    records = serializers.ListField(
-        child=serializers.IntegerField(min_value=1, max_value=ID_MAX), min_length=1, max_length=20
-    )
-    kind = serializers.ChoiceField(choices=RepairKind.choices)
-    channel = serializers.ChoiceField(choices=Channel.choices, required=False)
-    statement = serializers.CharField(max_length=5000, required=False, allow_blank=True, default="")
-    contact_name = serializers.CharField(max_length=100, required=False, allow_blank=True, default="")
-    contact_phone = serializers.CharField(max_length=30, required=False, allow_blank=True, default="")
-    commitment_text = serializers.CharField(max_length=32, required=False, allow_blank=True, default="")
-    commitment_signer_name = serializers.CharField(max_length=100)
-    commitment_signer_capacity = serializers.CharField(max_length=50, required=False, default="法定代表人")
-    commitment_accepted = serializers.BooleanField()
-
-    def validate_commitment_accepted(self, value: bool) -> bool:
-        if not value:
-            raise serializers.ValidationError(_("须签署信用修复承诺书。"))
-        return value
-
-
-def file_repair_from_request(*, user: Any, data: Any) -> RepairCase:
-    """Shared by the API and the portal form: resolve what the user may see, check the files, call the service."""
-    form = RepairFilingInput(data=data)
-    form.is_valid(raise_exception=True)
-    values = form.validated_data
-    visible = {
-        r.pk: r for r in records_visible_to(user=user).filter(pk__in=values["records"]).select_related("subject")
-    }
-    missing = [pk for pk in values["records"] if pk not in visible]
-    if missing:
-        raise ApplicationError(
-            "invalid", _("失信信息不存在或无权访问：%(ids)s。") % {"ids": missing}, fields={"records": [_("不存在。")]}
-        )
-    records = [visible[pk] for pk in dict.fromkeys(values["records"])]
-    subjects = {record.subject_id for record in records}
-    if len(subjects) != 1:
-        raise ApplicationError(
-            "invalid", _("一份申请只能针对同一主体的信息。"), fields={"records": [_("主体不一致。")]}
-        )
-    subject = records[0].subject
-    channel = values.get("channel") or (
-        Channel.ONLINE if user.has_perm("subjects.act_for_subject", subject) else Channel.COUNTER
-    )
-    if not can_file(user=user, subject=subject, channel=channel):
-        raise ApplicationError("forbidden", _("您不能代表该主体提交信用修复申请。"), status_code=403)
-    text = None
-    if values["commitment_text"]:
-        text = CommitmentTextVersion.objects.filter(code=values["commitment_text"]).first()
-        if text is None:
-            raise ApplicationError("invalid", _("未知的承诺书文本。"), fields={"commitment_text": [_("不存在。")]})
-    uploads = {
-        name: [upload_check(f, field=name) for f in _files(data, name)]
-        for name in ("evidence", "training_certificate", "credit_report")
-    }
-    return repair_file(
-        subject=subject,
-        records=records,
-        kind=values["kind"],
-        channel=channel,
-        acting_user=user,
-        statement=values["statement"],
-        contact_name=values["contact_name"],
-        contact_phone=values["contact_phone"],
-        commitment_text=text,
-        signer_name=values["commitment_signer_name"],
-        signer_capacity=values["commitment_signer_capacity"],
-        **uploads,
-    )
-
-
 class RepairListApi(APIView):
     """GET: repair cases the caller may see. POST: file an application (JSON, or multipart with files `evidence`,
     `training_certificate`, `credit_report`). Send an Idempotency-Key header to make retries safe."""
 
-    class FilterSerializer(serializers.Serializer):
-        status = serializers.ChoiceField(choices=RepairCase.Status.choices, required=False)
-        uscc = serializers.CharField(max_length=18, required=False)
-
     @extend_schema(
         operation_id="v1_repairs_list",
-        parameters=[FilterSerializer],
+        parameters=filter_parameters(RepairFilter),
         responses=paginated("RepairPage", RepairRowOutput),
     )
     def get(self, request):
-        filters = self.FilterSerializer(data=request.query_params)
-        filters.is_valid(raise_exception=True)
-        qs = repairs_visible_to(user=request.user)
-        if value := filters.validated_data.get("status"):
-            qs = qs.filter(status=value)
-        if value := filters.validated_data.get("uscc"):
-            qs = qs.filter(subject__uscc=value.upper())
+        qs = filter_or_400(RepairFilter, request=request, queryset=repairs_visible_to(user=request.user))
         paginator = Pagination()
         page = paginator.paginate_queryset(qs.order_by("-filed_at", "-id"), request, view=self)
         return paginator.get_paginated_response(RepairRowOutput([case_summary(case) for case in page], many=True).data)
@@ -442,7 +357,7 @@ class RepairEligibilityApi(APIView):
         records = list(records_visible_to(user=request.user).filter(pk__in=ids).select_related("department", "subject"))
         if not records or len(records) != len(set(ids)):
             raise NegativeRecord.DoesNotExist
-        on = business_date(timezone.now())
+        on = clock.today()
         result = repair_eligibility(
             subject=records[0].subject, records=records, kind=filters.validated_data["kind"], on=on
         )
@@ -466,7 +381,7 @@ class RepairSupplementApi(APIView):
         case = access_repaircase_by_id(user=request.user, case_id=case_id)
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        uploads = [upload_check(f, field="files") for f in _files(request.data, "files")]
+        uploads = [upload_check(f, field="files") for f in request_files(request.data, "files")]
         case = repair_supplement_answer(
             case=case, uploads=uploads, note=data.validated_data["note"], acting_user=request.user
         )
@@ -508,20 +423,13 @@ class LiftOutputSerializer(serializers.Serializer):
 class SanctionLiftListApi(APIView):
     """Sanction lifts my department must confirm (monitors: all)."""
 
-    class FilterSerializer(serializers.Serializer):
-        status = serializers.ChoiceField(choices=SanctionLift.Status.choices, required=False)
-
     @extend_schema(
         operation_id="v1_repairs_lifts_list",
-        parameters=[FilterSerializer],
+        parameters=filter_parameters(SanctionLiftFilter),
         responses=paginated("SanctionLiftPage", LiftOutputSerializer),
     )
     def get(self, request):
-        filters = self.FilterSerializer(data=request.query_params)
-        filters.is_valid(raise_exception=True)
-        qs = lifts_visible_to(user=request.user)
-        if value := filters.validated_data.get("status"):
-            qs = qs.filter(status=value)
+        qs = filter_or_400(SanctionLiftFilter, request=request, queryset=lifts_visible_to(user=request.user))
         paginator = Pagination()
         page = paginator.paginate_queryset(qs.order_by("due_date", "id"), request, view=self)
         return paginator.get_paginated_response(LiftOutputSerializer(page, many=True).data)

@@ -42,6 +42,7 @@ class RepairsConfig(AppConfig):
             deadline_steps=DEADLINE_PURPOSES,
             page_url=repair_page_url,
             row=repair_case_row,
+            flow_class=RepairFlow,
         )
         register_flow(flow_class=RepairFlow, title=_("信用修复"), icon="verified_user")
         handlers.register(RepairFlow)

@@ -11,7 +11,13 @@ from django.utils.translation import gettext as _
 from apps.core.errors import ApplicationError
 from apps.repairs.models import RepairCase, RepairKind
 from apps.rules.models import Rule, RuleCode
-from apps.rules.selectors import RULE_MISSING, rule_in_force
+from apps.rules.selectors import (
+    MATERIAL_RULES,
+    RULE_MISSING,
+    RepairMaterialRules,
+    repair_material_rules,
+    rule_in_force,
+)
 from apps.sla.workdays import business_date
 from apps.subjects.models import NegativeRecord, RecordKind, Subject
 from apps.subjects.services import add_months
@@ -24,7 +30,8 @@ REQUIRED_RULES = (
     RuleCode.REPAIR_SUPPLEMENT_ANSWER,
     RuleCode.REPAIR_EXECUTION,
 )
-# Local refusal rules and optional-evidence switches: no row means the rule does not apply here.
+# Local refusal rules and optional-evidence switches: no row means the rule does not apply here. The evidence
+# switches (MATERIAL_RULES) are read by rules.selectors.repair_material_rules, like every other reader of them.
 OPTIONAL_RULES = (
     RuleCode.REPAIR_MIN_INTERVAL_MONTHS,
     RuleCode.REPAIR_MAX_IN_WINDOW,
@@ -66,6 +73,7 @@ class Eligibility:
     on: date
     rules: dict[str, dict[str, Any]] = field(default_factory=dict)
     reasons: list[Reason] = field(default_factory=list)
+    materials: RepairMaterialRules = field(default_factory=RepairMaterialRules)
 
     @property
     def ok(self) -> bool:
@@ -76,7 +84,7 @@ class Eligibility:
         """When every refusal is a matter of time, the first day all of them have passed; else None."""
         if not self.reasons or any(r.earliest is None for r in self.reasons):
             return None
-        return max(r.earliest for r in self.reasons)
+        return max(r.earliest for r in self.reasons if r.earliest is not None)
 
     @property
     def rule_source(self) -> str:
@@ -111,14 +119,23 @@ class Eligibility:
         )
 
 
-def _rule(code: str, *, on: date, record: NegativeRecord, required: bool) -> Rule | None:
-    scope = {
+def _scope(*, on: date, record: NegativeRecord) -> dict[str, Any]:
+    return {
         "on": on,
         "record_kind": record.kind,
         "severity": record.severity,
         "sector": record.department.sector,
         "region_code": record.department.region_code,
     }
+
+
+def material_rules(*, on: date, records: Sequence[NegativeRecord]) -> RepairMaterialRules:
+    """The optional evidence a case over `records` filed on `on` needs (any record's row may ask for it)."""
+    return RepairMaterialRules.strictest(repair_material_rules(**_scope(on=on, record=r)) for r in records)
+
+
+def _rule(code: str, *, on: date, record: NegativeRecord, required: bool) -> Rule | None:
+    scope = _scope(on=on, record=record)
     try:
         return rule_in_force(code=code, **scope)
     except ApplicationError as exc:
@@ -127,18 +144,25 @@ def _rule(code: str, *, on: date, record: NegativeRecord, required: bool) -> Rul
         raise
 
 
-def rules_in_force(*, on: date, records: Sequence[NegativeRecord]) -> dict[str, dict[str, Any]]:
+def rules_in_force(
+    *, on: date, records: Sequence[NegativeRecord], materials: RepairMaterialRules | None = None
+) -> dict[str, dict[str, Any]]:
     """The rows that govern a case filed on `on`: time limits from the first record; switches are on when any
     record's row says so; for refusal rules the strictest row wins."""
     lead = records[0]
+    materials = materials if materials is not None else material_rules(on=on, records=records)
     chosen: dict[str, dict[str, Any]] = {}
 
     def keep(code: str, rule: Rule) -> None:
         chosen[str(code)] = {"value": rule.value, "source": rule.source, "rule_id": rule.pk}
 
     for code in REQUIRED_RULES:
-        keep(code, _rule(code, on=on, record=lead, required=True))
+        keep(code, _rule(code, on=on, record=lead, required=True))  # type: ignore[arg-type]  # required: raises, never None
     for code in OPTIONAL_RULES:
+        if code in MATERIAL_RULES:
+            if str(code) in materials.rows:
+                keep(code, materials.rows[str(code)])
+            continue
         candidates = [r for r in (_rule(code, on=on, record=rec, required=False) for rec in records) if r]
         if candidates:
             strictest = min if code == RuleCode.REPAIR_MAX_IN_WINDOW else max
@@ -151,12 +175,13 @@ def _earlier_repairs(subject: Subject) -> list[date]:
     closed = RepairCase.objects.filter(
         subject=subject, status__in=[RepairCase.Status.REPAIRED, RepairCase.Status.REVOKED], closed_at__isnull=False
     ).values_list("closed_at", flat=True)
-    return sorted((business_date(at) for at in closed), reverse=True)
+    return sorted((business_date(at) for at in closed if at is not None), reverse=True)
 
 
 def repair_eligibility(*, subject: Subject, records: Sequence[NegativeRecord], kind: str, on: date) -> Eligibility:
     """Check a filing on `on` against the rules in force that day. Collects every reason, not just the first."""
-    result = Eligibility(on=on, rules=rules_in_force(on=on, records=records))
+    materials = material_rules(on=on, records=records)
+    result = Eligibility(on=on, rules=rules_in_force(on=on, records=records, materials=materials), materials=materials)
     reasons = result.reasons
     open_cases = set(
         RepairCase.objects.filter(records__in=records, status__in=RepairCase.OPEN_STATUSES).values_list(

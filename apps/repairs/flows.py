@@ -10,8 +10,9 @@ from viewflow.workflow import flow, lock
 
 from apps.casework.models import SlaNotice
 from apps.casework.nodes import CaseFlowMixin, CaseView, case_of_process
-from apps.casework.services import deadline_breach_at, deadline_due_soon_at, sla_notice_raise
+from apps.casework.sla_policy import deadline_breach_at, deadline_due_soon_at, sla_notice_raise
 from apps.repairs.models import RepairCase, RepairProcess
+from apps.repairs.services import repair_close, repair_withdraw_unanswered
 
 WORK = "repairs.work_repaircase"
 HANDLE = "repairs.handle_repair"
@@ -125,11 +126,7 @@ class RepairFlow(CaseFlowMixin, flow.Flow):
             sla_notice_raise(deadline=deadline, kind=SlaNotice.Kind.BREACH)
 
     def withdraw_case(self, activation) -> None:
-        from apps.repairs.services import repair_withdraw_unanswered
-
         repair_withdraw_unanswered(case=self._case(activation))
 
     def close_case(self, activation) -> None:
-        from apps.repairs.services import repair_close
-
         repair_close(case=self._case(activation))

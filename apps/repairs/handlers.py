@@ -6,6 +6,7 @@ from typing import Any
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
+from apps.accounts.models import User
 from apps.casework.registry import register_task_handler
 from apps.repairs import services
 from apps.repairs.models import RepairCase
@@ -69,7 +70,7 @@ def _flag(activation: Any, **flags: Any) -> None:
     activation.process.save()
 
 
-def handle_intake(*, activation: Any, case: RepairCase, data: dict, acting_user: Any) -> None:
+def handle_intake(*, activation: Any, case: RepairCase, data: dict, acting_user: User) -> None:
     decision = data["decision"]
     if decision == "accept":
         services.repair_intake_accept(case=case, acting_user=acting_user, note=data["note"])
@@ -80,26 +81,26 @@ def handle_intake(*, activation: Any, case: RepairCase, data: dict, acting_user:
     _flag(activation, intake_outcome=decision)
 
 
-def handle_verify(*, activation: Any, case: RepairCase, data: dict, acting_user: Any) -> None:
+def handle_verify(*, activation: Any, case: RepairCase, data: dict, acting_user: User) -> None:
     services.repair_verify(case=case, acting_user=acting_user, **data)
 
 
-def handle_propose(*, activation: Any, case: RepairCase, data: dict, acting_user: Any) -> None:
+def handle_propose(*, activation: Any, case: RepairCase, data: dict, acting_user: User) -> None:
     services.repair_propose(case=case, acting_user=acting_user, **data)
     _flag(activation, proposed_outcome=data["outcome"])
 
 
-def handle_review(*, activation: Any, case: RepairCase, data: dict, acting_user: Any) -> None:
+def handle_review(*, activation: Any, case: RepairCase, data: dict, acting_user: User) -> None:
     route = services.repair_review(case=case, acting_user=acting_user, **data)
     has_sanctions = route == "approved" and services.case_has_pending_lifts(case)
     _flag(activation, review_outcome=route, has_sanctions=has_sanctions)
 
 
-def handle_stop_publication(*, activation: Any, case: RepairCase, data: dict, acting_user: Any) -> None:
+def handle_stop_publication(*, activation: Any, case: RepairCase, data: dict, acting_user: User) -> None:
     services.repair_stop_publication(case=case, acting_user=acting_user, note=data["note"])
 
 
-def handle_stop_sharing(*, activation: Any, case: RepairCase, data: dict, acting_user: Any) -> None:
+def handle_stop_sharing(*, activation: Any, case: RepairCase, data: dict, acting_user: User) -> None:
     services.repair_stop_sharing(case=case, acting_user=acting_user, note=data["note"])
 
 

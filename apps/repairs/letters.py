@@ -3,11 +3,12 @@ Celery task after commit) and keeps them; the case lists them through apps.lette
 
 from typing import Any
 
+from apps.accounts.models import User
 from apps.letters.services import letter_create
 from apps.repairs.models import RepairCase
 
 
-def letter_issue(*, case: RepairCase, code: str, context: dict[str, Any], acting_user: Any) -> Any:
+def letter_issue(*, case: RepairCase, code: str, context: dict[str, Any], acting_user: User) -> Any:
     return letter_create(
         template_code=code,
         owner=case,

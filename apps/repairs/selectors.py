@@ -10,40 +10,56 @@ review comments, returns for revision or usernames.
 from functools import cached_property
 from typing import Any
 
-from django.contrib.contenttypes.models import ContentType
 from django.db.models import Prefetch, Q, QuerySet
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from guardian.shortcuts import get_objects_for_user
 
-from apps.accounts.models import Role
+from apps.accounts.models import Role, User
 from apps.accounts.selectors import role_label
-from apps.casework.models import Document
+from apps.casework.cases import case_open_tasks
+from apps.casework.events import EVENT_LABELS as CASEWORK_EVENT_LABELS
+from apps.casework.models import Channel, Document
 from apps.casework.registry import CaseRow
-from apps.casework.selectors import case_documents, case_notices, case_open_tasks
+from apps.casework.selectors import case_documents, case_notices
+from apps.commitments.events import EVENT_LABELS as COMMITMENT_EVENT_LABELS
 from apps.commitments.models import Commitment
 from apps.core.audience import Audience, OutwardEvent, OutwardKind, StaffEvent
 from apps.core.models import CaseEvent
 from apps.core.selectors import case_events
-from apps.repairs.models import Channel, RepairCase, RepairProcess, SanctionLift
+from apps.repairs.models import RepairCase, SanctionLift
+from apps.sla.events import EVENT_LABELS as SLA_EVENT_LABELS
 from apps.sla.models import Deadline
 from apps.sla.selectors import deadlines_for_owner
 from apps.subjects.models import NegativeRecord, Subject, SubjectRepresentative
+from apps.training.events import EVENT_LABELS as TRAINING_EVENT_LABELS
+from apps.training.selectors import certificate_evidence_of
 
 VIEW = "repairs.view_repaircase"
 WORK = "repairs.work_repaircase"
 
 
 def _base() -> QuerySet[RepairCase]:
-    return RepairCase.objects.select_related("subject", "department", "filed_by", "step_deadline", "commitment")
+    return RepairCase.objects.select_related(
+        "subject", "department", "filed_by", "step_deadline", "supplement_deadline", "commitment"
+    )
 
 
-def user_may_act_for(*, user: Any, subject: Subject) -> bool:
+def user_may_act_for(*, user: User, subject: Subject) -> bool:
     return user.has_perm("subjects.act_for_subject", subject)
 
 
-def access_repaircase_by_id(*, user: Any, case_id: int, perm: str = VIEW) -> RepairCase:
+def can_answer_supplement(*, user: User, case: RepairCase) -> bool:
+    """Who may answer a case's 补正: the applicant (whoever acts for the subject), or a counter clerk when the case
+    was filed at the counter; an online case is the applicant's own to answer. The portal offers the form and the
+    service accepts the answer by this one rule (the case must also be waiting for the answer: the service's check)."""
+    if user_may_act_for(user=user, subject=case.subject):
+        return True
+    return case.channel == Channel.COUNTER and user.has_perm("subjects.file_on_behalf")
+
+
+def access_repaircase_by_id(*, user: User, case_id: int, perm: str = VIEW) -> RepairCase:
     """Global viewers (monitor, admin), the case's department (guardian object permission), the subject's
     representatives and the counter clerk who filed it may see a case. Missing and forbidden look the same."""
     case = _base().filter(pk=case_id).first()
@@ -56,11 +72,11 @@ def access_repaircase_by_id(*, user: Any, case_id: int, perm: str = VIEW) -> Rep
     raise RepairCase.DoesNotExist
 
 
-def access_case_for_casework(*, user: Any, case_id: int) -> RepairCase:
+def access_case_for_casework(*, user: User, case_id: int) -> RepairCase:
     return access_repaircase_by_id(user=user, case_id=case_id)
 
 
-def repairs_visible_to(*, user: Any) -> QuerySet[RepairCase]:
+def repairs_visible_to(*, user: User) -> QuerySet[RepairCase]:
     if not user.is_authenticated:
         return RepairCase.objects.none()
     if user.has_perm(VIEW):
@@ -74,12 +90,12 @@ def repairs_visible_to(*, user: Any) -> QuerySet[RepairCase]:
     )
 
 
-def counter_filings_of(*, user: Any) -> QuerySet[RepairCase]:
+def counter_filings_of(*, user: User) -> QuerySet[RepairCase]:
     """The counter filings `user` (a clerk) entered, newest first."""
     return repairs_visible_to(user=user).filter(channel=Channel.COUNTER, filed_by=user).order_by("-filed_at", "-id")
 
 
-def repair_proposals_of(*, user: Any) -> QuerySet[RepairCase]:
+def repair_proposals_of(*, user: User) -> QuerySet[RepairCase]:
     """The cases whose proposal (拟办意见) `user` made: the one rule of who proposed a case's decision. Its review is
     never that person's: not in their queues and a 404 to claim (casework, through the registered `proposals_of`),
     refused on completion (services.repair_review)."""
@@ -88,13 +104,8 @@ def repair_proposals_of(*, user: Any) -> QuerySet[RepairCase]:
     return RepairCase.objects.filter(proposed_by=user)
 
 
-def repair_proposed_by(*, case: RepairCase, user: Any) -> bool:
+def repair_proposed_by(*, case: RepairCase, user: User) -> bool:
     return repair_proposals_of(user=user).filter(pk=case.pk).exists()
-
-
-def case_process(*, case: RepairCase) -> RepairProcess | None:
-    content_type = ContentType.objects.get_for_model(RepairCase)
-    return RepairProcess.objects.filter(artifact_content_type=content_type, artifact_object_id=case.pk).first()
 
 
 def case_records(*, case: RepairCase) -> QuerySet[NegativeRecord]:
@@ -123,7 +134,7 @@ def case_current_tasks(*, case: RepairCase) -> list[Any]:
     return list(case_open_tasks(case=case))
 
 
-def lifts_visible_to(*, user: Any) -> QuerySet[SanctionLift]:
+def lifts_visible_to(*, user: User) -> QuerySet[SanctionLift]:
     """Global viewers see every lift; a department's staff the lifts their department must confirm."""
     qs = SanctionLift.objects.select_related("case__subject", "department").prefetch_related(Prefetch("sanctions"))
     if not user.is_authenticated:
@@ -135,7 +146,7 @@ def lifts_visible_to(*, user: Any) -> QuerySet[SanctionLift]:
     )
 
 
-def access_sanctionlift_by_id(*, user: Any, lift_id: int, perm: str = "repairs.view_sanctionlift") -> SanctionLift:
+def access_sanctionlift_by_id(*, user: User, lift_id: int, perm: str = "repairs.view_sanctionlift") -> SanctionLift:
     lift = SanctionLift.objects.select_related("case__subject", "department").filter(pk=lift_id).first()
     if lift is None or not user.is_authenticated or not (user.has_perm(perm) or user.has_perm(perm, lift)):
         raise SanctionLift.DoesNotExist
@@ -174,18 +185,18 @@ def repair_case_row(case: RepairCase) -> CaseRow:
     )
 
 
-def subject_repair_cases(user: Any, subject: Subject) -> list[dict[str, Any]]:
+def subject_repair_cases(user: User, subject: Subject) -> list[dict[str, Any]]:
     """Subject case provider (apps.core.registry): the subject's repair cases the user may see."""
     return [case_summary(case) for case in repairs_visible_to(user=user).filter(subject=subject).order_by("-filed_at")]
 
 
-def repair_todos(user: Any) -> list[dict[str, Any]]:
+def repair_todos(user: User) -> list[dict[str, Any]]:
     """To-do provider (apps.core.registry): the cases waiting for a 补正 that `user` may answer."""
     waiting = (
         repairs_visible_to(user=user)
         .filter(status=RepairCase.Status.SUPPLEMENT)
-        .select_related("subject")
-        .order_by("supplement_answer_by", "pk")[:20]
+        .select_related("subject", "supplement_deadline")
+        .order_by("supplement_deadline__due_date", "pk")[:20]
     )
     return [
         {
@@ -209,18 +220,13 @@ def case_notices_of(*, case: RepairCase):
 
 # -- audience ------------------------------------------------------------------------------------------------------
 
+# The labels of this app's own events; the shared machinery's events are labelled by the app that writes them.
 EVENT_LABELS = {
+    **SLA_EVENT_LABELS,
+    **CASEWORK_EVENT_LABELS,
+    **COMMITMENT_EVENT_LABELS,
+    **TRAINING_EVENT_LABELS,
     "repair_filed": gettext_lazy("提交申请"),
-    "commitment_signed": gettext_lazy("签署信用修复承诺书"),
-    "document_attached": gettext_lazy("上传材料"),
-    "deadline_opened": gettext_lazy("开始计时"),
-    "deadline_paused": gettext_lazy("暂停计时"),
-    "deadline_resumed": gettext_lazy("恢复计时"),
-    "deadline_extended": gettext_lazy("延长时限"),
-    "deadline_closed": gettext_lazy("结束计时"),
-    "task_claimed": gettext_lazy("领取任务"),
-    "task_released": gettext_lazy("退回任务"),
-    "task_completed": gettext_lazy("办理完成"),
     "repair_accepted": gettext_lazy("受理"),
     "repair_supplement_requested": gettext_lazy("一次性告知补正"),
     "repair_supplement_answered": gettext_lazy("提交补正材料"),
@@ -237,9 +243,6 @@ EVENT_LABELS = {
     "repair_sharing_stopped": gettext_lazy("停止共享"),
     "repair_closed": gettext_lazy("办结：修复完成"),
     "repair_revoked": gettext_lazy("撤销修复"),
-    "commitment_checked": gettext_lazy("核查承诺履约"),
-    "sla_due_soon": gettext_lazy("临期提醒"),
-    "sla_breach": gettext_lazy("超期督办"),
 }
 
 # What the applicant is told happened, in plain words. Verification, proposals, reviews (and returns), task claims
@@ -286,7 +289,7 @@ def repair_page_url(case: RepairCase) -> str:
     return reverse("repairs-portal-detail", args=[case.pk])
 
 
-def repair_audience(*, user: Any, case: RepairCase) -> Audience:
+def repair_audience(*, user: User, case: RepairCase) -> Audience:
     """Who `user`, who may see the case, is to it: the credit office (global view), the handling department (its
     group's object permission) or a party (the subject's representative, the clerk who filed it)."""
     if user.has_perm(VIEW):
@@ -296,7 +299,7 @@ def repair_audience(*, user: Any, case: RepairCase) -> Audience:
     return Audience.PARTY
 
 
-def repair_party_sees(*, user: Any, case: RepairCase, item: Any) -> bool:
+def repair_party_sees(*, user: User, case: RepairCase, item: Any) -> bool:
     """casework's question: may the applicant see this item of its case? Its filing's files and its commitment."""
     if isinstance(item, Document):
         return item.purpose in PARTY_DOCUMENT_PURPOSES
@@ -411,7 +414,7 @@ class RepairView:
             "training_ok": case.training_ok,
             "credit_report_ok": case.credit_report_ok,
             "note": case.verification_note,
-            "by": case.verified_by.get_username() if case.verified_by_id else None,
+            "by": case.verified_by.get_username() if case.verified_by else None,
             "at": case.verified_at,
         }
 
@@ -421,7 +424,7 @@ class RepairView:
         return {
             "outcome": case.proposed_outcome,
             "reasons": case.proposal_reasons,
-            "by": case.proposed_by.get_username() if case.proposed_by_id else None,
+            "by": case.proposed_by.get_username() if case.proposed_by else None,
             "at": case.proposed_at,
         }
 
@@ -430,7 +433,7 @@ class RepairView:
         case = self.case
         return {
             "note": case.review_note,
-            "by": case.reviewed_by.get_username() if case.reviewed_by_id else None,
+            "by": case.reviewed_by.get_username() if case.reviewed_by else None,
             "at": case.reviewed_at,
         }
 
@@ -446,6 +449,11 @@ class RepairView:
         if not self.internal:
             documents = documents.filter(purpose__in=PARTY_DOCUMENT_PURPOSES)
         return list(documents)
+
+    @cached_property
+    def training_certificates(self) -> list[Any]:
+        """The training certificates attached at filing (verifiable letters, shown to every reader of the case)."""
+        return certificate_evidence_of(case=self.case)
 
     @cached_property
     def letters(self) -> list[Any]:
@@ -501,12 +509,12 @@ class RepairView:
         return [line for _seq, line in sorted(lines, key=lambda item: item[0])]
 
 
-def repair_view_for(*, user: Any, case_id: int, perm: str = VIEW) -> RepairView:
+def repair_view_for(*, user: User, case_id: int, perm: str = VIEW) -> RepairView:
     """Access and audience in one: the case as `user` may read it (404 for anyone who may not see it at all)."""
     case = access_repaircase_by_id(user=user, case_id=case_id, perm=perm)
     return repair_view_of(case, user=user)
 
 
-def repair_view_of(case: RepairCase, *, user: Any) -> RepairView:
+def repair_view_of(case: RepairCase, *, user: User) -> RepairView:
     """The view of a case the caller obtained through access_repaircase_by_id (or just filed)."""
     return RepairView(case, audience=repair_audience(user=user, case=case))

@@ -8,18 +8,25 @@ outside a task (补正 answer, sanction lift) take the flow lock themselves.
 
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
-from contextlib import contextmanager
 from datetime import datetime
 from typing import Any
 
 from django.db import transaction
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from guardian.shortcuts import assign_perm
-from viewflow.workflow.exceptions import FlowLockFailed
 
-from apps.casework.services import CheckedUpload, document_attach, handle_task_run
+from apps.accounts.models import User
+from apps.casework.cases import (
+    can_file,
+    case_flow_advance,
+    case_flow_locked,
+    case_flow_start,
+    case_lock,
+    case_now,
+)
+from apps.casework.models import Channel
+from apps.casework.services import CheckedUpload, document_attach
 from apps.commitments.models import CommitmentTextVersion, CommitmentType
 from apps.commitments.services import commitment_check_fulfilment, commitment_sign, text_version_in_force
 from apps.core.errors import ApplicationError, ConflictError
@@ -29,10 +36,10 @@ from apps.letters.models import TemplateCode
 from apps.notifications import services as notifications
 from apps.repairs.eligibility import repair_eligibility
 from apps.repairs.letters import letter_issue
-from apps.repairs.models import Channel, RepairCase, RepairKind, SanctionLift
+from apps.repairs.models import RepairCase, RepairKind, SanctionLift
 from apps.repairs.selectors import (
+    can_answer_supplement,
     case_documents_of,
-    case_process,
     repair_applicants,
     repair_page_url,
     repair_proposed_by,
@@ -42,7 +49,14 @@ from apps.sla.models import Deadline
 from apps.sla.services import deadline_close, deadline_open, deadline_pause, deadline_resume
 from apps.sla.workdays import business_date
 from apps.subjects.models import NegativeRecord, Sanction, Subject
+from apps.subjects.services import (
+    record_end_publication,
+    record_restore,
+    record_set_repair_status,
+    record_stop_sharing,
+)
 from apps.subjects.signals import record_basis_ended
+from apps.training.services import certificates_attach_as_evidence
 
 WRONG_STATUS = "repair_wrong_status"
 SAME_PERSON = "repair_same_person"
@@ -59,15 +73,8 @@ def _invalid(field: str, message: str) -> ApplicationError:
     return ApplicationError("invalid", message, fields={field: [message]})
 
 
-def _now(at: datetime | None) -> datetime:
-    at = at or timezone.now()
-    if at.tzinfo is None:
-        raise ValueError("naive datetime: time is always timezone-aware")
-    return at
-
-
 def _lock(case: RepairCase) -> RepairCase:
-    return RepairCase.objects.select_for_update(of=("self",)).select_related("subject", "department").get(pk=case.pk)
+    return case_lock(case, related=("subject", "department"))
 
 
 def _expect(case: RepairCase, *statuses: str) -> None:
@@ -79,7 +86,7 @@ def _expect(case: RepairCase, *statuses: str) -> None:
         )
 
 
-def _event(case: RepairCase, event: str, acting_user: Any, /, **data: Any) -> None:
+def _event(case: RepairCase, event: str, acting_user: User | None, /, **data: Any) -> None:
     case_event_record(kind=event, case=case, acting_user=acting_user, data=data)
 
 
@@ -92,23 +99,6 @@ def _clean_lines(items: Iterable[str] | None, field: str, *, required: bool) -> 
     return lines
 
 
-@contextmanager
-def flow_locked(case: RepairCase):
-    """Hold the process lock of the case (outermost), for services a person calls outside a task."""
-    from apps.repairs.flows import RepairFlow
-
-    process = case_process(case=case)
-    if process is None:
-        with transaction.atomic():
-            yield
-        return
-    try:
-        with RepairFlow.lock(process.pk):
-            yield
-    except FlowLockFailed as exc:
-        raise ConflictError("repair_locked", _("该案件正在被他人处理，请稍后重试。")) from exc
-
-
 # -- deadlines ---------------------------------------------------------------------------------------------------
 
 
@@ -116,7 +106,7 @@ def _rule_days(case: RepairCase, code: str) -> int:
     return int(case.rules[str(code)]["value"])
 
 
-def _open(case: RepairCase, *, purpose: str, code: str, at: datetime, acting_user: Any) -> Deadline:
+def _open(case: RepairCase, *, purpose: str, code: str, at: datetime, acting_user: User) -> Deadline:
     return deadline_open(
         owner_type=CASE_LABEL,
         owner_id=case.pk,
@@ -127,7 +117,7 @@ def _open(case: RepairCase, *, purpose: str, code: str, at: datetime, acting_use
     )
 
 
-def _close(deadline: Deadline | None, *, at: datetime, acting_user: Any) -> None:
+def _close(deadline: Deadline | None, *, at: datetime, acting_user: User | None) -> None:
     if deadline is not None:
         deadline.refresh_from_db()
         if deadline.status != Deadline.Status.CLOSED:
@@ -141,9 +131,9 @@ def due_columns_sync(case: RepairCase) -> list[str]:
         if deadline is not None:
             deadline.refresh_from_db()
     case.due_date = overall.due_date if overall else None
-    running = step is not None and step.status != Deadline.Status.CLOSED
-    case.step_due_date = step.due_date if running else None
-    case.due_provisional = bool((overall and overall.provisional) or (running and step.provisional))
+    running = step if step is not None and step.status != Deadline.Status.CLOSED else None
+    case.step_due_date = running.due_date if running else None
+    case.due_provisional = bool((overall and overall.provisional) or (running and running.provisional))
     return ["due_date", "step_due_date", "due_provisional"]
 
 
@@ -172,17 +162,9 @@ def _records(case: RepairCase) -> list[NegativeRecord]:
     return list(case.records.select_for_update(of=("self",)).select_related("department").order_by("id"))
 
 
-def _record_set(record: NegativeRecord, *, event: str, case: RepairCase, acting_user: Any, **fields: Any) -> None:
-    before = {name: getattr(record, name) for name in fields}
-    for name, value in fields.items():
-        setattr(record, name, value)
-    record.save(update_fields=[*fields, "updated_at"])
-    case_event_record(
-        kind=event,
-        case=record,
-        acting_user=acting_user,
-        data={"repair_case": case.pk, "reference": case.reference, "before": before, "after": fields},
-    )
+def _record_context(case: RepairCase) -> dict[str, Any]:
+    """What a record's history says about the repair case that changed it."""
+    return {"repair_case": case.pk, "reference": case.reference}
 
 
 # -- letters ------------------------------------------------------------------------------------------------------
@@ -206,12 +188,6 @@ def _letter_context(case: RepairCase) -> dict[str, Any]:
 # -- filing -------------------------------------------------------------------------------------------------------
 
 
-def can_file(*, user: Any, subject: Subject, channel: str) -> bool:
-    if channel == Channel.COUNTER:
-        return user.has_perm("subjects.file_on_behalf")
-    return user.has_perm("subjects.act_for_subject", subject)
-
-
 @transaction.atomic
 def repair_file(
     *,
@@ -219,7 +195,7 @@ def repair_file(
     records: Sequence[NegativeRecord],
     kind: str,
     channel: str,
-    acting_user: Any,
+    acting_user: User,
     signer_name: str,
     signer_capacity: str = "法定代表人",
     commitment_text: CommitmentTextVersion | None = None,
@@ -238,7 +214,7 @@ def repair_file(
     earliest filing date and creates nothing. Otherwise: the case, its records marked 修复中, the signed repair
     commitment, the evidence, the answer and intake deadlines, and the flow (first task: intake).
     """
-    at = _now(at)
+    at = case_now(at)
     if channel not in Channel.values:
         raise _invalid("channel", _("未知的申请渠道。"))
     if kind not in RepairKind.values:
@@ -276,8 +252,8 @@ def repair_file(
         filing_date=filing_date,
         rules=eligibility.rules,
         rule_source=eligibility.rule_source,
-        requires_training=eligibility.value(RuleCode.REPAIR_REQUIRES_TRAINING) == 1,
-        requires_credit_report=eligibility.value(RuleCode.REPAIR_REQUIRES_CREDIT_REPORT) == 1,
+        requires_training=eligibility.materials.requires_training,
+        requires_credit_report=eligibility.materials.requires_credit_report,
     )
     case.full_clean(exclude=["reference"])
     case.save()
@@ -299,12 +275,12 @@ def repair_file(
         rule_source=case.rule_source,
     )
     for record in locked:
-        _record_set(
-            record,
+        record_set_repair_status(
+            record=record,
+            status=NegativeRecord.RepairStatus.REPAIRING,
             event="repair_filed",
-            case=case,
             acting_user=acting_user,
-            repair_status=NegativeRecord.RepairStatus.REPAIRING,
+            context=_record_context(case),
         )
 
     text = commitment_text or text_version_in_force(type=CommitmentType.CREDIT_REPAIR, on=filing_date)
@@ -336,10 +312,10 @@ def repair_file(
     ):
         for upload in uploads:
             document_attach(case=case, upload=upload, acting_user=acting_user, purpose=purpose)
+    # The training certificates the subject already holds are evidence of the application without a new upload.
+    certificates_attach_as_evidence(case=case, subject=subject, before=at, acting_user=acting_user)
 
-    from apps.repairs.flows import RepairFlow
-
-    RepairFlow.start.run(case=case)
+    case_flow_start(case)
     return case
 
 
@@ -348,10 +324,10 @@ def repair_file(
 
 @transaction.atomic
 def repair_intake_accept(
-    *, case: RepairCase, acting_user: Any, note: str = "", at: datetime | None = None
+    *, case: RepairCase, acting_user: User, note: str = "", at: datetime | None = None
 ) -> RepairCase:
     """Accept the application: the department's decision time limit starts; the applicant gets a 受理通知书."""
-    at = _now(at)
+    at = case_now(at)
     case = _lock(case)
     _expect(case, RepairCase.Status.INTAKE)
     _close(case.intake_deadline, at=at, acting_user=acting_user)
@@ -372,7 +348,7 @@ def repair_intake_accept(
 
 
 @transaction.atomic
-def repair_counter_receipt(*, case: RepairCase, acting_user: Any) -> Any:
+def repair_counter_receipt(*, case: RepairCase, acting_user: User) -> Any:
     """The 受理回执 handed to the walk-in applicant: what the counter received and the due date. One per case
     (letter_create is idempotent per owner and template), verifiable like every letter."""
     if case.channel != Channel.COUNTER:
@@ -396,11 +372,11 @@ def repair_counter_receipt(*, case: RepairCase, acting_user: Any) -> Any:
 
 @transaction.atomic
 def repair_supplement_request(
-    *, case: RepairCase, items: Sequence[str], acting_user: Any, at: datetime | None = None
+    *, case: RepairCase, items: Sequence[str], acting_user: User, at: datetime | None = None
 ) -> RepairCase:
     """Send the one complete list of missing items (一次性告知补正). The case's clocks stop until the applicant
     answers; the applicant has `repair.supplement_answer` working days."""
-    at = _now(at)
+    at = case_now(at)
     case = _lock(case)
     _expect(case, RepairCase.Status.INTAKE)
     items = _clean_lines(items, "missing_items", required=True)
@@ -409,13 +385,14 @@ def repair_supplement_request(
     with office_language():
         reason = _("补正：%(items)s") % {"items": "；".join(items)}
     for deadline in (case.overall_deadline, case.intake_deadline):
-        deadline_pause(deadline=deadline, at=at, reason=reason[:1000], acting_user=acting_user)
+        # a case in intake has both clocks
+        deadline_pause(deadline=deadline, at=at, reason=reason[:1000], acting_user=acting_user)  # type: ignore[arg-type]
     case.step_deadline = _open(
         case, purpose="supplement", code=RuleCode.REPAIR_SUPPLEMENT_ANSWER, at=at, acting_user=acting_user
     )
     case.status = RepairCase.Status.SUPPLEMENT
     case.supplement_items, case.supplement_requested_at = items, at
-    case.supplement_answer_by = case.step_deadline.due_date
+    case.supplement_deadline = case.step_deadline
     fields = due_columns_sync(case)
     case.save(
         update_fields=[
@@ -423,7 +400,7 @@ def repair_supplement_request(
             "status",
             "supplement_items",
             "supplement_requested_at",
-            "supplement_answer_by",
+            "supplement_deadline",
             *fields,
             "updated_at",
         ]
@@ -435,34 +412,33 @@ def repair_supplement_request(
         context={**_letter_context(case), "items": items, "answer_by": case.supplement_answer_by},
         acting_user=acting_user,
     )
+    answer_by = case.supplement_answer_by
+    assert answer_by is not None  # the supplement deadline was opened above
     notifications.supplement_requested_notify(
         recipients=repair_applicants(case),
         case_type=case._meta.label_lower,
         case_id=case.pk,
         reference=str(case),
         items=items,
-        answer_by=case.supplement_answer_by,
+        answer_by=answer_by,
         url=repair_page_url(case),
     )
     return case
 
 
 def repair_supplement_answer(
-    *, case: RepairCase, uploads: Sequence[CheckedUpload], note: str, acting_user: Any, at: datetime | None = None
+    *, case: RepairCase, uploads: Sequence[CheckedUpload], note: str, acting_user: User, at: datetime | None = None
 ) -> RepairCase:
     """The applicant answers the 补正 (online, or a clerk at the counter): the clocks restart, moved out by the
     working days they stood still, and the case goes back to intake."""
-    at = _now(at)
+    at = case_now(at)
     note = (note or "").strip()[:5000]
     if not uploads and not note:
         raise _invalid("files", _("请上传补正材料或填写说明。"))
-    with flow_locked(case):
+    with case_flow_locked(case):
         case = _lock(case)
         _expect(case, RepairCase.Status.SUPPLEMENT)
-        if not (
-            acting_user.has_perm("subjects.act_for_subject", case.subject)
-            or (case.channel == Channel.COUNTER and acting_user.has_perm("subjects.file_on_behalf"))
-        ):
+        if not can_answer_supplement(user=acting_user, case=case):
             raise ApplicationError("forbidden", _("只有申请人可以提交补正材料。"), status_code=403)
         if case.supplement_answer_by and business_date(at) > case.supplement_answer_by:
             raise ConflictError(
@@ -472,6 +448,7 @@ def repair_supplement_answer(
             document_attach(case=case, upload=upload, acting_user=acting_user, purpose="supplement")
         _close(case.step_deadline, at=at, acting_user=acting_user)
         for deadline in (case.overall_deadline, case.intake_deadline):
+            assert deadline is not None, "a case in intake has both clocks"
             deadline.refresh_from_db()
             if deadline.status == Deadline.Status.PAUSED:
                 deadline_resume(deadline=deadline, at=at, acting_user=acting_user)
@@ -491,28 +468,26 @@ def repair_supplement_answer(
         _event(
             case, "repair_supplement_answered", acting_user, documents=len(uploads), note=note, due_date=case.due_date
         )
-        from apps.repairs.flows import RepairFlow
-
-        handle_task_run(flow_task=RepairFlow.await_supplement, process_id=case_process(case=case).pk)
+        case_flow_advance(case, node="await_supplement")
     return case
 
 
 @transaction.atomic
 def repair_withdraw_unanswered(*, case: RepairCase, at: datetime | None = None) -> RepairCase:
     """No answer to the 补正 in time: the case closes as withdrawn (视为撤回); the records are no longer 修复中."""
-    at = _now(at)
+    at = case_now(at)
     case = _lock(case)
     if case.status != RepairCase.Status.SUPPLEMENT:
         return case
     for deadline in (case.step_deadline, case.intake_deadline, case.overall_deadline):
         _close(deadline, at=at, acting_user=None)
     for record in _records(case):
-        _record_set(
-            record,
+        record_set_repair_status(
+            record=record,
+            status=NegativeRecord.RepairStatus.NONE,
             event="repair_withdrawn",
-            case=case,
             acting_user=None,
-            repair_status=NegativeRecord.RepairStatus.NONE,
+            context=_record_context(case),
         )
     case.status, case.closed_at = RepairCase.Status.WITHDRAWN, at
     fields = due_columns_sync(case)
@@ -528,16 +503,16 @@ def repair_withdraw_unanswered(*, case: RepairCase, at: datetime | None = None) 
 
 
 @in_office_language
-def _refuse(case: RepairCase, *, reasons: list[str], kind_label: str, acting_user: Any, at: datetime) -> RepairCase:
+def _refuse(case: RepairCase, *, reasons: list[str], kind_label: str, acting_user: User, at: datetime) -> RepairCase:
     for deadline in (case.step_deadline, case.intake_deadline, case.overall_deadline):
         _close(deadline, at=at, acting_user=acting_user)
     for record in _records(case):
-        _record_set(
-            record,
+        record_set_repair_status(
+            record=record,
+            status=NegativeRecord.RepairStatus.NONE,
             event="repair_refused",
-            case=case,
             acting_user=acting_user,
-            repair_status=NegativeRecord.RepairStatus.NONE,
+            context=_record_context(case),
         )
     case.status, case.outcome, case.refusal_reasons = RepairCase.Status.REFUSED, RepairCase.Outcome.REFUSE, reasons
     case.decided_at = case.closed_at = at
@@ -572,10 +547,10 @@ def _decision_notify(case: RepairCase, *, outcome: str) -> None:
 
 @transaction.atomic
 def repair_intake_refuse(
-    *, case: RepairCase, reasons: Sequence[str], acting_user: Any, at: datetime | None = None
+    *, case: RepairCase, reasons: Sequence[str], acting_user: User, at: datetime | None = None
 ) -> RepairCase:
     """Refuse to accept (不予受理), with reasons; the applicant gets a reasoned letter."""
-    at = _now(at)
+    at = case_now(at)
     case = _lock(case)
     _expect(case, RepairCase.Status.INTAKE)
     reasons = _clean_lines(reasons, "reasons", required=True)
@@ -591,7 +566,7 @@ def repair_verify(
     case: RepairCase,
     obligations_fulfilled: bool,
     commitment_valid: bool,
-    acting_user: Any,
+    acting_user: User,
     training_ok: bool | None = None,
     credit_report_ok: bool | None = None,
     note: str = "",
@@ -599,7 +574,7 @@ def repair_verify(
 ) -> RepairCase:
     """Record the verification: obligations fulfilled (fine paid, correction done), commitment valid, and the
     training certificate / credit report where a local rule asks for them."""
-    at = _now(at)
+    at = case_now(at)
     case = _lock(case)
     _expect(case, RepairCase.Status.VERIFICATION)
     if case.requires_training and training_ok is None:
@@ -652,10 +627,10 @@ def conditions_met(case: RepairCase) -> list[str]:
 
 @transaction.atomic
 def repair_propose(
-    *, case: RepairCase, outcome: str, reasons: str, acting_user: Any, at: datetime | None = None
+    *, case: RepairCase, outcome: str, reasons: str, acting_user: User, at: datetime | None = None
 ) -> RepairCase:
     """The officer's proposal (拟办意见): repair, or refuse with reasons. It goes to a different person for review."""
-    at = _now(at)
+    at = case_now(at)
     case = _lock(case)
     _expect(case, RepairCase.Status.PROPOSAL)
     reasons = (reasons or "").strip()[:5000]
@@ -678,16 +653,16 @@ def repair_propose(
     return case
 
 
-def may_review(*, case: RepairCase, user: Any) -> bool:
+def may_review(*, case: RepairCase, user: User) -> bool:
     """Four eyes: the proposer can never approve their own proposal."""
     return not repair_proposed_by(case=case, user=user)
 
 
 @transaction.atomic
-def repair_review(*, case: RepairCase, outcome: str, note: str, acting_user: Any, at: datetime | None = None) -> str:
+def repair_review(*, case: RepairCase, outcome: str, note: str, acting_user: User, at: datetime | None = None) -> str:
     """Second-person review. `approve` carries the proposal out (repair decided, or refused with its reasons);
     `return` sends it back to the proposer. Returns the route: "approved", "refused" or "return"."""
-    at = _now(at)
+    at = case_now(at)
     case = _lock(case)
     _expect(case, RepairCase.Status.REVIEW)
     if not may_review(case=case, user=acting_user):
@@ -713,7 +688,7 @@ def repair_review(*, case: RepairCase, outcome: str, note: str, acting_user: Any
 
 
 @in_office_language
-def _decide(case: RepairCase, *, acting_user: Any, at: datetime) -> RepairCase:
+def _decide(case: RepairCase, *, acting_user: User, at: datetime) -> RepairCase:
     """Repair decided: the decision letter, the execution time limit, and one lift per sanctioning department."""
     _close(case.step_deadline, at=at, acting_user=acting_user)
     _close(case.overall_deadline, at=at, acting_user=acting_user)
@@ -788,22 +763,21 @@ def case_has_pending_lifts(case: RepairCase) -> bool:
 
 @transaction.atomic
 def repair_stop_publication(
-    *, case: RepairCase, acting_user: Any, note: str = "", at: datetime | None = None
+    *, case: RepairCase, acting_user: User, note: str = "", at: datetime | None = None
 ) -> RepairCase:
     """Effect 1: the records stop being published (已修复，停止公示)."""
-    at = _now(at)
+    at = case_now(at)
     case = _lock(case)
     _expect(case, RepairCase.Status.EXECUTION)
     if case.publication_stopped_at:
         raise ConflictError(WRONG_STATUS, _("已停止公示。"))
     for record in _records(case):
-        _record_set(
-            record,
-            event="publication_stopped_repaired",
-            case=case,
+        record_end_publication(
+            record=record,
+            reason=NegativeRecord.PublicationStatus.ENDED_REPAIRED,
             acting_user=acting_user,
-            publication_status=NegativeRecord.PublicationStatus.ENDED_REPAIRED,
-            ended_at=at,
+            at=at,
+            context=_record_context(case),
         )
     case.publication_stopped_at = at
     case.save(update_fields=["publication_stopped_at", "updated_at"])
@@ -816,22 +790,16 @@ def repair_stop_publication(
 
 @transaction.atomic
 def repair_stop_sharing(
-    *, case: RepairCase, acting_user: Any, note: str = "", at: datetime | None = None
+    *, case: RepairCase, acting_user: User, note: str = "", at: datetime | None = None
 ) -> RepairCase:
     """Effect 2: the records stop being shared with other departments' systems."""
-    at = _now(at)
+    at = case_now(at)
     case = _lock(case)
     _expect(case, RepairCase.Status.EXECUTION)
     if case.sharing_stopped_at:
         raise ConflictError(WRONG_STATUS, _("已停止共享。"))
     for record in _records(case):
-        _record_set(
-            record,
-            event="sharing_stopped_repaired",
-            case=case,
-            acting_user=acting_user,
-            sharing_status=NegativeRecord.SharingStatus.STOPPED,
-        )
+        record_stop_sharing(record=record, acting_user=acting_user, context=_record_context(case))
     case.sharing_stopped_at = at
     case.save(update_fields=["sharing_stopped_at", "updated_at"])
     _event(case, "repair_sharing_stopped", acting_user, note=(note or "")[:2000])
@@ -839,15 +807,15 @@ def repair_stop_sharing(
 
 
 def sanction_lift_confirm(
-    *, lift: SanctionLift, acting_user: Any, note: str = "", at: datetime | None = None
+    *, lift: SanctionLift, acting_user: User, note: str = "", at: datetime | None = None
 ) -> SanctionLift:
     """Effect 3, per department: it confirms it lifted its sanctions. The last confirmation moves the flow on."""
-    at = _now(at)
+    at = case_now(at)
     if not acting_user.has_perm("repairs.handle_repair") or not acting_user.has_perm(
         "repairs.change_sanctionlift", lift
     ):
         raise ApplicationError("forbidden", _("只有实施惩戒部门的承办人可以确认解除。"), status_code=403)
-    with flow_locked(lift.case):
+    with case_flow_locked(lift.case):
         lift = SanctionLift.objects.select_for_update(of=("self",)).select_related("case").get(pk=lift.pk)
         case = _lock(lift.case)
         _expect(case, RepairCase.Status.EXECUTION)
@@ -877,16 +845,14 @@ def sanction_lift_confirm(
             case, "sanction_lift_confirmed", acting_user, lift=lift.pk, department=lift.department.code, note=lift.note
         )
         if not case_has_pending_lifts(case):
-            from apps.repairs.flows import RepairFlow
-
-            handle_task_run(flow_task=RepairFlow.await_lifts, process_id=case_process(case=case).pk)
+            case_flow_advance(case, node="await_lifts")
     return lift
 
 
 @transaction.atomic
 def repair_close(*, case: RepairCase, at: datetime | None = None) -> RepairCase:
     """All three effects done: the case closes as repaired and the records are marked 已修复."""
-    at = _now(at)
+    at = case_now(at)
     case = _lock(case)
     _expect(case, RepairCase.Status.EXECUTION)
     if not case.publication_stopped_at or not case.sharing_stopped_at or case_has_pending_lifts(case):
@@ -896,12 +862,12 @@ def repair_close(*, case: RepairCase, at: datetime | None = None) -> RepairCase:
         raise ConflictError(WRONG_STATUS, _("仍有未解除的惩戒措施。"))
     _close(case.step_deadline, at=at, acting_user=None)
     for record in records:
-        _record_set(
-            record,
+        record_set_repair_status(
+            record=record,
+            status=NegativeRecord.RepairStatus.REPAIRED,
             event="repair_completed",
-            case=case,
             acting_user=None,
-            repair_status=NegativeRecord.RepairStatus.REPAIRED,
+            context=_record_context(case),
         )
     case.status, case.closed_at = RepairCase.Status.REPAIRED, at
     fields = due_columns_sync(case)
@@ -915,10 +881,10 @@ def repair_close(*, case: RepairCase, at: datetime | None = None) -> RepairCase:
 
 
 @transaction.atomic
-def repair_revoke(*, case: RepairCase, reason: str, acting_user: Any, at: datetime | None = None) -> RepairCase:
+def repair_revoke(*, case: RepairCase, reason: str, acting_user: User, at: datetime | None = None) -> RepairCase:
     """Revoke a repair obtained with a false commitment: publication, sharing and sanctions are restored, and the
     broken commitment becomes a new negative record of the reviewer's department."""
-    at = _now(at)
+    at = case_now(at)
     if not acting_user.has_perm("repairs.review_repair"):
         raise ApplicationError("forbidden", _("只有审核人可以撤销信用修复。"), status_code=403)
     reason = (reason or "").strip()[:5000]
@@ -926,21 +892,8 @@ def repair_revoke(*, case: RepairCase, reason: str, acting_user: Any, at: dateti
         raise _invalid("reason", _("请写明撤销理由（虚假承诺的事实）。"))
     case = _lock(case)
     _expect(case, RepairCase.Status.REPAIRED)
-    today = business_date(at)
     for record in _records(case):
-        expired = record.publish_until is not None and record.publish_until < today
-        _record_set(
-            record,
-            event="repair_revoked",
-            case=case,
-            acting_user=acting_user,
-            publication_status=NegativeRecord.PublicationStatus.ENDED_EXPIRED
-            if expired
-            else NegativeRecord.PublicationStatus.PUBLISHED,
-            ended_at=at if expired else None,
-            sharing_status=NegativeRecord.SharingStatus.SHARING,
-            repair_status=NegativeRecord.RepairStatus.REVOKED,
-        )
+        record_restore(record=record, acting_user=acting_user, at=at, context=_record_context(case))
     for lift in case.lifts.select_for_update(of=("self",)).prefetch_related("sanctions"):
         for sanction in lift.sanctions.all():
             if sanction.status == Sanction.Status.LIFTED:

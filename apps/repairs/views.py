@@ -1,31 +1,38 @@
 """The applicant portal for repair cases (plain Django templates) and the departments' sanction-lift page."""
 
 import uuid
+from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ObjectDoesNotExist, PermissionDenied
 from django.db.models import Q
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 from guardian.shortcuts import get_objects_for_user
 from rest_framework.exceptions import ValidationError as DrfValidationError
 
-from apps.casework.services import idempotent_submit, upload_check
+from apps.accounts.requests import AuthenticatedHttpRequest
+from apps.casework.models import Channel
+from apps.casework.services import upload_check
 from apps.commitments.models import CommitmentType
 from apps.commitments.selectors import text_versions_in_force
+from apps.core import clock
 from apps.core.context_processors import may_file_repairs
 from apps.core.errors import ApplicationError
+from apps.core.idempotency import idempotent_submit
 from apps.letters.selectors import letter_file
-from apps.repairs.api import RepairRowOutput, file_repair_from_request, repair_output
+from apps.repairs.api import RepairRowOutput, repair_output
 from apps.repairs.eligibility import record_filing_blocks
-from apps.repairs.models import Channel, RepairCase, RepairKind, SanctionLift
+from apps.repairs.filing import file_repair_from_request
+from apps.repairs.models import RepairCase, RepairKind, SanctionLift
 from apps.repairs.selectors import (
     access_repaircase_by_id,
     access_sanctionlift_by_id,
+    can_answer_supplement,
     case_summary,
     counter_filings_of,
     lifts_visible_to,
@@ -33,7 +40,7 @@ from apps.repairs.selectors import (
     repairs_visible_to,
 )
 from apps.repairs.services import repair_counter_receipt, repair_supplement_answer, sanction_lift_confirm
-from apps.sla.workdays import business_date
+from apps.subjects.filters import SubjectFilter
 from apps.subjects.models import NegativeRecord, Subject
 from apps.subjects.selectors import records_visible_to, subject_list
 
@@ -53,7 +60,7 @@ def _error_text(exc: Exception) -> str:
     return str(exc)
 
 
-def _case_or_404(request: HttpRequest, case_id: int) -> RepairCase:
+def _case_or_404(request: AuthenticatedHttpRequest, case_id: int) -> RepairCase:
     try:
         return access_repaircase_by_id(user=request.user, case_id=case_id)
     except ObjectDoesNotExist as exc:
@@ -61,13 +68,13 @@ def _case_or_404(request: HttpRequest, case_id: int) -> RepairCase:
 
 
 @login_required
-def portal_index(request: HttpRequest) -> HttpResponse:
+def portal_index(request: AuthenticatedHttpRequest) -> HttpResponse:
     cases = repairs_visible_to(user=request.user).order_by("-filed_at", "-id")[:200]
     rows = RepairRowOutput([case_summary(case) for case in cases], many=True).data  # what the API list shows
-    return render(request, "repairs/portal_index.html", {"cases": rows, "today": business_date(timezone.now())})
+    return render(request, "repairs/portal_index.html", {"cases": rows, "today": clock.today()})
 
 
-def _candidate_records(request: HttpRequest, uscc: str):
+def _candidate_records(request: AuthenticatedHttpRequest, uscc: str):
     """Published records the user may apply for: of the subjects they represent, or (a counter clerk) of the
     subject whose code they entered."""
     user = request.user
@@ -114,13 +121,13 @@ def _record_rows(records, *, kind: str, on, ticked: set[str], refused: dict[int,
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def portal_new(request: HttpRequest) -> HttpResponse:
+def portal_new(request: AuthenticatedHttpRequest) -> HttpResponse:
     uscc = request.GET.get("uscc", "") or request.POST.get("uscc", "")
-    today = business_date(timezone.now())
+    today = clock.today()
     if not may_file_repairs(request.user):
         raise PermissionDenied
-    kind = request.POST.get("kind") if request.POST.get("kind") in RepairKind.values else RepairKind.values[0]
-    context = {
+    kind = request.POST.get("kind", "") if request.POST.get("kind") in RepairKind.values else RepairKind.values[0]
+    context: dict[str, Any] = {
         "uscc": uscc,
         "kinds": RepairKind.choices,
         "kind": kind,
@@ -135,7 +142,7 @@ def portal_new(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         data = request.POST.copy()
         for name in request.FILES:
-            data.setlist(name, request.FILES.getlist(name))
+            data.setlist(name, request.FILES.getlist(name))  # type: ignore[arg-type]  # the API's parser reads files here too
 
         def submit() -> tuple[int, dict]:
             case = file_repair_from_request(user=request.user, data=data)
@@ -165,17 +172,14 @@ def portal_new(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def portal_detail(request: HttpRequest, case_id: int) -> HttpResponse:
+def portal_detail(request: AuthenticatedHttpRequest, case_id: int) -> HttpResponse:
     """The case as the API shows the reader (the applicant: its filing, clocks, 补正, decision, letters)."""
     try:
         view = repair_view_for(user=request.user, case_id=case_id)
     except ObjectDoesNotExist as exc:
         raise Http404 from exc
     case = view.case
-    can_answer = case.status == RepairCase.Status.SUPPLEMENT and (
-        request.user.has_perm("subjects.act_for_subject", case.subject)
-        or request.user.has_perm("subjects.file_on_behalf")
-    )
+    can_answer = case.status == RepairCase.Status.SUPPLEMENT and can_answer_supplement(user=request.user, case=case)
     detail = repair_output(view)
     detail["pauses"] = _once(detail.get("pauses", []), ("started_at", "ended_at", "reason"))
     detail["history"] = _once(detail.get("history", []), ("at", "label", "actor"))
@@ -201,7 +205,7 @@ def _once(lines: list, keys: tuple[str, ...]) -> list:
 
 @login_required
 @require_POST
-def portal_supplement(request: HttpRequest, case_id: int) -> HttpResponse:
+def portal_supplement(request: AuthenticatedHttpRequest, case_id: int) -> HttpResponse:
     case = _case_or_404(request, case_id)
     try:
         uploads = [upload_check(f, field="files") for f in request.FILES.getlist("files")]
@@ -215,22 +219,22 @@ def portal_supplement(request: HttpRequest, case_id: int) -> HttpResponse:
     return redirect("repairs-portal-detail", case_id=case.pk)
 
 
-def _clerk_only(request: HttpRequest) -> None:
+def _clerk_only(request: AuthenticatedHttpRequest) -> None:
     if not request.user.has_perm("subjects.file_on_behalf"):
         raise PermissionDenied
 
 
 @login_required
-def counter_page(request: HttpRequest) -> HttpResponse:
+def counter_page(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The counter: find the walk-in enterprise by name or code, then file for it."""
     _clerk_only(request)
     query = request.GET.get("q", "").strip()[:100]
-    subjects = subject_list(user=request.user, search=query)[:50] if query else []
+    subjects = SubjectFilter({"search": query}, queryset=subject_list(user=request.user)).qs[:50] if query else []
     return render(request, "repairs/counter.html", {"query": query, "subjects": subjects})
 
 
 @login_required
-def counter_filings_page(request: HttpRequest) -> HttpResponse:
+def counter_filings_page(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The clerk's counter filings, each with its receipt."""
     _clerk_only(request)
     cases = counter_filings_of(user=request.user).select_related("subject", "department")[:200]
@@ -239,7 +243,7 @@ def counter_filings_page(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def counter_receipt_page(request: HttpRequest, case_id: int) -> HttpResponse:
+def counter_receipt_page(request: AuthenticatedHttpRequest, case_id: int) -> HttpResponseBase:
     """The 受理回执 of a counter filing as a PDF (issued on first request; the same letter afterwards)."""
     _clerk_only(request)
     case = _case_or_404(request, case_id)
@@ -265,7 +269,7 @@ def counter_receipt_page(request: HttpRequest, case_id: int) -> HttpResponse:
 
 
 @login_required
-def lifts_page(request: HttpRequest) -> HttpResponse:
+def lifts_page(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Departments confirm here that they lifted their sanctions (the per-department execution tasks)."""
     if not request.user.has_perm("casework.use_workbench"):
         raise PermissionDenied
@@ -275,7 +279,7 @@ def lifts_page(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def lift_confirm(request: HttpRequest, lift_id: int) -> HttpResponse:
+def lift_confirm(request: AuthenticatedHttpRequest, lift_id: int) -> HttpResponse:
     try:
         lift = access_sanctionlift_by_id(user=request.user, lift_id=lift_id)
     except ObjectDoesNotExist as exc:

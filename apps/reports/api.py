@@ -9,6 +9,7 @@ from rest_framework import serializers, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from apps.core import clock
 from apps.core.api import Pagination
 from apps.core.errors import ApplicationError
 from apps.letters.api import letter_data
@@ -42,7 +43,11 @@ class CreditReportRequestApi(APIView):
         data.is_valid(raise_exception=True)
         report = credit_report_request(subject=subject, acting_user=request.user, **data.validated_data)
         return Response(
-            {"request": report.pk, "report_no": report.report_no, "letter": letter_data(report.letter)},
+            {
+                "request": report.pk,
+                "report_no": report.report_no,
+                "letter": letter_data(report.letter) if report.letter else None,
+            },
             status=status.HTTP_201_CREATED,
         )
 
@@ -65,7 +70,7 @@ def monthly_report_data(report: MonthlyReport) -> dict:
         "issue_no": report.issue_no,
         "created_at": report.created_at,
         "figures": report.figures,
-        "letter": letter_data(report.letter) if report.letter_id else None,
+        "letter": letter_data(report.letter) if report.letter else None,
     }
 
 
@@ -111,7 +116,7 @@ class MonthlyReportListApi(APIView):
             reports = reports.filter(month=_month(request.query_params["month"]))
         page = Pagination()
         items = page.paginate_queryset(reports, request, view=self)
-        return page.get_paginated_response([monthly_report_data(r) for r in items])
+        return page.get_paginated_response([monthly_report_data(r) for r in items or []])
 
     @extend_schema(request=InputSerializer, responses=OpenApiTypes.OBJECT)
     def post(self, request) -> Response:
@@ -190,12 +195,10 @@ class SlaDashboardApi(APIView):
         parameters=[OpenApiParameter("department", str, required=False)], responses={200: SlaDashboardOutput}
     )
     def get(self, request):
-        from django.utils import timezone
 
         from apps.casework.selectors import sla_board_department
         from apps.reports.selectors import sla_dashboard
-        from apps.sla.workdays import business_date
 
         department = sla_board_department(user=request.user, department_code=request.query_params.get("department"))
-        figures = sla_dashboard(user=request.user, department=department, today=business_date(timezone.now()))
+        figures = sla_dashboard(user=request.user, department=department, today=clock.today())
         return Response(SlaDashboardOutput(figures).data)

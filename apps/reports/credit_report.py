@@ -14,6 +14,7 @@ from django.apps import apps as django_apps
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from apps.core import clock
 from apps.subjects.models import NegativeRecord, Sanction, Subject
 
 CHINESE_NUMBERS = "一二三四五六七八九十"
@@ -121,7 +122,7 @@ def section_rows(section: Section, subject: Subject) -> list[list[str]]:
 
 def credit_report_context(*, subject: Subject, report_no: str, on: date | None = None) -> dict[str, Any]:
     """The report's data: subject, list status, public records with their statuses, sanctions, and the sections."""
-    on = on or timezone.localdate()
+    on = on or clock.today()
     # Records that are or were public, with their statuses; deleted and never-published ones are not reported.
     shown = [
         NegativeRecord.PublicationStatus.PUBLISHED,

@@ -15,23 +15,26 @@ from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models.expressions import Combinable
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from apps.accounts.models import Department
 from apps.commitments.models import Commitment, CommitmentType
-from apps.core import inputs
+from apps.core import clock, inputs
 from apps.decisions.selectors import month_bounds, two_documents_coverage
-from apps.letters.models import Letter, TemplateCode
+from apps.letters.models import Letter
 from apps.objections.models import Objection
 from apps.repairs.models import RepairCase
 from apps.reports.models import CreditReportRequest
+from apps.rules.models import Rule, RuleCode
+from apps.rules.selectors import rule_in_force_or_none
 from apps.sla.workdays import add_working_days, is_provisional
 from apps.subjects.models import NegativeRecord, RecordKind, Subject
 from apps.subjects.selectors import operating_listed_subjects_at, serious_list_records_at
+from apps.training.selectors import training_coverage
 
-PUBLICATION_LIMIT_WORKING_DAYS = 7  # 双公示: decisions published within 7 working days of the decision
 STATS_FIRST_MONTH = date(2004, 1, 1)  # the working calendar's first year
 
 Published = NegativeRecord.PublicationStatus
@@ -52,7 +55,7 @@ def parse_month(raw: Any, *, today: date | None = None) -> date:
         raise MonthError(
             _("统计月份“%(value)s”格式不正确，应为 YYYY-MM，如 2026-10。") % {"value": text[:20]}
         ) from None
-    today = today or timezone.localdate()
+    today = today or clock.today()
     if first < STATS_FIRST_MONTH:
         raise MonthError(_("统计月份不能早于 2004-01。"))
     if first > today.replace(day=1):
@@ -84,22 +87,33 @@ class Period:
             last=last,
             start=_start_of(first),
             end=end,
-            on=min(last, timezone.localdate(now)),
+            on=min(last, clock.business_date(now)),
             complete=now >= month_end,
         )
 
 
 @dataclass(frozen=True)
 class Target:
+    """A row's target: the direction is part of the indicator's definition, the number is a rule row (in percent)
+    in force on the month's last day. No row in force: no target, and the row is neither met nor missed."""
+
     op: str  # ">=" or "<"
-    value: float
+    value: float | None
+    source: str = ""
+
+    @classmethod
+    def of(cls, code: str, period: "Period", op: str = ">=") -> "Target":
+        rule = rule_in_force_or_none(code=code, on=period.last)
+        return cls(op, None, "") if rule is None else cls(op, rule.value / 100, rule.source)
 
     def met(self, ratio: float | None) -> bool | None:
-        if ratio is None:
+        if ratio is None or self.value is None:
             return None
         return ratio >= self.value if self.op == ">=" else ratio < self.value
 
     def label(self) -> str:
+        if self.value is None:
+            return "—"
         return f"{'≥' if self.op == '>=' else '<'}{self.value * 100:g}%"
 
 
@@ -117,6 +131,7 @@ def _row(key: str, label: str, numerator: int, denominator: int, target: Target,
         "ratio": ratio,
         "target": {"op": target.op, "value": target.value, "label": target.label()},
         "met": target.met(ratio),
+        "target_source": target.source,
         "definition": definition,
         **extra,
     }
@@ -144,7 +159,7 @@ def listed_during_year(period: Period, department: Department | None = None) -> 
     year_start = _start_of(date(period.first.year, 1, 1))
     return (
         _list_records(department)
-        .filter(listed_from__lte=period.on)
+        .filter(listed_from__lte=period.on)  # type: ignore[misc]  # an annotation of _list_records
         .filter(Q(publication_status=Published.PUBLISHED) | Q(ended_at__gte=year_start))
     )
 
@@ -167,7 +182,7 @@ class Scope:
 
 def _population_with(scope: Scope, *evidence: QuerySet) -> int:
     """How many members of the population have at least one row in any of `evidence` (subqueries on OuterRef)."""
-    condition = Exists(evidence[0])
+    condition: Q | Combinable = Exists(evidence[0])
     for more in evidence[1:]:
         condition |= Exists(more)
     return scope.population.filter(condition).count()
@@ -182,27 +197,21 @@ def _repair_commitments(scope: Scope) -> dict:
         _("名单内在营主体签署信用修复承诺"),
         _population_with(scope, signed),
         scope.population_count,
-        Target(">=", 1.0),
+        Target.of(RuleCode.TARGET_REPAIR_COMMITMENT, scope.period),
         _("分母：期末在严重失信主体名单内的在营主体数；分子：其中期末前签署过信用修复型信用承诺的主体数。"),
     )
 
 
 def _repair_training(scope: Scope) -> dict:
-    end = scope.period.end
-    certificate = Letter.objects.filter(
-        recipient_uscc=OuterRef("uscc"),
-        code=TemplateCode.TRAINING_CERTIFICATE,
-        status=Letter.Status.RENDERED,
-        created_at__lt=end,
-    )
-    checked = RepairCase.objects.filter(subject=OuterRef("pk"), training_ok=True, verified_at__lt=end)
+    """The training app owns the coverage rule and its target; the row reports its figure for the scope."""
+    coverage = training_coverage(month=scope.period.first, department=scope.department, now=scope.period.end)
     return _row(
         "repair_training",
         _("名单内在营主体参加信用修复培训"),
-        _population_with(scope, certificate, checked),
-        scope.population_count,
-        Target(">=", 0.5),
-        _("分母同上；分子：其中期末前取得培训证明（本系统出具的培训证明，或修复案件核查中确认的培训证明）的主体数。"),
+        coverage.numerator,
+        coverage.denominator,
+        Target.of(RuleCode.TARGET_REPAIR_TRAINING, scope.period),
+        _("分母同上；分子：其中期末前参加过信用修复培训（签到或经培训协调人登记出席，并出具培训证明）的主体数。"),
     )
 
 
@@ -217,7 +226,7 @@ def _credit_reports(scope: Scope) -> dict:
         _("名单内在营主体提交信用报告"),
         _population_with(scope, requested, checked),
         scope.population_count,
-        Target(">=", 0.8),
+        Target.of(RuleCode.TARGET_CREDIT_REPORT, scope.period),
         _("分母同上；分子：其中期末前取得本系统出具的信用报告，或在修复案件中提交并经核查确认信用报告的主体数。"),
     )
 
@@ -241,7 +250,7 @@ def _removed(scope: Scope) -> dict:
         _("名单内在营主体经整改修复移出名单（本年累计）"),
         numerator,
         ever.count(),
-        Target(">=", 0.3),
+        Target.of(RuleCode.TARGET_REMOVED_AFTER_REPAIR, period),
         _(
             "分母：本年1月1日至期末曾在严重失信主体名单内的在营主体数；分子：其中本年内经信用修复移出名单、"
             "期末不在名单内的主体数。"
@@ -259,9 +268,14 @@ def _listed_share(scope: Scope) -> dict:
         _("严重失信主体占在营市场主体比例"),
         scope.population_count,
         registered.count(),
-        Target("<", 0.01),
+        Target.of(RuleCode.TARGET_LISTED_SHARE, period, op="<"),
         _("分子：期末在严重失信主体名单内的在营主体数；分母：期末前成立、现为在营状态的主体数。"),
     )
+
+
+def publication_limit(*, on: date, region_code: str = "") -> Rule | None:
+    """The 双公示 time limit (working days from the decision) in force on a decision date, if any row is."""
+    return rule_in_force_or_none(code=RuleCode.DISCLOSURE_DOUBLE, on=on, region_code=region_code)
 
 
 def _double_publicity(scope: Scope) -> dict:
@@ -271,13 +285,21 @@ def _double_publicity(scope: Scope) -> dict:
     ).exclude(publication_status=Published.NOT_PUBLISHED)
     if department is not None:
         records = records.filter(department=department)
-    on_time = late = 0
-    late_examples = []
-    for pk, decision_no, decided, publish_from, created_at in records.values_list(
-        "pk", "decision_no", "decision_date", "publish_from", "created_at"
+    limits: dict[tuple[date, str], Rule | None] = {}
+    on_time = late = unmeasured = 0
+    late_examples: list[dict[str, Any]] = []
+    for pk, decision_no, decided, publish_from, created_at, region_code in records.values_list(
+        "pk", "decision_no", "decision_date", "publish_from", "created_at", "department__region_code"
     ).order_by("decision_date", "pk"):
-        published_on = max(timezone.localdate(created_at), publish_from or decided)
-        due = add_working_days(decided, PUBLICATION_LIMIT_WORKING_DAYS)
+        key = (decided, region_code)
+        if key not in limits:
+            limits[key] = publication_limit(on=decided, region_code=region_code)
+        limit = limits[key]
+        if limit is None:
+            unmeasured += 1
+            continue
+        published_on = max(clock.business_date(created_at), publish_from or decided)
+        due = add_working_days(decided, limit.value)
         if published_on <= due:
             on_time += 1
         else:
@@ -286,17 +308,23 @@ def _double_publicity(scope: Scope) -> dict:
                 late_examples.append(
                     {"record": pk, "decision_no": decision_no, "decision_date": decided, "published_on": published_on}
                 )
+    month_limit = publication_limit(on=period.last)
+    days = month_limit.value if month_limit is not None else "—"
     return _row(
         "double_publicity",
-        _("行政处罚信息7个工作日内公示（双公示）"),
+        _("行政处罚信息%(days)s个工作日内公示（双公示）") % {"days": days},
         on_time,
         on_time + late,
-        Target(">=", 1.0),
+        Target.of(RuleCode.TARGET_DOUBLE_PUBLICITY, period),
         _(
-            "分母：决定日期在本月、依规应公示的行政处罚信息数；分子：其中自决定日期起7个工作日内归集公示的数量"
-            "（公示日取归集入库日与公示起始日的较晚者）。行政许可信息不在本系统中。"
-        ),
+            "分母：决定日期在本月、依规应公示的行政处罚信息数；分子：其中自决定日期起%(days)s个工作日内归集公示的数量"
+            "（公示日取归集入库日与公示起始日的较晚者；时限取决定日期当日生效的规则）。行政许可信息不在本系统中。"
+        )
+        % {"days": days},
         late=late_examples,
+        limit_working_days=month_limit.value if month_limit is not None else None,
+        limit_source=month_limit.source if month_limit is not None else "",
+        unmeasured=unmeasured,
     )
 
 
@@ -310,7 +338,7 @@ def _objections(scope: Scope) -> dict:
         _("异议申诉按期办结（5个工作日）"),
         closed.filter(closed_on_time=True).count(),
         closed.count(),
-        Target(">=", 1.0),
+        Target.of(RuleCode.TARGET_OBJECTION_ON_TIME, period),
         _("分母：本月办结的异议案件数；分子：其中在办结期限内办结的数量（期限按工作日计，扣除补充材料期间）。"),
     )
 
@@ -323,7 +351,7 @@ def _two_documents(scope: Scope) -> dict:
         _("行政处罚决定书与信用修复告知书同时送达（两书同达）"),
         coverage["numerator"],
         coverage["denominator"],
-        Target(">=", 1.0),
+        Target.of(RuleCode.TARGET_TWO_DOCUMENTS, period),
         _("分母：本月送达、应附信用修复告知书的决定数（法人和非法人组织）；分子：其中与告知书同时送达的数量。"),
         missing=coverage["missing"],
     )
@@ -353,8 +381,16 @@ def monthly_stats(*, month: date, department: Department | None = None, now: dat
     ]
     if not period.complete:
         notes.insert(0, _("本月尚未结束，数据截至统计时点。"))
-    if is_provisional(period.first, add_working_days(period.last, PUBLICATION_LIMIT_WORKING_DAYS)):
+    limit = publication_limit(on=period.last)
+    if is_provisional(period.first, add_working_days(period.last, limit.value if limit is not None else 0)):
         notes.append(_("计算工作日所用的节假日安排尚未正式公布，相关数字为暂定。"))
+    unmeasured = next(row["unmeasured"] for row in rows if row["key"] == "double_publicity")
+    if unmeasured:
+        notes.append(
+            _("%(count)d 条行政处罚信息的决定日期没有生效的双公示时限规则，未计入双公示指标。") % {"count": unmeasured}
+        )
+    if any(row["target"]["value"] is None for row in rows):
+        notes.append(_("目标为“—”的指标在统计月份没有生效的目标规则。"))
     return {
         "month": period.first.strftime("%Y-%m"),
         "period_start": period.first,

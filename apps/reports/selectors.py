@@ -51,7 +51,7 @@ def monthly_reports_visible_to(*, user: User) -> QuerySet[MonthlyReport]:
         return reports.none()
     if user.has_perm("reports.view_monthly_stats"):
         return reports
-    if getattr(user, "department_id", None):
+    if user.department_id:
         return reports.filter(department_id=user.department_id)
     return reports.none()
 
@@ -89,7 +89,7 @@ def sla_dashboard(*, user: User, department: Department | None, today: date, mon
     by_step = []
     for dept in departments:
         open_tasks = board_open_tasks(user=user, department=dept)
-        counts: dict[str, list] = {}
+        counts: dict[str, list[Any]] = {}
         for task in open_tasks.select_related(None).only("id", "flow_task"):
             key = step_key(task.flow_task)
             counts.setdefault(key, [task.flow_task, 0])[1] += 1
@@ -138,7 +138,7 @@ def sla_dashboard(*, user: User, department: Department | None, today: date, mon
             url("tasks", queue="open", owner=officer.username),
             owner=officer.username,
             name=str(officer),
-            department=officer.department.code if officer.department_id else None,
+            department=officer.department.code if officer.department else None,
         )
         for officer in officers.select_related("department").order_by("department__code", "username")
     ]

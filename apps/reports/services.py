@@ -5,10 +5,10 @@ from typing import Any
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from apps.accounts.models import Department, User
+from apps.core import clock
 from apps.core.errors import ApplicationError
 from apps.core.i18n import office_language
 from apps.core.models import normalise_data
@@ -36,7 +36,7 @@ def credit_report_request(*, subject: Subject, acting_user: User | None, purpose
         purpose=purpose[:200],
         requested_by=acting_user if getattr(acting_user, "is_authenticated", False) else None,
     )
-    context = credit_report_context(subject=subject, report_no=request.report_no, on=timezone.localdate())
+    context = credit_report_context(subject=subject, report_no=request.report_no, on=clock.today())
     request.letter = letter_create(
         template_code=TemplateCode.CREDIT_REPORT,
         owner=request,
@@ -174,7 +174,7 @@ def monthly_report_publish_due(*, today: date | None = None) -> MonthlyReport | 
     """The scheduled job: from settings.MONTHLY_REPORT_DAY (default the 10th, ahead of the 23rd the seed plans
     require) issue last month's office-wide report if nobody has yet. Safe to run every minute (embedded mode
     does): it issues at most once per month. Returns the report it issued, if any."""
-    today = today or timezone.localdate()
+    today = today or clock.today()
     if today.day < settings.MONTHLY_REPORT_DAY:
         return None
     previous = (today.replace(day=1) - timedelta(days=1)).replace(day=1)

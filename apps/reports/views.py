@@ -9,12 +9,12 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from apps.accounts.models import Department
+from apps.core import clock
 from apps.core.errors import ApplicationError
 from apps.reports.monthly import MonthError, parse_month
 from apps.reports.selectors import monthly_reports_visible_to, monthly_stats, monthly_stats_department
@@ -22,7 +22,7 @@ from apps.reports.services import monthly_report_issue
 
 
 def _last_month() -> str:
-    return (timezone.localdate().replace(day=1) - timedelta(days=1)).strftime("%Y-%m")
+    return (clock.today().replace(day=1) - timedelta(days=1)).strftime("%Y-%m")
 
 
 @login_required
@@ -82,13 +82,12 @@ def sla_dashboard_page(request):
     list (the breach page for deadlines, the API list for tasks and decisions)."""
     from apps.casework.selectors import sla_board_department
     from apps.reports.selectors import sla_dashboard
-    from apps.sla.workdays import business_date
 
     try:
         department = sla_board_department(user=request.user, department_code=request.GET.get("department"))
     except Department.DoesNotExist:
         raise Http404 from None
-    figures = sla_dashboard(user=request.user, department=department, today=business_date(timezone.now()))
+    figures = sla_dashboard(user=request.user, department=department, today=clock.today())
     suffix = f"&department={department.code}" if department else ""
     for state in _DEADLINE_PAGES:
         figures[state]["page_url"] = f"{reverse('casework-breaches')}?state={state}{suffix}"

@@ -23,6 +23,15 @@ class RuleCode(models.TextChoices):
     OBJECTION_CLOSE = "objection.close", _("异议办结时限（工作日）")
     DUE_SOON_WORKING_DAYS = "sla.due_soon", _("临期提醒提前量（工作日）")
     DISCLOSURE_DOUBLE = "disclosure.double_publicity", _("双公示上网时限（工作日）")
+    # Monthly coverage targets, in percent of the row's denominator (DESIGN.md "Coverage targets").
+    TARGET_REPAIR_COMMITMENT = "target.repair_commitment", _("目标：名单内在营主体签署信用修复承诺（%，不低于）")
+    TARGET_REPAIR_TRAINING = "target.repair_training", _("目标：名单内在营主体参加信用修复培训（%，不低于）")
+    TARGET_CREDIT_REPORT = "target.credit_report", _("目标：名单内在营主体提交信用报告（%，不低于）")
+    TARGET_REMOVED_AFTER_REPAIR = "target.removed_after_repair", _("目标：经整改修复移出名单（%，不低于）")
+    TARGET_LISTED_SHARE = "target.listed_share", _("目标：严重失信主体占在营市场主体比例（%，低于）")
+    TARGET_DOUBLE_PUBLICITY = "target.double_publicity", _("目标：双公示按时公示（%，不低于）")
+    TARGET_OBJECTION_ON_TIME = "target.objection_on_time", _("目标：异议按期办结（%，不低于）")
+    TARGET_TWO_DOCUMENTS = "target.two_documents", _("目标：两书同达（%，不低于）")
 
 
 class Rule(models.Model):

@@ -1,12 +1,15 @@
 """The rule in force: the most specific row whose dates cover the event date."""
 
+from collections.abc import Iterable
+from dataclasses import dataclass, field
 from datetime import date
+from typing import Any
 
 from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from apps.core.errors import ApplicationError
-from apps.rules.models import Rule
+from apps.rules.models import Rule, RuleCode
 
 RULE_MISSING = "rule_missing"
 
@@ -41,5 +44,63 @@ def rule_in_force(
     return max(matches, key=lambda r: (*r.specificity, r.effective_from, r.pk))
 
 
-def rule_value(**kwargs) -> int:
+def rule_value(**kwargs: Any) -> int:
     return rule_in_force(**kwargs).value
+
+
+def rule_in_force_or_none(**kwargs: Any) -> Rule | None:
+    """rule_in_force, or None where no row is in force (for rules that may simply not apply, such as a target)."""
+    try:
+        return rule_in_force(**kwargs)
+    except ApplicationError as exc:
+        if exc.code == RULE_MISSING:
+            return None
+        raise
+
+
+# Evidence a repair needs only where a rule row says so (value 1); no row in force means not needed.
+MATERIAL_RULES = (RuleCode.REPAIR_REQUIRES_TRAINING, RuleCode.REPAIR_REQUIRES_CREDIT_REPORT)
+
+
+@dataclass(frozen=True)
+class RepairMaterialRules:
+    """The rows that decide which optional evidence a repair needs: the one reading of those rows that the
+    repair-notice (两书同达), the eligibility check and the filed case all use."""
+
+    rows: dict[str, Rule] = field(default_factory=dict)  # code -> row in force; a code without a row is not needed
+
+    def required(self, code: str) -> bool:
+        row = self.rows.get(str(code))
+        return row is not None and row.value == 1
+
+    @property
+    def requires_training(self) -> bool:
+        return self.required(RuleCode.REPAIR_REQUIRES_TRAINING)
+
+    @property
+    def requires_credit_report(self) -> bool:
+        return self.required(RuleCode.REPAIR_REQUIRES_CREDIT_REPORT)
+
+    @classmethod
+    def strictest(cls, each: Iterable["RepairMaterialRules"]) -> "RepairMaterialRules":
+        """For a case over several records: evidence is needed when any record's row asks for it."""
+        rows: dict[str, Rule] = {}
+        for materials in each:
+            for code, row in materials.rows.items():
+                if code not in rows or row.value > rows[code].value:
+                    rows[code] = row
+        return cls(rows)
+
+
+def repair_material_rules(
+    *, on: date, record_kind: str = "", severity: str = "", sector: str = "", region_code: str = ""
+) -> RepairMaterialRules:
+    """Which optional evidence (training attendance, a credit report) a repair of a record needs, by the rows in
+    force on `on` for the record's kind, severity, sector and region."""
+    scope = {"record_kind": record_kind, "severity": severity, "sector": sector, "region_code": region_code}
+    rows = {}
+    for code in MATERIAL_RULES:
+        row = rule_in_force_or_none(code=code, on=on, **scope)
+        if row is not None:
+            rows[str(code)] = row
+    return RepairMaterialRules(rows)

@@ -26,7 +26,7 @@ def measures_in_force(*, on: date) -> QuerySet[Measure]:
     return Measure.objects.filter(effective_from__lte=on).filter(Q(effective_to__isnull=True) | Q(effective_to__gte=on))
 
 
-def measure_triggered_by(measure: Measure, record) -> bool:
+def measure_triggered_by(measure: Measure, record: NegativeRecord) -> bool:
     return record.kind in measure.record_kinds and record.severity in measure.severities
 
 
@@ -41,8 +41,8 @@ def measure_applies_to(measure: Measure, *, matter_type: str, department: Depart
 
 
 def measures_for_check(
-    *, records: Iterable, matter_type: str, department: Department, on: date
-) -> tuple[list, list[tuple[Measure, list]]]:
+    *, records: Iterable[NegativeRecord], matter_type: str, department: Department, on: date
+) -> tuple[list[NegativeRecord], list[tuple[Measure, list[NegativeRecord]]]]:
     """The records that bear on the matter type (they trigger a measure of the lists for it in the department's
     region) and the measures the department applies, each with the records that trigger it."""
     records = list(records)
@@ -52,7 +52,7 @@ def measures_for_check(
         if matter_type in m.matter_types and department.region_code.startswith(m.region_code)
     ]
     bearing = [r for r in records if any(measure_triggered_by(m, r) for m in in_region)]
-    applying = []
+    applying: list[tuple[Measure, list[NegativeRecord]]] = []
     for measure in in_region:
         if not measure_applies_to(measure, matter_type=matter_type, department=department):
             continue
@@ -127,7 +127,7 @@ def applied_measures_losing_basis(*, record_ids: Iterable[int], at: datetime) ->
     asked = set(
         MeasureRemovalItem.objects.filter(feedback__in=candidates).values_list("feedback_id", flat=True)
     )  # read after the lock: a concurrent event's items are committed by now
-    standing: dict[int, list] = defaultdict(list)
+    standing: dict[int, list[NegativeRecord]] = defaultdict(list)
     for record in (
         NegativeRecord.objects.filter(
             subject_id__in=subject_ids, publication_status=NegativeRecord.PublicationStatus.PUBLISHED
@@ -143,7 +143,9 @@ def applied_measures_losing_basis(*, record_ids: Iterable[int], at: datetime) ->
         triggers = feedback_triggers(feedback)
         if not triggers & ended:
             continue  # this event does not concern the measure
-        supports = standing[feedback.credit_check.subject_id]
+        subject_id = feedback.credit_check.subject_id
+        assert subject_id is not None  # a check is always of a subject
+        supports = standing[subject_id]
         if any(record.pk in triggers or measure_triggered_by(feedback.measure, record) for record in supports):
             continue
         losing.append(feedback)
@@ -315,7 +317,8 @@ def case_report_department_for(*, user: User, department_code: str = "") -> Depa
     if user.is_authenticated and user.has_perm("sanctions.view_creditcheck") and department_code:
         department = case_report_departments().filter(code=department_code).first()
     elif user.is_authenticated and user.has_perm("sanctions.run_credit_check") and user.department_id:
-        department = user.department if not department_code or department_code == user.department.code else None
+        own = user.department
+        department = own if own is not None and (not department_code or department_code == own.code) else None
     else:
         department = None
     if department is None:

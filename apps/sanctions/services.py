@@ -3,6 +3,7 @@ removal of applied measures whose basis ended."""
 
 from collections import defaultdict
 from datetime import date, timedelta
+from typing import Any
 
 from django.db import IntegrityError, transaction
 from django.urls import reverse
@@ -11,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from apps.accounts.models import Department, User
 from apps.commitments.selectors import commitment_shared_view, commitments_in_force
+from apps.core import clock
 from apps.core.errors import ApplicationError, ConflictError
 from apps.core.i18n import office_language
 from apps.core.models import normalise_data
@@ -41,7 +43,7 @@ from apps.subjects.models import NegativeRecord
 from apps.subjects.selectors import record_shared_view, subject_find, subject_on_serious_list, subject_public_records
 
 
-def measure_shared_view(measure: Measure, triggers: list) -> dict:
+def measure_shared_view(measure: Measure, triggers: list[NegativeRecord]) -> dict[str, Any]:
     return {
         "id": measure.pk,
         "code": measure.code,
@@ -63,7 +65,7 @@ def credit_check_run(*, uscc: str, matter_type: str, matter_reference: str, acti
         raise ApplicationError("forbidden", _("只有部门工作人员可以开展信用核查。"), status_code=403)
     if matter_type not in MatterType.values:
         raise ApplicationError("invalid", _("事项类型无效。"), fields={"matter_type": [_("事项类型无效。")]})
-    today = timezone.localdate()
+    today = clock.today()
     subject = subject_find(uscc=uscc)
     records, commitments, on_list = [], [], False
     if subject is not None:
@@ -143,16 +145,19 @@ def credit_check_feedback(
 
 
 @transaction.atomic
-def measure_removals_open(*, record_ids: list[int], reason: str, acting_user: User | None = None) -> list:
+def measure_removals_open(
+    *, record_ids: list[int], reason: str, acting_user: User | None = None
+) -> list[MeasureRemoval]:
     """The records' basis ended (repaired, expired, deleted): every department that checked the subject in the last
     year and applied a measure that no record supports any more gets one removal task for this event, naming its
     measures, with an audit row on the task and in the subject's case log, and a notification. A measure is asked
     to be removed once, whichever event (publication stopped, repair closed) comes first."""
     at = timezone.now()
     losing = applied_measures_losing_basis(record_ids=record_ids, at=at)
-    by_department: dict = defaultdict(list)
+    by_department: dict[tuple[Department, int], list[CheckFeedback]] = defaultdict(list)
     for feedback in losing:
         check = feedback.credit_check
+        assert check.subject_id is not None  # a check is always of a subject
         by_department[(check.department, check.subject_id)].append(feedback)
     ended = NegativeRecord.objects.filter(
         pk__in={f_pk for f in losing for f_pk in feedback_triggers(f)} & set(record_ids)
@@ -195,7 +200,9 @@ def measure_removals_open(*, record_ids: list[int], reason: str, acting_user: Us
     return removals
 
 
-def record_basis_ended_receive(sender, *, record_ids: list[int], reason: str, acting_user=None, **kwargs) -> None:
+def record_basis_ended_receive(
+    sender: Any, *, record_ids: list[int], reason: str, acting_user: User | None = None, **kwargs: Any
+) -> None:
     """Receiver of apps.subjects.signals.record_basis_ended (connected in SanctionsConfig.ready)."""
     measure_removals_open(record_ids=list(record_ids), reason=reason, acting_user=acting_user)
 

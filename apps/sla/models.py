@@ -1,5 +1,7 @@
 """The holiday calendar, its working-day index, and deadlines (a budget of working days plus a ledger of pauses)."""
 
+from typing import Any
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -12,6 +14,11 @@ from apps.core.models import TimeStampedModel
 
 class CalendarYear(models.Model):
     """The State Council's holiday arrangement (节假日安排) for one year, as entered and by whom."""
+
+    # Not stored: calendar_year_confirm sets them on the year it returns (what the confirmation moved), and
+    # `change` is a services.CalendarChange (models cannot import services).
+    deadlines_recomputed: int
+    change: Any
 
     class Status(models.TextChoices):
         CONFIRMED = "confirmed", _("已确认")

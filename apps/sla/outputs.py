@@ -59,7 +59,7 @@ class CalendarYearOutput(serializers.Serializer):
     year = serializers.IntegerField()
     status = serializers.CharField()
     notice = serializers.CharField()
-    source = serializers.CharField()
+    source = serializers.CharField()  # type: ignore[assignment]  # a declared field named like a Serializer attribute; DRF's metaclass takes it out of the class
     entered_by = serializers.CharField(allow_null=True)
     entered_at = serializers.DateTimeField(allow_null=True)
     estimated = serializers.BooleanField()

@@ -4,16 +4,17 @@ from datetime import date, datetime
 from typing import Any
 
 from django.db.models import QuerySet
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from apps.accounts.models import User
+from apps.core import clock
 from apps.sla.models import CalendarYear, Deadline
 from apps.sla.workdays import (
     BUSINESS_TZ,
     KIND_HOLIDAY,
     KIND_MAKEUP,
     SOURCE_ESTIMATED,
-    business_date,
+    WorkingCalendar,
     current_calendar,
 )
 
@@ -22,7 +23,7 @@ def _local(moment: datetime | None) -> str | None:
     return moment.astimezone(BUSINESS_TZ).isoformat() if moment else None
 
 
-def access_deadline_by_id(*, user: Any, deadline_id: int, perm: str = "sla.view_deadline") -> Deadline:
+def access_deadline_by_id(*, user: User, deadline_id: int, perm: str = "sla.view_deadline") -> Deadline:
     """The only way an interface obtains a Deadline. Missing and forbidden are indistinguishable."""
     deadline = Deadline.objects.filter(pk=deadline_id).first()
     if deadline is None or not (user.has_perm(perm) or user.has_perm(perm, deadline)):
@@ -56,11 +57,11 @@ def deadline_remaining_working_days(*, deadline: Deadline, on: date | None = Non
     return working_days_left(due_date=deadline.due_date, on=on, calendar=calendar)
 
 
-def working_days_left(*, due_date: date, on: date | None = None, calendar: Any = None) -> int:
+def working_days_left(*, due_date: date, on: date | None = None, calendar: WorkingCalendar | None = None) -> int:
     """Working days from `on` (default: today in Asia/Shanghai) until `due_date`; negative when overdue. The queues
     show it beside each step's due date."""
     calendar = calendar or current_calendar()
-    on = on or business_date(timezone.now())
+    on = on or clock.today()
     if on <= due_date:
         return calendar.working_days_between(on, due_date)
     return -calendar.working_days_between(due_date, on)
@@ -132,7 +133,7 @@ def calendar_year_detail(*, year: int) -> dict[str, Any]:
     """The arrangement of a year as stored, or, for a year nobody entered, the statutory estimate in use."""
     calendar = current_calendar()
     stored = CalendarYear.objects.filter(year=year).select_related("entered_by").first()
-    days = []
+    days: list[dict[str, Any]] = []
     for day, is_work, info in calendar.days(date(year, 1, 1), date(year, 12, 31)):
         if info.kind in (KIND_HOLIDAY, KIND_MAKEUP):
             days.append(

@@ -9,6 +9,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from apps.accounts.models import User
 from apps.core.errors import ApplicationError, ConflictError
 from apps.core.services import case_event_record
 from apps.sla.models import CalendarDay, CalendarState, CalendarYear, Deadline, DeadlinePause, WorkingDayIndex
@@ -83,7 +84,8 @@ def _maybe_preview(change: Callable[[], T], *, dry_run: bool) -> T:
         with transaction.atomic():
             raise _PreviewDone(change())
     except _PreviewDone as done:
-        return done.result
+        result: T = done.result
+        return result
 
 
 def _day_name(name: str | None, day: date, errors: list[str]) -> str:
@@ -118,7 +120,7 @@ def calendar_year_confirm(
     year: int,
     days: Iterable[tuple[date, bool, str]],
     notice: str,
-    acting_user: Any,
+    acting_user: User | None,
     source: str = "administrator",
     replace: bool = False,
     dry_run: bool = False,
@@ -207,7 +209,7 @@ def calendar_year_confirm(
     return _maybe_preview(change, dry_run=dry_run)
 
 
-def _year_for_one_day(year: int, acting_user: Any) -> tuple[CalendarYear, list[tuple[date, str]]]:
+def _year_for_one_day(year: int, acting_user: User | None) -> tuple[CalendarYear, list[tuple[date, str]]]:
     """The year row a single day is entered into. A year nobody entered yet counts the statutory estimate; its
     first stored day would replace that estimate, so the estimate is stored first (the year stays provisional):
     entering one day never drops the rest of the year."""
@@ -237,7 +239,7 @@ def _check_day(day: Any) -> date:
 
 
 def calendar_day_set(
-    *, day: date, is_workday: bool, name: str, acting_user: Any, dry_run: bool = False
+    *, day: date, is_workday: bool, name: str, acting_user: User | None, dry_run: bool = False
 ) -> CalendarChange:
     """Enter one day of a year's arrangement: a holiday on a weekday, or a make-up working day (调休上班) on a
     weekend; an entry already stored for that date is changed. The rest of the year is kept. Open deadlines
@@ -295,7 +297,7 @@ def calendar_day_set(
     return _maybe_preview(change, dry_run=dry_run)
 
 
-def calendar_day_remove(*, day: date, acting_user: Any, dry_run: bool = False) -> CalendarChange:
+def calendar_day_remove(*, day: date, acting_user: User | None, dry_run: bool = False) -> CalendarChange:
     """Remove one entered day (it becomes an ordinary weekday or weekend day again); the rest of the year is kept.
     Open deadlines touching the year are recomputed; the answer says how many moved. With dry_run nothing is
     kept."""
@@ -332,7 +334,7 @@ def calendar_day_remove(*, day: date, acting_user: Any, dry_run: bool = False) -
 
 
 def calendar_year_mark(
-    *, year: int, status: str, notice: str, acting_user: Any, dry_run: bool = False
+    *, year: int, status: str, notice: str, acting_user: User | None, dry_run: bool = False
 ) -> CalendarChange:
     """Change a stored year's status (confirmed | provisional) and notice, its days untouched. Marking a year
     confirmed or provisional changes the provisional flag of deadlines touching it; the answer says how many."""
@@ -371,7 +373,9 @@ def calendar_year_mark(
 
 
 @transaction.atomic
-def calendar_changed(*, years: list[int], acting_user: Any, record_years: bool = True, notify: bool = True) -> int:
+def calendar_changed(
+    *, years: list[int], acting_user: User | None, record_years: bool = True, notify: bool = True
+) -> int:
     """Call after any change of the stored calendar (the services above do).
 
     Records what each changed year now holds (unless the caller already did), bumps the calendar version,
@@ -498,13 +502,14 @@ def _recompute_deadlines(*, span_start: date, span_end: date, version: int) -> i
             """,  # noqa: S608
             [version, timezone.now(), *live, span_end, span_start, span_end, span_start],
         )
-        return cursor.rowcount
+        moved: int = cursor.rowcount
+        return moved
 
 
 # -- deadlines --------------------------------------------------------------------------------------------------
 
 
-def _record(deadline: Deadline, kind: str, acting_user: Any, data: dict[str, Any]) -> None:
+def _record(deadline: Deadline, kind: str, acting_user: User | None, data: dict[str, Any]) -> None:
     """Deadline events go into the history of the case that owns the deadline."""
     case_event_record(
         kind=kind,
@@ -543,7 +548,7 @@ def deadline_open(
     started_at: datetime,
     working_days: int,
     purpose: str = "",
-    acting_user: Any = None,
+    acting_user: User | None = None,
 ) -> Deadline:
     """Start a time limit of `working_days` working days from the event at `started_at`.
 
@@ -586,7 +591,7 @@ def deadline_open(
 
 
 @transaction.atomic
-def deadline_pause(*, deadline: Deadline, at: datetime, reason: str, acting_user: Any) -> Deadline:
+def deadline_pause(*, deadline: Deadline, at: datetime, reason: str, acting_user: User) -> Deadline:
     """Stop the clock at `at` (补正, hearing, verification that does not count). Working days after the pause day
     up to the resume day are not counted."""
     _require_aware(at, "at")
@@ -614,7 +619,7 @@ def deadline_pause(*, deadline: Deadline, at: datetime, reason: str, acting_user
 
 
 @transaction.atomic
-def deadline_resume(*, deadline: Deadline, at: datetime, acting_user: Any) -> Deadline:
+def deadline_resume(*, deadline: Deadline, at: datetime, acting_user: User) -> Deadline:
     """Restart the clock. The due date moves out by exactly the working days d with pause day < d <= resume day,
     where the resume day is the day the resuming event counts as received (after 17:00: the next working day)."""
     _require_aware(at, "at")
@@ -647,7 +652,7 @@ def deadline_resume(*, deadline: Deadline, at: datetime, acting_user: Any) -> De
 
 
 @transaction.atomic
-def deadline_extend(*, deadline: Deadline, extra_working_days: int, reason: str, acting_user: Any) -> Deadline:
+def deadline_extend(*, deadline: Deadline, extra_working_days: int, reason: str, acting_user: User) -> Deadline:
     """Add working days to the budget (an extension the rule allows, approved by someone)."""
     reason = (reason or "").strip()
     if not reason:
@@ -678,7 +683,7 @@ def deadline_extend(*, deadline: Deadline, extra_working_days: int, reason: str,
 
 
 @transaction.atomic
-def deadline_close(*, deadline: Deadline, acting_user: Any, at: datetime | None = None) -> Deadline:
+def deadline_close(*, deadline: Deadline, acting_user: User | None, at: datetime | None = None) -> Deadline:
     """Stop the deadline for good (the step it timed is done). A running pause ends at `at`. Records whether the
     step was done by the due date (the business date of `at` <= due_date)."""
     at = _require_aware(at or timezone.now(), "at")

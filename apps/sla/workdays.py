@@ -9,6 +9,7 @@ Rules (docs/sla.md has the long form):
   Asia/Shanghai) counts from the next calendar day; an event on a non-working day is received on the next working
   day. Before opening time counts as that day.
 - `add_working_days(d, n)` is the n-th working day after d; d itself is never counted; n == 0 gives d.
+  `subtract_working_days(d, n)` is the step backwards: the n-th working day before d, on the same terms.
 
 `WorkingCalendar` is pure (built from plain data); the module-level functions use the calendar of the database,
 cached per process and reloaded when the calendar version row changes (checked at most every
@@ -31,10 +32,11 @@ from django.conf import settings
 from django.utils.translation import get_language, gettext_lazy, pgettext
 from django.utils.translation import gettext as _
 
+from apps.core.clock import business_date as business_date  # re-exported: sla callers read it here
 from apps.core.errors import ApplicationError
 from apps.sla.statutory import statutory_holidays
 
-BUSINESS_TZ = ZoneInfo("Asia/Shanghai")
+BUSINESS_TZ = ZoneInfo(settings.TIME_ZONE)  # business dates and office hours (Asia/Shanghai)
 FIRST_DAY = date(2004, 1, 1)
 LAST_DAY = date(2099, 12, 31)
 FIRST_YEAR, LAST_YEAR = FIRST_DAY.year, LAST_DAY.year
@@ -97,13 +99,6 @@ class CalendarRangeError(ApplicationError):
 def office_closes_at() -> dtime:
     value = getattr(settings, "SLA_OFFICE_CLOSES_AT", DEFAULT_OFFICE_CLOSES_AT)
     return dtime.fromisoformat(value) if isinstance(value, str) else value
-
-
-def business_date(moment: datetime) -> date:
-    """The Asia/Shanghai calendar date of an aware datetime."""
-    if moment.tzinfo is None or moment.utcoffset() is None:
-        raise ValueError("naive datetime: time is always timezone-aware")
-    return moment.astimezone(BUSINESS_TZ).date()
 
 
 def counts_from(moment: date | datetime) -> date:
@@ -232,6 +227,26 @@ class WorkingCalendar:
         k = self._ordinal[i] + n
         if k > self._count:
             return self._rank_day(k, "working_days")
+        return date.fromordinal(self._ranks[k - 1])
+
+    def subtract_working_days(self, day: date, n: int) -> date:
+        """The n-th working day before `day` (`day` itself is not counted). n == 0 gives `day`.
+
+        The backward step of add_working_days: for a working day r, subtract_working_days(add_working_days(r, n), n)
+        is r; and when `day` is a working day, there are exactly n working days d with result < d <= day."""
+        if n < 0:
+            raise ValueError("n must be >= 0")
+        i = self._index(day)
+        if n == 0:
+            return day
+        k = self._ordinal[i] - self._work[i] - n + 1  # rank of the n-th working day before `day`
+        if k < 1:
+            raise CalendarRangeError(
+                _("计算结果超出工作日历支持的范围（自 %(first)s 起）。") % {"first": FIRST_DAY},
+                fields={
+                    "working_days": [_("计算结果超出工作日历支持的范围（自 %(first)s 起）。") % {"first": FIRST_DAY}]
+                },
+            )
         return date.fromordinal(self._ranks[k - 1])
 
     def working_days_between(self, start: date, end: date) -> int:
@@ -433,7 +448,8 @@ def exceptions_of(
     days: Iterable[tuple[date, bool, str]],
 ) -> tuple[list[tuple[date, bool, str]], list[tuple[date, bool, str]]]:
     """Split (date, is_workday, name) into the exceptions to the weekend rule (stored) and the rest (implied)."""
-    kept, implied = [], []
+    kept: list[tuple[date, bool, str]] = []
+    implied: list[tuple[date, bool, str]] = []
     for day, is_workday, name in days:
         (kept if is_workday == (day.weekday() >= 5) else implied).append((day, is_workday, name))
     return kept, implied
@@ -510,6 +526,11 @@ def next_working_day(day: date) -> date:
 def add_working_days(day: date, n: int) -> date:
     """The n-th working day after `day`; `day` itself is not counted; n == 0 gives `day`."""
     return current_calendar().add_working_days(day, n)
+
+
+def subtract_working_days(day: date, n: int) -> date:
+    """The n-th working day before `day`; `day` itself is not counted; n == 0 gives `day`."""
+    return current_calendar().subtract_working_days(day, n)
 
 
 def working_days_between(start: date, end: date) -> int:

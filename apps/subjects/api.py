@@ -11,9 +11,11 @@ from rest_framework.views import APIView
 from apps.accounts.models import Department
 from apps.core.api import Pagination
 from apps.core.errors import ApplicationError
+from apps.core.filters import filter_or_400, filter_parameters
 from apps.core.registry import subject_cases
 from apps.core.schema import ErrorOutput, paginated
 from apps.subjects.fields import UsccField
+from apps.subjects.filters import SubjectFilter
 from apps.subjects.models import NegativeRecord, RecordKind, Severity, Subject
 from apps.subjects.selectors import (
     access_record_by_id,
@@ -23,7 +25,12 @@ from apps.subjects.selectors import (
     subject_on_serious_list,
     subject_records,
 )
-from apps.subjects.services import record_create, subject_create
+from apps.subjects.services import (
+    record_register,
+    record_register_authorise,
+    subject_register,
+    subject_register_authorise,
+)
 from apps.subjects.uscc import validate_uscc
 
 
@@ -60,7 +67,7 @@ class UsccInvalidOutput(ErrorOutput):
     position = serializers.IntegerField(allow_null=True, help_text=gettext_lazy("第一处错误的位置（1-18）"))
     character = serializers.CharField(allow_null=True)
     expected = serializers.CharField(allow_null=True, help_text=gettext_lazy("应为的校验码"))
-    errors = UsccProblemOutput(many=True)
+    errors = UsccProblemOutput(many=True)  # type: ignore[assignment]  # a declared field named like a Serializer attribute; DRF's metaclass takes it out of the class
 
 
 class UsccCheckApi(APIView):
@@ -162,11 +169,6 @@ class SubjectOutputSerializer(serializers.Serializer):
 
 
 class SubjectListApi(APIView):
-    class FilterSerializer(serializers.Serializer):
-        search = serializers.CharField(required=False, max_length=100, default="")
-        region_code = serializers.RegexField(r"^\d{2,6}$", required=False, default="")
-        on_list = serializers.BooleanField(required=False, allow_null=True, default=None)
-
     class InputSerializer(serializers.Serializer):
         uscc = UsccField()
         name = serializers.CharField(max_length=200)
@@ -181,28 +183,21 @@ class SubjectListApi(APIView):
 
     @extend_schema(
         operation_id="v1_subjects_list",
-        parameters=[FilterSerializer],
+        parameters=filter_parameters(SubjectFilter),
         responses=paginated("SubjectPage", SubjectOutputSerializer),
     )
     def get(self, request):
-        filters = self.FilterSerializer(data=request.query_params)
-        filters.is_valid(raise_exception=True)
-        qs = subject_list(user=request.user, **filters.validated_data)
+        qs = filter_or_400(SubjectFilter, request=request, queryset=subject_list(user=request.user))
         paginator = Pagination()
         page = paginator.paginate_queryset(qs, request, view=self)
         return paginator.get_paginated_response(SubjectOutputSerializer(page, many=True).data)
 
     @extend_schema(request=InputSerializer, responses={201: SubjectOutputSerializer})
     def post(self, request):
-        if not request.user.has_perm("subjects.add_subject"):
-            raise ApplicationError("forbidden", _("无权登记信用主体。"), status_code=403)
+        subject_register_authorise(acting_user=request.user)
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        if Subject.objects.filter(uscc=data.validated_data["uscc"]).exists():
-            raise ApplicationError(
-                "duplicate", _("该统一社会信用代码已登记。"), fields={"uscc": [_("已存在。")]}, status_code=409
-            )
-        subject = subject_create(acting_user=request.user, **data.validated_data)
+        subject = subject_register(acting_user=request.user, **data.validated_data)
         return Response(SubjectOutputSerializer(subject).data, status=status.HTTP_201_CREATED)
 
 
@@ -237,7 +232,8 @@ class SubjectDetailApi(APIView):
 
         @extend_schema_field(RecordOutputSerializer(many=True))
         def get_records(self, subject) -> list:
-            return RecordOutputSerializer(self.context["records"], many=True).data
+            # many=True gives a ReturnList; drf-stubs types .data as ReturnDict. `list` is what the schema reads.
+            return RecordOutputSerializer(self.context["records"], many=True).data  # type: ignore[return-value]
 
         @extend_schema_field(SubjectListStatusOutput)
         def get_list_status(self, subject) -> dict:
@@ -248,7 +244,7 @@ class SubjectDetailApi(APIView):
 
         @extend_schema_field(SubjectCaseOutput(many=True))
         def get_cases(self, subject) -> list:
-            return SubjectCaseOutput(self.context["cases"], many=True).data
+            return SubjectCaseOutput(self.context["cases"], many=True).data  # type: ignore[return-value]  # as above
 
     @extend_schema(responses=OutputSerializer)
     def get(self, request, uscc: str):
@@ -282,39 +278,10 @@ class RecordsApi(APIView):
 
     @extend_schema(request=InputSerializer, responses={201: RecordOutputSerializer})
     def post(self, request):
-        user = request.user
-        if not user.has_perm("subjects.add_negativerecord"):
-            raise ApplicationError("forbidden", _("无权登记失信信息。"), status_code=403)
+        record_register_authorise(acting_user=request.user)
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        values = dict(data.validated_data)
-        department = values.pop("department", None) or user.department
-        if department is None or (user.department_id and department.pk != user.department_id and not user.is_superuser):
-            raise ApplicationError(
-                "invalid", _("只能登记本部门作出的决定。"), fields={"department": [_("不是本部门。")]}, status_code=400
-            )
-        subject = Subject.objects.filter(uscc=values.pop("uscc")).first()
-        if subject is None:
-            raise ApplicationError(
-                "invalid", _("主体未登记。"), fields={"uscc": [_("请先登记该主体。")]}, status_code=400
-            )
-        sanctions = []
-        for i, item in enumerate(values.pop("sanctions")):
-            dept = Department.objects.filter(code=item.get("department", "")).first()
-            if dept is None or not str(item.get("measure", "")).strip():
-                raise ApplicationError(
-                    "invalid",
-                    _("第%(n)d项惩戒措施须有部门编码和措施内容。") % {"n": i + 1},
-                    fields={f"sanctions[{i}]": [_("须有 department（部门编码）与 measure。")]},
-                )
-            sanctions.append((dept, str(item["measure"])[:300]))
-        if NegativeRecord.objects.filter(
-            department=department, decision_no=values["decision_no"], kind=values["kind"]
-        ).exists():
-            raise ApplicationError(
-                "duplicate", _("该决定已登记。"), fields={"decision_no": [_("已存在。")]}, status_code=409
-            )
-        record = record_create(subject=subject, department=department, sanctions=sanctions, acting_user=user, **values)
+        record = record_register(acting_user=request.user, **data.validated_data)
         return Response(RecordOutputSerializer(record).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(

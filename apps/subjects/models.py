@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from apps.accounts.models import Department
 from apps.core.models import TimeStampedModel
-from apps.subjects.uscc import validate_uscc
+from apps.subjects.uscc import is_legal_person_or_organisation, validate_uscc
 
 
 def validate_uscc_field(value: str) -> None:
@@ -61,7 +61,7 @@ class Subject(TimeStampedModel):
 
     @property
     def is_legal_person_or_organisation(self) -> bool:
-        return self.type != self.Type.INDIVIDUAL_BUSINESS
+        return is_legal_person_or_organisation(self.uscc, subject_type=self.type)
 
 
 class SubjectRepresentative(models.Model):
@@ -91,6 +91,15 @@ class Severity(models.TextChoices):
     MINOR = "minor", _("轻微")
     GENERAL = "general", _("一般")
     SERIOUS = "serious", _("严重")
+
+
+class ObjectionOutcome(models.TextChoices):
+    """What a verified objection does to the record (apps.subjects.services.record_apply_objection_outcome)."""
+
+    CORRECTED = "corrected", _("更正")
+    DELETED = "deleted", _("删除")
+    KEPT = "kept", _("维持")
+    UNCONFIRMED = "unconfirmed", _("无法确认")
 
 
 class NegativeRecord(TimeStampedModel):

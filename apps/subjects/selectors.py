@@ -4,10 +4,10 @@ from datetime import datetime, timedelta
 
 from django.db.models import Count, Q, QuerySet
 from django.db.models.functions import Coalesce
-from django.utils import timezone
 from guardian.shortcuts import get_objects_for_user
 
 from apps.accounts.models import Department, User
+from apps.core import clock
 from apps.subjects.models import NegativeRecord, RecordKind, Subject
 
 
@@ -58,30 +58,25 @@ def access_record_by_id(*, user: User, record_id: int, perm: str = "subjects.vie
     return record
 
 
-def subject_list(
-    *, user: User, search: str = "", on_list: bool | None = None, region_code: str = ""
-) -> QuerySet[Subject]:
-    qs = subjects_visible_to(user=user).annotate(
-        public_records=Count(
-            "records", filter=Q(records__publication_status=NegativeRecord.PublicationStatus.PUBLISHED)
-        ),
-        list_entries=Count(
-            "records",
-            filter=Q(
-                records__kind=RecordKind.SERIOUS_DISHONESTY_LIST,
-                records__publication_status=NegativeRecord.PublicationStatus.PUBLISHED,
+def subject_list(*, user: User) -> QuerySet[Subject]:
+    """The subjects `user` may see with their published and list-entry counts, by code (narrowed by
+    apps.subjects.filters.SubjectFilter)."""
+    return (
+        subjects_visible_to(user=user)
+        .annotate(
+            public_records=Count(
+                "records", filter=Q(records__publication_status=NegativeRecord.PublicationStatus.PUBLISHED)
             ),
-        ),
+            list_entries=Count(
+                "records",
+                filter=Q(
+                    records__kind=RecordKind.SERIOUS_DISHONESTY_LIST,
+                    records__publication_status=NegativeRecord.PublicationStatus.PUBLISHED,
+                ),
+            ),
+        )
+        .order_by("uscc")
     )
-    if search:
-        qs = qs.filter(Q(name__icontains=search) | Q(uscc__startswith=search.upper()))
-    if region_code:
-        qs = qs.filter(region_code__startswith=region_code)
-    if on_list is True:
-        qs = qs.filter(list_entries__gt=0)
-    elif on_list is False:
-        qs = qs.filter(list_entries=0)
-    return qs.order_by("uscc")
 
 
 def subject_records(*, user: User, subject: Subject) -> QuerySet[NegativeRecord]:
@@ -112,6 +107,15 @@ def subject_public_records(*, subject: Subject) -> QuerySet[NegativeRecord]:
         NegativeRecord.objects.filter(subject=subject, publication_status=NegativeRecord.PublicationStatus.PUBLISHED)
         .select_related("department")
         .order_by("-decision_date", "-id")
+    )
+
+
+def published_record_by_id(*, record_id: int) -> NegativeRecord | None:
+    """The record with this id if it is published on the credit portals (anyone may read a published listing)."""
+    return (
+        NegativeRecord.objects.select_related("subject", "department")
+        .filter(pk=record_id, publication_status=NegativeRecord.PublicationStatus.PUBLISHED)
+        .first()
     )
 
 
@@ -153,7 +157,7 @@ def serious_list_records_at(*, moment: datetime, department: Department | None =
     """Serious-dishonesty list records in force at `moment`: started on or before that day (publish_from, else the
     decision date) and still published, or whose publication ended only at or after `moment`."""
     # The last day counted: the day before a midnight moment (a month's end), else the moment's own day.
-    on = timezone.localdate(moment - timedelta(microseconds=1))
+    on = clock.business_date(moment - timedelta(microseconds=1))
     records = (
         NegativeRecord.objects.filter(kind=RecordKind.SERIOUS_DISHONESTY_LIST)
         .exclude(publication_status=NegativeRecord.PublicationStatus.NOT_PUBLISHED)

@@ -64,8 +64,27 @@ class UsccResult:
             "region_code": code[2:8],
             "organisation_code": f"{code[8:16]}-{code[16]}",
             "check_character": code[17],
-            "is_legal_person_or_organisation": (authority, category) not in INDIVIDUAL_CATEGORIES,
+            "is_legal_person_or_organisation": is_legal_person_or_organisation(code),
         }
+
+
+# Subject.Type.INDIVIDUAL_BUSINESS (models.py imports this module, so the value is repeated here).
+INDIVIDUAL_BUSINESS_TYPE = "individual_business"
+
+
+def is_legal_person_or_organisation(uscc: str, *, subject_type: str = "") -> bool:
+    """The one rule for "legal person or unincorporated organisation" (法人和非法人组织), as opposed to an individual
+    business (个体工商户): what 两书同达 is owed to and whose name may be shown unmasked.
+
+    The code's registration authority and category decide; a subject's recorded type, when given, must agree (an
+    individual business is never an organisation, whatever its code says). A code that is not a valid GB 32100 code
+    says nothing about the holder, so the answer is False: the predicate grants what only an organisation may have
+    (its name shown in full), and treating an unknown holder as a person is the side that cannot leak personal data.
+    Subjects and imported decisions carry validated codes, so this default never drops a 两书同达 notice they owe."""
+    if subject_type == INDIVIDUAL_BUSINESS_TYPE:
+        return False
+    result = validate_uscc(uscc)
+    return result.valid and (result.code[0], result.code[1]) not in INDIVIDUAL_CATEGORIES
 
 
 def check_character(first17: str) -> str:

@@ -4,7 +4,10 @@ Reads are built per audience: a trainer sees every enrollment and the check-in c
 sees the session's public facts and only the enrollments of the subjects it represents.
 """
 
-from django.utils import timezone
+from urllib.parse import quote
+
+from django.http import HttpResponse, StreamingHttpResponse
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import PolymorphicProxySerializer, extend_schema
 from rest_framework import serializers, status
@@ -12,6 +15,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from apps.accounts.models import Department
+from apps.core import clock
 from apps.core.api import Pagination
 from apps.core.audience import Audience, SubjectRefOutput
 from apps.core.errors import ApplicationError
@@ -19,11 +23,14 @@ from apps.core.schema import ErrorOutput, paginated
 from apps.subjects.fields import UsccField
 from apps.subjects.models import Subject
 from apps.subjects.selectors import access_subject_by_uscc
+from apps.training.exports import coverage_csv_lines, coverage_xlsx
 from apps.training.models import Enrollment, TrainingSession
 from apps.training.selectors import (
+    RECORD_KINDS,
     access_enrollment_by_id,
     invitation_candidates,
     is_trainer,
+    session_invitations,
     session_list,
     session_view_for,
     training_coverage,
@@ -33,10 +40,12 @@ from apps.training.services import (
     enrollment_check_in,
     enrollment_create,
     enrollment_mark_attended,
+    invitation_send,
     session_create,
     session_update,
 )
 
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 MONTH_PATTERN = r"^\d{4}-(0[1-9]|1[0-2])$"
 
 
@@ -62,6 +71,26 @@ class CertificateOutput(serializers.Serializer):
 
     def get_pdf_url(self, letter) -> str:
         return f"/api/v1/letters/{letter.pk}.pdf"
+
+
+class CertificateEvidenceOutput(serializers.Serializer):
+    """A training certificate attached to a case as evidence: the letter, its session, and where anyone verifies
+    it (the public verification page)."""
+
+    title = serializers.CharField(source="certificate.title")
+    certificate_no = serializers.SerializerMethodField()
+    topic = serializers.CharField(source="enrollment.session.topic")
+    session_starts_at = serializers.DateTimeField(source="enrollment.session.starts_at")
+    attended_at = serializers.DateTimeField(source="enrollment.attended_at")
+    verification_code = serializers.CharField(source="certificate.verification_code")
+    verify_url = serializers.SerializerMethodField()
+    attached_at = serializers.DateTimeField()
+
+    def get_certificate_no(self, evidence) -> str:
+        return str(evidence.certificate.context.get("certificate_no", ""))
+
+    def get_verify_url(self, evidence) -> str:
+        return reverse("letters:verify", args=[evidence.certificate.verification_code])
 
 
 class PartyEnrollmentOutput(serializers.Serializer):
@@ -269,7 +298,7 @@ class CoverageFilter(serializers.Serializer):
         year, month = (int(part) for part in value.split("-"))
         if year < 2004:  # the working calendar's first year, as for the monthly figures
             raise serializers.ValidationError(_("统计月份不能早于 2004-01。"))
-        first = timezone.localdate().replace(day=1)
+        first = clock.today().replace(day=1)
         chosen = first.replace(year=year, month=month)
         if chosen > first:
             raise serializers.ValidationError(_("%(month)s 尚未开始，不能统计。") % {"month": value})
@@ -285,6 +314,16 @@ def _coverage_query(filters) -> str:
     return "&".join(parts)
 
 
+def _coverage_filters(request) -> dict:
+    if not request.user.has_perm("training.view_training_coverage"):
+        raise ApplicationError("forbidden", _("无权查看培训覆盖率。"), status_code=403)
+    filters = CoverageFilter(data=request.query_params)
+    filters.is_valid(raise_exception=True)
+    values = dict(filters.validated_data)
+    values.setdefault("month", clock.today().replace(day=1))
+    return values
+
+
 class CoverageOutput(serializers.Serializer):
     month = serializers.CharField()
     as_of = serializers.DateTimeField()
@@ -293,9 +332,11 @@ class CoverageOutput(serializers.Serializer):
     numerator = serializers.IntegerField(help_text="期末前参加过培训的名单内在营主体数")
     denominator = serializers.IntegerField(help_text="期末在严重失信主体名单内的在营主体数")
     ratio = serializers.FloatField(allow_null=True)
-    target = serializers.FloatField()
+    target = serializers.FloatField(allow_null=True)
     met = serializers.BooleanField(allow_null=True)
     not_reached_url = serializers.CharField()
+    csv_url = serializers.CharField()
+    xlsx_url = serializers.CharField()
 
 
 class CoverageApi(APIView):
@@ -303,12 +344,7 @@ class CoverageApi(APIView):
 
     @extend_schema(parameters=[CoverageFilter], responses={200: CoverageOutput, 400: ErrorOutput, 403: ErrorOutput})
     def get(self, request):
-        if not request.user.has_perm("training.view_training_coverage"):
-            raise ApplicationError("forbidden", _("无权查看培训覆盖率。"), status_code=403)
-        filters = CoverageFilter(data=request.query_params)
-        filters.is_valid(raise_exception=True)
-        values = dict(filters.validated_data)
-        values.setdefault("month", timezone.localdate().replace(day=1))
+        values = _coverage_filters(request)
         coverage = training_coverage(
             month=values["month"], region_code=values["region"], department=values["department"]
         )
@@ -323,8 +359,61 @@ class CoverageApi(APIView):
             "target": coverage.target,
             "met": coverage.met,
             "not_reached_url": f"/api/v1/training/coverage/not-reached?{_coverage_query(values)}",
+            "csv_url": f"/api/v1/training/coverage.csv?{_coverage_query(values)}",
+            "xlsx_url": f"/api/v1/training/coverage.xlsx?{_coverage_query(values)}",
         }
         return Response(CoverageOutput(body).data)
+
+
+def _export_name(values: dict, suffix: str) -> str:
+    parts = [_("培训覆盖率"), f"{values['month']:%Y-%m}"]
+    if values["region"]:
+        parts.append(values["region"])
+    if values["department"] is not None:
+        parts.append(values["department"].code)
+    name = "-".join(parts) + suffix
+    return f"attachment; filename*=UTF-8''{quote(name)}"
+
+
+class CoverageCsvApi(APIView):
+    """The coverage as CSV (streamed): `table=summary` (default) is the month in total and by department,
+    `table=not_reached` the subjects not reached."""
+
+    class ExportFilter(CoverageFilter):
+        table = serializers.ChoiceField(choices=["summary", "not_reached"], required=False, default="summary")
+
+    @extend_schema(parameters=[ExportFilter], responses={(200, "text/csv"): bytes, 400: ErrorOutput, 403: ErrorOutput})
+    def get(self, request):
+        values = _coverage_filters(request)
+        table = self.ExportFilter(data=request.query_params)
+        table.is_valid(raise_exception=True)
+        kind = table.validated_data["table"]
+        lines = coverage_csv_lines(
+            month=values["month"], region_code=values["region"], department=values["department"], table=kind
+        )
+        response = StreamingHttpResponse(lines, content_type="text/csv; charset=utf-8")
+        suffix = _("-未覆盖主体.csv") if kind == "not_reached" else ".csv"
+        response["Content-Disposition"] = _export_name(values, suffix)
+        return response
+
+
+class CoverageXlsxApi(APIView):
+    """The coverage as an XLSX workbook: by department, by month (last twelve), the subjects not reached."""
+
+    @extend_schema(
+        parameters=[CoverageFilter],
+        responses={
+            (200, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"): bytes,
+            400: ErrorOutput,
+            403: ErrorOutput,
+        },
+    )
+    def get(self, request):
+        values = _coverage_filters(request)
+        body = coverage_xlsx(month=values["month"], region_code=values["region"], department=values["department"])
+        response = HttpResponse(body, content_type=XLSX)
+        response["Content-Disposition"] = _export_name(values, ".xlsx")
+        return response
 
 
 class NotReachedApi(APIView):
@@ -336,12 +425,7 @@ class NotReachedApi(APIView):
         responses=paginated("TrainingNotReachedPage", NotReachedOutput),
     )
     def get(self, request):
-        if not request.user.has_perm("training.view_training_coverage"):
-            raise ApplicationError("forbidden", _("无权查看培训覆盖率。"), status_code=403)
-        filters = CoverageFilter(data=request.query_params)
-        filters.is_valid(raise_exception=True)
-        values = dict(filters.validated_data)
-        values.setdefault("month", timezone.localdate().replace(day=1))
+        values = _coverage_filters(request)
         coverage = training_coverage(
             month=values["month"], region_code=values["region"], department=values["department"]
         )
@@ -350,31 +434,89 @@ class NotReachedApi(APIView):
         return paginator.get_paginated_response(NotReachedOutput(page, many=True).data)
 
 
-class InvitationOutput(NotReachedOutput):
+class InvitationCandidateOutput(NotReachedOutput):
     enrolled_upcoming = serializers.BooleanField(help_text="已报名尚未举行的场次")
+    invitations_sent = serializers.IntegerField(help_text="已收到的培训邀请数")
+
+
+class InvitationFilter(serializers.Serializer):
+    region = serializers.RegexField(r"^\d{2,6}$", required=False, default="")
+    department = serializers.SlugRelatedField(
+        slug_field="code", queryset=Department.objects.all(), required=False, allow_null=True, default=None
+    )
+    record_kind = serializers.ChoiceField(choices=RECORD_KINDS, required=False, default="")
 
 
 class InvitationListApi(APIView):
-    """Who to invite: the operating blacklisted subjects never trained, by region and listing department."""
-
-    class FilterSerializer(serializers.Serializer):
-        region = serializers.RegexField(r"^\d{2,6}$", required=False, default="")
-        department = serializers.SlugRelatedField(
-            slug_field="code", queryset=Department.objects.all(), required=False, allow_null=True, default=None
-        )
+    """Who to invite: the operating blacklisted subjects never trained, by region, listing department and record
+    kind (those that also have a published record of that kind)."""
 
     @extend_schema(
         operation_id="v1_training_invitations_list",
-        parameters=[FilterSerializer],
-        responses=paginated("TrainingInvitationPage", InvitationOutput),
+        parameters=[InvitationFilter],
+        responses=paginated("TrainingInvitationPage", InvitationCandidateOutput),
     )
     def get(self, request):
         _forbid_unless_trainer(request.user)
-        filters = self.FilterSerializer(data=request.query_params)
+        filters = InvitationFilter(data=request.query_params)
         filters.is_valid(raise_exception=True)
         qs = invitation_candidates(
-            region_code=filters.validated_data["region"], department=filters.validated_data["department"]
+            region_code=filters.validated_data["region"],
+            department=filters.validated_data["department"],
+            record_kind=filters.validated_data["record_kind"],
         )
         paginator = Pagination()
         page = paginator.paginate_queryset(qs, request, view=self)
+        return paginator.get_paginated_response(InvitationCandidateOutput(page, many=True).data)
+
+
+class InvitationOutput(serializers.Serializer):
+    id = serializers.IntegerField()
+    session = serializers.IntegerField(source="session_id")
+    subject = SubjectRefOutput()
+    text = serializers.CharField()
+    sent_at = serializers.DateTimeField()
+    recipients = serializers.IntegerField(help_text="收到邀请的代理人数")
+
+
+class SessionInvitationsApi(APIView):
+    """The invitations of a session (GET), and inviting subjects to it (POST): each invitation is recorded with its
+    text and sent to the subject's representatives through the notification channels."""
+
+    class InputSerializer(serializers.Serializer):
+        subjects = serializers.ListField(child=UsccField(), min_length=1, max_length=500)
+        text = serializers.CharField(max_length=1000, required=False, default="", allow_blank=True)
+
+    @extend_schema(
+        operation_id="v1_training_session_invitations_list",
+        responses=paginated("TrainingSessionInvitationPage", InvitationOutput),
+    )
+    def get(self, request, session_id: int):
+        session = session_view_for(user=request.user, session_id=session_id).session
+        _forbid_unless_trainer(request.user)
+        paginator = Pagination()
+        page = paginator.paginate_queryset(session_invitations(session=session), request, view=self)
         return paginator.get_paginated_response(InvitationOutput(page, many=True).data)
+
+    @extend_schema(
+        request=InputSerializer,
+        responses={201: InvitationOutput(many=True), 400: ErrorOutput, 403: ErrorOutput, 409: ErrorOutput},
+    )
+    def post(self, request, session_id: int):
+        session = session_view_for(user=request.user, session_id=session_id).session
+        _forbid_unless_trainer(request.user)
+        data = self.InputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        codes = list(dict.fromkeys(data.validated_data["subjects"]))
+        found = {s.uscc: s for s in Subject.objects.filter(uscc__in=codes)}
+        missing = [code for code in codes if code not in found]
+        if missing:
+            message = _("未登记的主体：%(codes)s。") % {"codes": "、".join(missing[:10])}
+            raise ApplicationError("unknown_subject", message, fields={"subjects": [message]})
+        invitations = invitation_send(
+            session=session,
+            subjects=[found[code] for code in codes],
+            text=data.validated_data["text"],
+            acting_user=request.user,
+        )
+        return Response(InvitationOutput(invitations, many=True).data, status=status.HTTP_201_CREATED)

@@ -19,6 +19,7 @@ class SessionForm(forms.ModelForm):
     )
 
     link = forms.URLField(label=_("线上链接"), max_length=500, required=False, assume_scheme="https")
+    mode = forms.ChoiceField(label=_("培训方式"), choices=[("", _("请选择")), *TrainingSession.Mode.choices])
 
     class Meta:
         model = TrainingSession

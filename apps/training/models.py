@@ -111,3 +111,61 @@ class Enrollment(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.session} · {self.subject}"
+
+
+class Invitation(TimeStampedModel):
+    """An invitation to a session sent to a subject: the text as sent, kept with the session; the subject's
+    representatives receive it through the notification channels (inbox, and e-mail or SMS as each prefers)."""
+
+    id = models.BigAutoField(primary_key=True)
+    session = models.ForeignKey(
+        TrainingSession, on_delete=models.PROTECT, related_name="invitations", verbose_name=_("培训场次")
+    )
+    subject = models.ForeignKey(
+        Subject, on_delete=models.PROTECT, related_name="training_invitations", verbose_name=_("主体")
+    )
+    text = models.TextField(_("邀请内容"), max_length=1000)
+    sent_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("发送人")
+    )
+    sent_at = models.DateTimeField(_("发送时间"))
+    recipients = models.PositiveIntegerField(_("收到邀请的代理人数"), default=0)
+
+    class Meta:
+        verbose_name = _("培训邀请")
+        verbose_name_plural = _("培训邀请")
+        ordering = ["-sent_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["session", "subject"], name="training_invitation_once_per_session")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.session} · {self.subject}"
+
+
+class CertificateEvidence(models.Model):
+    """A training certificate used as evidence in a case (a repair application of the certificate's subject): the
+    letter is referenced, not uploaded again. `case_type`/`case_id` name the case as in the audit chain."""
+
+    id = models.BigAutoField(primary_key=True)
+    case_type = models.CharField(_("案件类型"), max_length=64)
+    case_id = models.BigIntegerField(_("案件编号"))
+    enrollment = models.ForeignKey(
+        Enrollment, on_delete=models.PROTECT, related_name="evidence_uses", verbose_name=_("培训报名")
+    )
+    certificate = models.ForeignKey(Letter, on_delete=models.PROTECT, related_name="+", verbose_name=_("培训证明"))
+    attached_at = models.DateTimeField(_("附入时间"))
+
+    class Meta:
+        verbose_name = _("作为证明材料的培训证明")
+        verbose_name_plural = _("作为证明材料的培训证明")
+        ordering = ["attached_at", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["case_type", "case_id", "certificate"], name="training_evidence_once_per_case"
+            )
+        ]
+        indexes = [models.Index(fields=["case_type", "case_id"], name="training_evidence_case_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.case_type}:{self.case_id} · {self.certificate_id}"

@@ -2,18 +2,24 @@
 
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from typing import Any
 
-from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet
+from django.db.models import Count, Exists, F, Model, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from apps.accounts.models import Department, User
 from apps.core.api import ID_MAX
 from apps.core.audience import Audience
-from apps.subjects.models import Subject
-from apps.subjects.selectors import operating_listed_subjects_at, subjects_represented_by
-from apps.training.models import Enrollment, TrainingSession
-
-COVERAGE_TARGET = 0.5  # seed documents (宜昌 2020): training reaches at least half the operating blacklist
+from apps.core.services import case_label
+from apps.rules.models import RuleCode
+from apps.rules.selectors import rule_in_force_or_none
+from apps.subjects.models import NegativeRecord, RecordKind, Subject, SubjectRepresentative
+from apps.subjects.selectors import (
+    operating_listed_subjects_at,
+    serious_list_records_at,
+    subjects_represented_by,
+)
+from apps.training.models import CertificateEvidence, Enrollment, Invitation, TrainingSession
 
 Status = Enrollment.Status
 
@@ -33,7 +39,9 @@ def _with_places(qs: QuerySet[TrainingSession]) -> QuerySet[TrainingSession]:
     )
 
 
-def session_list(*, when: str = "upcoming", region_code: str = "", now: datetime | None = None):
+def session_list(
+    *, when: str = "upcoming", region_code: str = "", now: datetime | None = None
+) -> QuerySet[TrainingSession]:
     """Sessions are public facts (the portal lists the upcoming ones). `when`: upcoming, past or all."""
     now = now or timezone.now()
     qs = TrainingSession.objects.all()
@@ -78,7 +86,7 @@ class SessionView:
     audience: Audience
     enrollments: list[Enrollment]
 
-    def __getattr__(self, name):
+    def __getattr__(self, name: str) -> Any:
         return getattr(self.session, name)
 
 
@@ -127,18 +135,22 @@ class Coverage:
     numerator: int
     denominator: int
     not_reached: QuerySet[Subject]
+    target: float | None  # the rule row target.repair_training in force on the month's last day, as a fraction
 
     @property
     def ratio(self) -> float | None:
         return round(self.numerator / self.denominator, 4) if self.denominator else None
 
     @property
-    def target(self) -> float:
-        return COVERAGE_TARGET
-
-    @property
     def met(self) -> bool | None:
-        return None if self.ratio is None else self.ratio >= COVERAGE_TARGET
+        return None if self.ratio is None or self.target is None else self.ratio >= self.target
+
+
+def coverage_target(*, month: date, region_code: str = "") -> float | None:
+    """The training coverage target in force on the last day of `month` (the same rule row as the monthly report)."""
+    last_day = (month.replace(day=28) + timedelta(days=4)).replace(day=1) - timedelta(days=1)
+    rule = rule_in_force_or_none(code=RuleCode.TARGET_REPAIR_TRAINING, on=last_day, region_code=region_code)
+    return None if rule is None else rule.value / 100
 
 
 def training_coverage(
@@ -159,10 +171,27 @@ def training_coverage(
         numerator=population.filter(trained).count(),
         denominator=population.count(),
         not_reached=population.exclude(trained).order_by("region_code", "uscc"),
+        target=coverage_target(month=month, region_code=region_code),
     )
 
 
-def coverage_by_month(*, last: date, months: int = 6, region_code: str = "", department: Department | None = None):
+def coverage_by_department(*, month: date, region_code: str = "") -> list[Coverage]:
+    """The month's coverage in total (first) and for each department that lists a subject of the population."""
+    total = training_coverage(month=month, region_code=region_code)
+    department_ids = (
+        serious_list_records_at(moment=total.as_of)
+        .filter(subject__in=operating_listed_subjects_at(moment=total.as_of, region_code=region_code))
+        .values("department_id")
+    )
+    departments = Department.objects.filter(pk__in=department_ids).order_by("code")
+    return [total] + [
+        training_coverage(month=month, region_code=region_code, department=department) for department in departments
+    ]
+
+
+def coverage_by_month(
+    *, last: date, months: int = 6, region_code: str = "", department: Department | None = None
+) -> list[Coverage]:
     """The coverage of `months` months ending with `last`, oldest first (the trainer's chart)."""
     firsts = []
     first = last
@@ -172,15 +201,70 @@ def coverage_by_month(*, last: date, months: int = 6, region_code: str = "", dep
     return [training_coverage(month=m, region_code=region_code, department=department) for m in reversed(firsts)]
 
 
-def invitation_candidates(*, region_code: str = "", department: Department | None = None) -> QuerySet[Subject]:
-    """Who to invite: operating blacklisted subjects now, never trained and not enrolled in an upcoming session."""
+def invitation_candidates(
+    *, region_code: str = "", department: Department | None = None, record_kind: str = ""
+) -> QuerySet[Subject]:
+    """Who to invite: operating blacklisted subjects now, never trained. `department` keeps those listed by it;
+    `record_kind` those that also have a published record of that kind (a penalty, an abnormal-operation entry...).
+    Each carries whether it is enrolled in an upcoming session and how many invitations it has had."""
     now = timezone.now()
     upcoming = Enrollment.objects.filter(
         subject=OuterRef("pk"), status__in=[Status.ENROLLED, Status.WAITLISTED], session__ends_at__gt=now
     )
+    qs = operating_listed_subjects_at(moment=now, department=department, region_code=region_code).exclude(
+        pk__in=trained_subjects(before=now).values("pk")
+    )
+    if record_kind:
+        qs = qs.filter(
+            Exists(
+                NegativeRecord.objects.filter(
+                    subject=OuterRef("pk"),
+                    kind=record_kind,
+                    publication_status=NegativeRecord.PublicationStatus.PUBLISHED,
+                )
+            )
+        )
+    return qs.annotate(
+        enrolled_upcoming=Exists(upcoming),
+        invitations_sent=Count("training_invitations", distinct=True),
+    ).order_by("region_code", "uscc")
+
+
+RECORD_KINDS = RecordKind.choices
+
+
+def representatives_of(*, subject: Subject) -> list[User]:
+    """The accounts acting for a subject (who receive its invitations)."""
+    return [
+        rep.user
+        for rep in SubjectRepresentative.objects.filter(subject=subject, user__is_active=True)
+        .select_related("user")
+        .order_by("pk")
+    ]
+
+
+def session_invitations(*, session: TrainingSession) -> QuerySet[Invitation]:
+    return session.invitations.select_related("subject", "sent_by").order_by("-sent_at", "-id")
+
+
+# Certificates as evidence ----------------------------------------------------------------------------------------
+
+
+def certificates_usable_as_evidence(*, subject: Subject, before: datetime) -> QuerySet[Enrollment]:
+    """The attended enrollments of `subject` before `before` that carry a training certificate."""
     return (
-        operating_listed_subjects_at(moment=now, department=department, region_code=region_code)
-        .exclude(pk__in=trained_subjects(before=now).values("pk"))
-        .annotate(enrolled_upcoming=Exists(upcoming))
-        .order_by("region_code", "uscc")
+        Enrollment.objects.filter(
+            subject=subject, status=Status.ATTENDED, attended_at__lt=before, certificate__isnull=False
+        )
+        .select_related("certificate", "session")
+        .order_by("attended_at", "id")
+    )
+
+
+def certificate_evidence_of(*, case: Model) -> list[CertificateEvidence]:
+    """The training certificates attached to a case as evidence, with their session and letter."""
+    return list(
+        CertificateEvidence.objects.filter(case_type=case_label(case), case_id=case.pk)
+        .select_related("certificate", "enrollment__session")
+        .order_by("attached_at", "id")
     )

@@ -10,19 +10,22 @@ from datetime import datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
-from django.db import transaction
+from django.db import models, transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from apps.accounts.models import User
 from apps.core.errors import ApplicationError, ConflictError
-from apps.core.services import case_event_record
+from apps.core.services import case_event_record, case_label
 from apps.letters.models import TemplateCode
 from apps.letters.services import letter_create
+from apps.notifications.services import training_invitation_notify
 from apps.sla.workdays import business_date
 from apps.subjects.models import Subject
 from apps.subjects.selectors import user_represents_subject
-from apps.training.models import Enrollment, TrainingSession
+from apps.training.models import CertificateEvidence, Enrollment, Invitation, TrainingSession
+from apps.training.selectors import certificates_usable_as_evidence, representatives_of
 
 # The code is accepted from a little before the start (people arrive early) until the end of the session.
 CHECKIN_OPENS_BEFORE = timedelta(minutes=30)
@@ -181,7 +184,7 @@ def enrollment_create(
 def _promote_waitlist(*, session: TrainingSession, acting_user: User | None) -> list[Enrollment]:
     """Fill free places from the waitlist, first come first served. The caller holds the session lock."""
     free = session.capacity - _taken(session)
-    promoted = []
+    promoted: list[Enrollment] = []
     if free <= 0 or session.ends_at <= timezone.now():
         return promoted
     for enrollment in session.enrollments.filter(status=Status.WAITLISTED).order_by("created_at", "id")[:free]:
@@ -299,7 +302,8 @@ def enrollment_check_in(*, session: TrainingSession, subject: Subject, code: str
             % {"time": timezone.localtime(session.ends_at).strftime("%Y-%m-%d %H:%M")},
             fields={"code": [_("签到码已失效。")]},
         )
-    if not secrets.compare_digest(code.strip(), session.checkin_code):
+    # bytes: compare_digest refuses str with non-ASCII characters (a code typed in Chinese is simply wrong)
+    if not secrets.compare_digest(code.strip().encode(), session.checkin_code.encode()):
         raise ApplicationError("checkin_code_wrong", _("签到码不正确。"), fields={"code": [_("签到码不正确。")]})
     return _attend(enrollment=enrollment, acting_user=acting_user, how="code")
 
@@ -319,3 +323,121 @@ def enrollment_mark_attended(*, enrollment: Enrollment, acting_user: User) -> En
     if enrollment.status == Status.CANCELLED:
         raise ConflictError("already_cancelled", _("该报名已取消，不能登记出席。"))
     return _attend(enrollment=enrollment, acting_user=acting_user, how="coordinator")
+
+
+# Invitations -------------------------------------------------------------------------------------------------------
+
+INVITATION_MAX_SUBJECTS = 500
+
+
+def invitation_default_text(session: TrainingSession) -> str:
+    """The text a trainer starts from: what, when, where, and how to enrol."""
+    starts = timezone.localtime(session.starts_at)
+    ends = timezone.localtime(session.ends_at)
+    where = (
+        session.place
+        if session.mode == TrainingSession.Mode.ON_SITE
+        else _("线上（%(link)s）") % {"link": session.link}
+    )
+    return _(
+        "诚邀贵单位参加“%(topic)s”信用修复培训：%(day)s %(start)s至%(end)s，%(where)s。培训免费，"
+        "参加后出具培训证明，可作为信用修复申请的证明材料。请登录门户“信用修复培训”页面报名。"
+    ) % {
+        "topic": session.topic,
+        "day": f"{starts.year}年{starts.month}月{starts.day}日",
+        "start": starts.strftime("%H:%M"),
+        "end": ends.strftime("%H:%M"),
+        "where": where,
+    }
+
+
+@transaction.atomic
+def invitation_send(
+    *, session: TrainingSession, subjects: list[Subject], text: str = "", acting_user: User
+) -> list[Invitation]:
+    """Invite subjects to a session: each invitation is recorded with its text and sent to the subject's
+    representatives through the notification channels. A subject already invited to the session is not invited
+    twice; when every one of them was, the request is refused and nothing changes."""
+    _forbid_unless_trainer(acting_user)
+    session = TrainingSession.objects.select_for_update().get(pk=session.pk)
+    if session.ends_at <= timezone.now():
+        raise ApplicationError("session_ended", _("该场次已结束，不能再发出邀请。"))
+    if not subjects:
+        raise ApplicationError(
+            "no_subjects", _("请选择要邀请的主体。"), fields={"subjects": [_("请选择要邀请的主体。")]}
+        )
+    if len(subjects) > INVITATION_MAX_SUBJECTS:
+        message = _("一次最多邀请 %(n)d 户。") % {"n": INVITATION_MAX_SUBJECTS}
+        raise ApplicationError("too_many_subjects", message, fields={"subjects": [message]})
+    text = (text or "").strip() or invitation_default_text(session)
+    if len(text) > 1000:
+        message = _("邀请内容不能超过 1000 字。")
+        raise ApplicationError("text_too_long", message, fields={"text": [message]})
+    invited = set(session.invitations.values_list("subject_id", flat=True))
+    fresh = [subject for subject in dict.fromkeys(subjects) if subject.pk not in invited]
+    if not fresh:
+        raise ConflictError(
+            "already_invited",
+            _("所选主体均已邀请参加本场次。"),
+            fields={"subjects": [_("所选主体均已邀请参加本场次。")]},
+        )
+    url = reverse("training-portal")
+    now = timezone.now()
+    created = []
+    for subject in fresh:
+        people = representatives_of(subject=subject)
+        invitation = Invitation.objects.create(
+            session=session, subject=subject, text=text, sent_by=acting_user, sent_at=now, recipients=len(people)
+        )
+        case_event_record(
+            case=invitation,
+            kind="training_invited",
+            acting_user=acting_user,
+            data={"session": session.pk, "subject": subject.uscc, "text": text, "recipients": len(people)},
+        )
+        training_invitation_notify(
+            recipients=people, invitation_id=invitation.pk, topic=session.topic, text=text, url=url
+        )
+        created.append(invitation)
+    return created
+
+
+# Certificates as evidence ----------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def certificates_attach_as_evidence(
+    *, case: models.Model, subject: Subject, before: datetime, acting_user: User | None
+) -> list[CertificateEvidence]:
+    """Attach to `case` (a repair application, when it is filed) the training certificates `subject` holds from
+    sessions attended before `before`: referenced, verifiable letters, no new upload. Each goes into the case's
+    history. Calling it again attaches nothing twice."""
+    label = case_label(case)
+    attached = set(
+        CertificateEvidence.objects.filter(case_type=label, case_id=case.pk).values_list("certificate_id", flat=True)
+    )
+    created = []
+    for enrollment in certificates_usable_as_evidence(subject=subject, before=before):
+        certificate = enrollment.certificate
+        if certificate is None or certificate.pk in attached:
+            continue
+        evidence = CertificateEvidence.objects.create(
+            case_type=label,
+            case_id=case.pk,
+            enrollment=enrollment,
+            certificate=certificate,
+            attached_at=timezone.now(),
+        )
+        case_event_record(
+            case=case,
+            kind="training_certificate_attached",
+            acting_user=acting_user,
+            data={
+                "certificate": certificate.pk,
+                "verification_code": certificate.verification_code,
+                "session": enrollment.session_id,
+                "attended_at": enrollment.attended_at,
+            },
+        )
+        created.append(evidence)
+    return created

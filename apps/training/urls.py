@@ -24,4 +24,11 @@ urlpatterns = [
     path("training/coverage", api.CoverageApi.as_view(), name="api-training-coverage"),
     path("training/coverage/not-reached", api.NotReachedApi.as_view(), name="api-training-not-reached"),
     path("training/invitations", api.InvitationListApi.as_view(), name="api-training-invitations"),
+    path(
+        "training/sessions/<int:session_id>/invitations",
+        api.SessionInvitationsApi.as_view(),
+        name="api-training-session-invitations",
+    ),
+    path("training/coverage.csv", api.CoverageCsvApi.as_view(), name="api-training-coverage-csv"),
+    path("training/coverage.xlsx", api.CoverageXlsxApi.as_view(), name="api-training-coverage-xlsx"),
 ]

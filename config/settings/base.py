@@ -2,6 +2,7 @@
 
 from datetime import timedelta
 from pathlib import Path
+from typing import Any
 from urllib.parse import parse_qs, unquote, urlparse
 
 from csp.constants import NONCE, NONE, SELF, UNSAFE_INLINE
@@ -238,7 +239,7 @@ CONTENT_SECURITY_POLICY = {
     },
 }
 
-REST_FRAMEWORK = {
+REST_FRAMEWORK: dict[str, Any] = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "apps.accounts.authentication.ExpiringTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
@@ -322,7 +323,7 @@ NOTIFICATIONS_SMS_BACKEND = env_str("NOTIFICATIONS_SMS_BACKEND", "apps.notificat
 # Delivery retries (e-mail, SMS) back off exponentially from this many seconds.
 NOTIFICATIONS_RETRY_BACKOFF_SECONDS = env_int("NOTIFICATIONS_RETRY_BACKOFF_SECONDS", 60)
 
-LOGGING = {
+LOGGING: dict[str, Any] = {
     "version": 1,
     "disable_existing_loggers": False,
     "filters": {"refusals_without_traceback": {"()": "apps.core.logging.RefusalsWithoutTraceback"}},

@@ -22,4 +22,6 @@ LOGGING = {
 }
 # A fixed, published key: test chains are reproducible and mean nothing outside the tests.
 AUDIT_KEY = "test-audit-key-0123456789abcdef0123456789abcdef"
-AUDIT_OLD_KEYS: list[str] = []
+AUDIT_OLD_KEYS = []
+# casework's own minimal case app (tests/casework/minimal): its tests need no domain app's flow.
+INSTALLED_APPS = [*INSTALLED_APPS, "tests.casework.minimal"]  # noqa: F405

@@ -6,7 +6,7 @@ from viewflow.workflow.models import Task
 from viewflow.workflow.status import STATUS
 
 from apps.casework.models import SlaNotice
-from apps.casework.services import sla_sweep
+from apps.casework.sla_policy import sla_sweep
 from apps.core.models import CaseEvent
 from apps.core.selectors import audit_chain_breaks
 from apps.repairs.models import RepairCase

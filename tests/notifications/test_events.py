@@ -5,7 +5,7 @@ sanctioning department). A backend that raises never fails or rolls back the cas
 import pytest
 from django.core import mail
 
-from apps.casework.services import sla_sweep
+from apps.casework.sla_policy import sla_sweep
 from apps.notifications.models import Kind, Notification
 from apps.repairs.models import RepairCase, SanctionLift
 from tests.repairs.conftest import at, filing

@@ -79,7 +79,7 @@ def reads_of(api, user, objection_id):
 
 
 def _open_tasks(objection_id):
-    from apps.casework.selectors import case_open_tasks
+    from apps.casework.cases import case_open_tasks
     from apps.objections.models import Objection
 
     return [task.pk for task in case_open_tasks(case=Objection.objects.get(pk=objection_id))]

@@ -104,7 +104,7 @@ def test_material_once_pauses_the_clock_and_moves_the_due_date(world):
     )
     with pytest.raises(ConflictError):
         objection_material_request(objection=objection, request="再补一次", acting_user=world["officer"])
-    objection_material_submit(
+    objection = objection_material_submit(  # services return the fresh row they locked and changed
         objection=objection, answer="已上传缴款凭证。", acting_user=world["applicant"], at=at("2026-10-15 10:00")
     )
     assert objection.status == Objection.Status.VERIFYING

@@ -6,7 +6,7 @@ import pytest
 from viewflow.workflow.status import STATUS
 
 from apps.casework.models import CaseTask, SlaNotice
-from apps.casework.services import sla_sweep
+from apps.casework.sla_policy import sla_sweep
 
 from .conftest import at
 from .test_flow_api import file_objection

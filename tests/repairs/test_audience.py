@@ -8,7 +8,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
 from apps.accounts.models import User
-from apps.casework.selectors import case_open_tasks
+from apps.casework.cases import case_open_tasks
 from apps.repairs.models import RepairCase
 from tests.repairs.conftest import PDF, filing
 from tests.repairs.helpers import complete, task_of

@@ -4,7 +4,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from viewflow.workflow.models import Task
 from viewflow.workflow.status import STATUS
 
-from apps.casework.services import sla_sweep
+from apps.casework.sla_policy import sla_sweep
 from apps.core.selectors import audit_chain_breaks
 from apps.repairs.models import RepairCase
 from apps.sla.models import Deadline

@@ -1,7 +1,7 @@
 """The monthly coverage table: every figure recounted by hand from a small, fully known month (October 2026), the
 scopes people may see, and the issued report (figures snapshotted, PDF text, idempotent, scheduled once)."""
 
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -10,13 +10,15 @@ from django.utils import timezone
 from apps.commitments.models import CommitmentType
 from apps.commitments.services import commitment_sign, text_version_in_force
 from apps.letters.models import Letter
-from apps.letters.services import letter_create
 from apps.objections.models import Objection
 from apps.reports.models import CreditReportRequest, MonthlyReport
 from apps.reports.monthly import MonthError, monthly_stats, parse_month
 from apps.reports.services import credit_report_request, monthly_report_publish_due
+from apps.rules.models import Rule, RuleCode
 from apps.subjects.models import NegativeRecord, Subject
 from apps.subjects.services import record_create
+from apps.training.models import Enrollment, TrainingSession
+from apps.training.services import enrollment_create, enrollment_mark_attended, session_create
 from tests.letters.support import compact, make_subject, new_uscc, pdf_text
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
@@ -104,24 +106,27 @@ def october(departments, users, run_on_commit, api):
     CreditReportRequest.objects.filter(pk=report.pk).update(created_at=at(date(2026, 10, 20)))
     with run_on_commit():
         report = credit_report_request(subject=s["B"], acting_user=None)  # asked in November: not counted
+    # B attended a training session on 15 October (through the training services; moved back in time).
+    trainer = users["trainer"]
+    start = timezone.now() + timedelta(days=1)
+    session = session_create(
+        topic="2026年第四期信用修复专题培训",
+        mode="on_site",
+        place="宜昌市民中心",
+        capacity=10,
+        starts_at=start,
+        ends_at=start + timedelta(hours=4),
+        region_code="420500",
+        acting_user=trainer,
+    )
+    enrollment = enrollment_create(session=session, subject=s["B"], acting_user=trainer, attendee_name="李四")
+    TrainingSession.objects.filter(pk=session.pk).update(
+        starts_at=at(date(2026, 10, 15), 9), ends_at=at(date(2026, 10, 15), 13)
+    )
     with run_on_commit():
-        certificate = letter_create(
-            template_code="training_certificate",
-            owner=("tests.training", 1),
-            recipient=s["B"],
-            context={
-                "subject_name": s["B"].name,
-                "subject_uscc": s["B"].uscc,
-                "certificate_no": "PX-2026-0010",
-                "attendee_name": "李四",
-                "session_date": "2026-10-15",
-                "session_name": "2026年第四期信用修复专题培训",
-                "hours": 4,
-            },
-            acting_user=None,
-            department=departments["credit"],
-        )
-    Letter.objects.filter(pk=certificate.pk).update(created_at=at(date(2026, 10, 15)))
+        enrollment = enrollment_mark_attended(enrollment=enrollment, acting_user=trainer)
+    Enrollment.objects.filter(pk=enrollment.pk).update(attended_at=at(date(2026, 10, 15)))
+    Letter.objects.filter(pk=enrollment.certificate_id).update(created_at=at(date(2026, 10, 15)))
 
     # 双公示: penalties decided in October, due within 7 working days (9 Oct + 7 = 19 Oct: 10 Oct is a working
     # Saturday in 2026); one decided in September does not count for October.
@@ -345,3 +350,59 @@ def test_the_monthly_page_shows_the_table_and_issues_a_report(october, client, u
     assert client.post("/workbench/stats/monthly/", {"month": "2026-10"}).status_code == 403
     client.force_login(users["applicant"])
     assert client.get("/workbench/stats/monthly/?month=2026-10").status_code == 403
+
+
+def test_targets_and_the_publication_limit_are_rule_rows_with_their_source(october, client, users):
+    rows = {row["key"]: row for row in monthly_stats(month=OCTOBER)["rows"]}
+    assert {key: row["target"]["value"] for key, row in rows.items()} == {
+        "repair_commitment": 1.0,
+        "repair_training": 0.5,
+        "credit_report": 0.8,
+        "removed_after_repair": 0.3,
+        "listed_share": 0.01,
+        "double_publicity": 1.0,
+        "objection_on_time": 1.0,
+        "two_documents": 1.0,
+    }
+    assert "宜昌市2020年社会信用体系建设工作要点" in rows["repair_training"]["target_source"]
+    assert "宣城市2021年" in rows["listed_share"]["target_source"]
+    assert rows["double_publicity"]["limit_working_days"] == 7
+    assert rows["double_publicity"]["label"] == "行政处罚信息7个工作日内公示（双公示）"
+    client.force_login(users["monitor"])
+    html = client.get("/workbench/stats/monthly/?month=2026-10").content.decode()
+    assert "超过7个工作日公示的行政处罚信息" in html and "行政处罚信息7个工作日内公示（双公示）" in html
+
+
+def test_a_new_rule_version_changes_the_report(october):
+    # 13号 was decided on Friday 9 October and recorded on 20 October: the 8th working day (10 October is a make-up
+    # Saturday), late under a 7-day limit and on time under an 8-day one.
+    Rule.objects.create(
+        code=RuleCode.DISCLOSURE_DOUBLE, value=8, effective_from=date(2026, 10, 1), source="测试：本地时限调整"
+    )
+    Rule.objects.create(
+        code=RuleCode.TARGET_REPAIR_COMMITMENT, value=30, effective_from=date(2026, 10, 1), source="测试：目标调整"
+    )
+    stats = monthly_stats(month=OCTOBER)
+    rows = {row["key"]: row for row in stats["rows"]}
+    assert figures(stats)["double_publicity"] == (3, 3, 1.0, True)
+    assert rows["double_publicity"]["late"] == [] and rows["double_publicity"]["label"].startswith("行政处罚信息8个")
+    assert rows["repair_commitment"]["target"] == {"op": ">=", "value": 0.3, "label": "≥30%"}
+    assert rows["repair_commitment"]["met"] is True and rows["repair_commitment"]["target_source"] == "测试：目标调整"
+    # September still reads the rows in force then.
+    september = {row["key"]: row for row in monthly_stats(month=date(2026, 9, 1))["rows"]}
+    assert september["repair_commitment"]["target"]["value"] == 1.0
+    assert september["double_publicity"]["limit_working_days"] == 7
+
+
+def test_a_month_without_a_target_row_is_neither_met_nor_missed(october):
+    Rule.objects.filter(code=RuleCode.TARGET_TWO_DOCUMENTS).delete()
+    Rule.objects.filter(code=RuleCode.DISCLOSURE_DOUBLE).update(effective_from=date(2026, 10, 10))
+    stats = monthly_stats(month=OCTOBER)
+    rows = {row["key"]: row for row in stats["rows"]}
+    assert rows["two_documents"]["target"] == {"op": ">=", "value": None, "label": "—"}
+    assert rows["two_documents"]["met"] is None and rows["two_documents"]["numerator"] == 1
+    # The three penalties decided on 9 October have no limit in force: not counted, and a note says so.
+    assert figures(stats)["double_publicity"][:2] == (0, 0)
+    assert rows["double_publicity"]["unmeasured"] == 3
+    assert any("没有生效的双公示时限规则" in note for note in stats["notes"])
+    assert any("没有生效的目标规则" in note for note in stats["notes"])

@@ -9,6 +9,8 @@ from datetime import date, datetime
 from django import template
 from django.utils import timezone
 
+from apps.core import clock
+
 register = template.Library()
 
 
@@ -85,4 +87,4 @@ def is_overdue(value) -> bool:
     moment = _moment(value)
     if isinstance(moment, datetime):
         moment = timezone.localtime(moment).date() if timezone.is_aware(moment) else moment.date()
-    return bool(moment) and moment < timezone.localdate()
+    return moment is not None and moment < clock.today()

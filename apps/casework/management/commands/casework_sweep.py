@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand
 
-from apps.casework.services import sla_sweep
+from apps.casework.sla_policy import sla_sweep
 
 
 class Command(BaseCommand):
