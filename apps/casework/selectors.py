@@ -19,10 +19,11 @@ from viewflow.workflow.status import STATUS
 from apps.accounts.models import User
 from apps.casework.cases import is_own_proposal_review
 from apps.casework.models import CaseTask, CaseTaskQuerySet, Document, SlaNotice, case_visibility_q
-from apps.casework.registry import case_type_for, flow_classes, task_handler_for
+from apps.casework.registry import CaseType, case_type_for, flow_classes, task_handler_for
 from apps.core import clock
 from apps.core.audience import Audience
 from apps.core.services import case_label
+from apps.sla.models import Deadline
 from apps.sla.selectors import working_days_left
 from apps.sla.workdays import BUSINESS_TZ, CalendarRangeError, business_date
 
@@ -140,11 +141,11 @@ def access_task_to_act_on(*, user: User, task_id: int) -> CaseTask:
 
 def processes_visible_to(*, user: User, flow_class: type | None = None) -> QuerySet[Process]:
     """Processes of the cases `user` may see (each case type's `visible`), of one flow or of every registered one."""
-    qs = Process.objects.filter(case_visibility_q(user))
+    qs: QuerySet[Process] = Process.objects.filter(case_visibility_q(user))
     return qs.filter(flow_class=flow_class) if flow_class is not None else qs.filter(flow_class__in=flow_classes())
 
 
-def tasks_visible_to(*, user: User, queryset: QuerySet | None = None) -> QuerySet:
+def tasks_visible_to(*, user: User, queryset: QuerySet[CaseTask] | None = None) -> QuerySet[CaseTask]:
     """Tasks (of `queryset`, default every task) whose case `user` may see."""
     qs = CaseTask.objects.all() if queryset is None else queryset
     return qs.filter(case_visibility_q(user, prefix="process__"))
@@ -230,7 +231,8 @@ def sla_board_department(*, user: User, department_code: str | None = None) -> A
     return own
 
 
-def _cases_of(case_type: Any, *, user: User, department: Any) -> QuerySet:
+def _cases_of(case_type: CaseType, *, user: User, department: Any) -> QuerySet[models.Model]:
+    assert case_type.visible is not None  # callers take only the case types with a `visible` queryset
     cases = case_type.visible(user=user)
     if department is not None:
         cases = cases.filter(**{f"{case_type.department_field}_id": department.pk})
@@ -298,14 +300,15 @@ def _deadline_case_q(*, user: User, department: Any) -> Q:
     return reduce(or_, conditions) if conditions else Q(pk__in=[])
 
 
-def board_deadlines(*, user: User, department: Any, state: str, today: Any = None, month: Any = None) -> QuerySet:
+def board_deadlines(
+    *, user: User, department: Any, state: str, today: Any = None, month: Any = None
+) -> QuerySet[Deadline]:
     """Deadlines of the cases `user` may see in `department` (None: every department) in one state:
     breached (running, due date passed; a paused deadline is never breached while paused), due_soon (running, due
     within the `sla.due_soon` working days, today included, as the sweep's notices), due_today, due_tomorrow (the
     next calendar day), paused, closed and closed_on_time (closed in `month`, a date of its first day)."""
 
     from apps.casework.sla_policy import due_soon_horizon
-    from apps.sla.models import Deadline
 
     today = today or clock.today()
     qs = Deadline.objects.filter(_deadline_case_q(user=user, department=department))

@@ -385,8 +385,8 @@ def repair_supplement_request(
     with office_language():
         reason = _("补正：%(items)s") % {"items": "；".join(items)}
     for deadline in (case.overall_deadline, case.intake_deadline):
-        # a case in intake has both clocks
-        deadline_pause(deadline=deadline, at=at, reason=reason[:1000], acting_user=acting_user)  # type: ignore[arg-type]
+        assert deadline is not None  # a case in intake has both clocks
+        deadline_pause(deadline=deadline, at=at, reason=reason[:1000], acting_user=acting_user)
     case.step_deadline = _open(
         case, purpose="supplement", code=RuleCode.REPAIR_SUPPLEMENT_ANSWER, at=at, acting_user=acting_user
     )

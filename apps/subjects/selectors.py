@@ -1,6 +1,7 @@
 """Reads of the subjects app and the access functions: the only way an interface obtains a subject or a record."""
 
 from datetime import datetime, timedelta
+from typing import Any
 
 from django.db.models import Count, Q, QuerySet
 from django.db.models.functions import Coalesce
@@ -119,7 +120,7 @@ def published_record_by_id(*, record_id: int) -> NegativeRecord | None:
     )
 
 
-def record_shared_view(record: NegativeRecord) -> dict:
+def record_shared_view(record: NegativeRecord) -> dict[str, Any]:
     """What of a published record may be shared with another department (the joint-sanctions check): the listing as
     published, never the objection finding, the facts as written, documents, evidence or anyone's contacts."""
     return {
