@@ -15,6 +15,8 @@ from apps.core.models import normalise_data
 from apps.core.services import case_event_record
 from apps.letters.models import TemplateCode
 from apps.letters.services import letter_create
+from apps.notifications.models import Notification
+from apps.notifications.services import report_missing_notify
 from apps.reports import monthly
 from apps.reports.credit_report import credit_report_context
 from apps.reports.models import CreditReportRequest, MonthlyReport
@@ -196,12 +198,10 @@ def monthly_report_due_date(*, month: date) -> date | None:
     return following.replace(day=min(max(rule.value, 1), 28))
 
 
-def monthly_report_overdue_notify(*, today: date | None = None) -> list:
+def monthly_report_overdue_notify(*, today: date | None = None) -> list[Notification]:
     """The scheduled check: on or after the reporting day, last month's office-wide report not issued yet is a
     breach notice to the credit office, linked to the monthly page. Runs as often as it likes: each monitor is
     notified once per month (the notification's event key). Returns the notifications sent now."""
-    from apps.notifications.services import report_missing_notify
-
     today = today or clock.today()
     previous = (today.replace(day=1) - timedelta(days=1)).replace(day=1)
     due = monthly_report_due_date(month=previous)
