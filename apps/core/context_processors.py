@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 
 from apps.core.registry import todos_for
 
-APPLICANT, CLERK, OFFICER, TRAINER, ADMIN = "applicant", "clerk", "officer", "trainer", "admin"
+APPLICANT, CLERK, OFFICER, TRAINER, HEAD, ADMIN = "applicant", "clerk", "officer", "trainer", "head", "admin"
 
 
 def product(request):
@@ -53,7 +53,8 @@ def nav_links(user) -> list[tuple[str, str]]:
         links.append((_("联合奖惩案例月报"), "/workbench/credit-check/reports/"))
     if user.has_perm("training.manage_training"):
         links.append((_("培训工作台"), "/workbench/training/"))
-    if user.has_perm("reports.view_monthly_stats"):
+    # The credit office reads every department's monthly figures; a department head reads their own department's.
+    if user.has_perm("reports.view_monthly_stats") or (role == HEAD and getattr(user, "department_id", None)):
         links.append((_("月度统计"), "/workbench/stats/monthly/"))
     links.append((_("文书查验"), "/verify/"))
     links.append((_("信用承诺公示"), "/commitments/register/"))

@@ -166,6 +166,21 @@ def deadline_notify(
 
 
 @in_office_language
+def report_missing_notify(*, report_key: str, report_name: str, due_date: date, url: str) -> list[Notification]:
+    """A periodic report (`report_name`, such as "2026年10月月度报告") not issued by its reporting day: a breach
+    notice to the credit office's monitors, once per report (`report_key` names it; the reports app decides when)."""
+    names = {"report": report_name, "due": _day(due_date)}
+    return notify(
+        recipients=credit_office_monitors(),
+        kind=Kind.BREACH,
+        event_key=f"report_missing:{report_key}",
+        title=_("超期督办：%(report)s未按时生成") % names,
+        body=_("%(report)s应于 %(due)s 前生成并报送，至今仍未生成，请尽快生成。") % names,
+        url=url,
+    )
+
+
+@in_office_language
 def supplement_requested_notify(
     *,
     recipients: Iterable[User | None],
