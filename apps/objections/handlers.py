@@ -43,7 +43,7 @@ class VerifyInput(serializers.Serializer):
         allow_blank=True,
         default="",
         label=_("要求补充的材料"),
-        help_text=_("要求补充的材料"),
+        help_text=_("要求补充材料时：一次性列明全部材料"),
     )
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:

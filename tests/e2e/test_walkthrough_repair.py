@@ -46,9 +46,14 @@ def sanctioned_record() -> None:
 
 
 def file_repair(s: Session) -> str:
-    page = s.page
     s.goto("/portal/repairs/new/")
     s.step("repair-form")
+    return fill_repair_form(s)
+
+
+def fill_repair_form(s: Session) -> str:
+    """Fill the repair form (the applicant's and the clerk's are one) for DECISION_NO and submit it."""
+    page = s.page
     page.get_by_label(DECISION_NO, exact=False).check()
     page.get_by_label("提前停止公示").check()
     page.get_by_label("整改情况说明").fill("罚款已于2026年3月缴清，年度报告已补报公示。")
@@ -149,3 +154,40 @@ def test_a_repair_from_filing_to_the_decision_letter(live_server):
     assert case.status == RepairCase.Status.REPAIRED, case.status
     assert case.outcome == RepairCase.Outcome.APPROVE
     assert set(case.lifts.values_list("status", flat=True)) == {"confirmed"}
+
+
+def walk_counter(w: Walk) -> str:
+    with w.as_user("clerk1") as s:
+        s.page.get_by_role("link", name="窗口受理", exact=True).first.click()
+        s.page.wait_for_load_state()
+        s.page.get_by_label("企业名称或统一社会信用代码").fill("浏览器测试")
+        s.submit("查找", name="counter-search")
+        s.page.locator("tr", has_text=SUBJECT).get_by_role("link", name="代办信用修复申请").click()
+        s.page.wait_for_load_state()
+        reference = fill_repair_form(s)
+        with s.page.expect_download() as download:
+            s.page.get_by_role("link", name="打印受理回执（PDF）").click()
+        receipt = download.value
+        assert receipt.path().read_bytes().startswith(b"%PDF")
+        receipt.save_as(w.shots / f"{w.counter[0] + 1:02d}-clerk1-{receipt.suggested_filename}")
+        code = receipt.suggested_filename.removesuffix(".pdf").rsplit("-", 1)[-1]
+        s.goto(f"/verify/{code}")  # the receipt is verifiable: its code opens the verification page
+        s.step("receipt-verified")
+        assert "为本系统出具的真实文书" in s.page.inner_text("body"), f"the receipt's code {code} does not verify"
+        s.goto("/")
+        s.page.get_by_role("link", name="窗口受理记录", exact=True).first.click()
+        s.page.wait_for_load_state()
+        s.step("counter-filings")
+        row = s.page.locator("tr", has_text=reference)
+        assert row.count() == 1, f"{reference} is not in the clerk's list of counter filings"
+        assert row.get_by_role("link", name="打印受理回执").count() == 1
+    return reference
+
+
+def test_the_clerk_files_at_the_counter_and_prints_the_receipt(live_server):
+    call_command("seed_demo", subjects=5)
+    sanctioned_record()
+    reference, walked = in_browser(live_server.url, "counter", walk_counter)
+    assert_clean(walked)
+    case = RepairCase.objects.get(reference=reference)
+    assert case.channel == "counter", case.channel
