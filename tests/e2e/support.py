@@ -35,10 +35,11 @@ PASSWORD = "demo-pass-2026"
 SHOTS = Path(settings.VAR_DIR) / "browser"
 
 # English words of the workbench vocabulary that must not show on a zh-hans page, and raw ISO timestamps.
+# An English word stands between non-letters: next to Chinese text too ("已认领Task"), which \b would not see.
 ENGLISH = re.compile(
-    r"\b(Dashboard|Inbox|Queue|Archive|Applications?|Tasks?|Owner|Assign|Unassign|Execute|Approve|Reject|Comment|"
-    r"Outcome|Reasons?|Action|Brief|Process|Created|Finished|Status|Cancel|Submit|Search|Filter|Undo|Revive|"
-    r"Corrections|Finding|Home|Logout|Log out|Log in|True|False|None)\b|\b\d+\s*-\s*\d+ of \d+\b"
+    r"(?<![A-Za-z])(?:(?i:Dashboard|Inbox|Queue|Archive|Applications?|Tasks?|Owner|Assign|Unassign|Execute|Approve|"
+    r"Reject|Comment|Outcome|Reasons?|Action|Brief|Process|Created|Finished|Status|Cancel|Submit|Search|Filter|Undo|"
+    r"Revive|Corrections|Finding|Home|Logout|Log out|Log in)|True|False|None)(?![A-Za-z])|\d+\s*-\s*\d+ of \d+"
 )
 ISO_TIMESTAMP = re.compile(r"\b\d{4}-\d{2}-\d{2}T\d{2}")
 
