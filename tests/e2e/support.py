@@ -125,7 +125,7 @@ class Walk:
         self.browser, self.base_url = browser, base_url
         self.shots = SHOTS / test_name
         self.shots.mkdir(parents=True, exist_ok=True)
-        for old in self.shots.glob("*.png"):
+        for old in self.shots.glob("*.*"):
             old.unlink()
         self.counter = [0]
         self.problems: list[str] = []
@@ -202,17 +202,26 @@ def choose(page: Any, label: str, option: str) -> None:
     page.get_by_role("option", name=option, exact=True).click()
 
 
+LISTS = {"queue": "待认领", "inbox": "我的待办"}
+
+
 def open_task(session: Session, reference: str, step: str, *, listing: str) -> None:
     """Open the task of case `reference` at `step` from a workbench list (queue or inbox) and claim it if need be."""
     page = session.page
-    session.goto(listing)
+    app, _sep, which = listing.rstrip("/").rpartition("/")
+    session.goto(f"{app}/")  # the flow's workbench; its menu leads to the list, as a person would go
+    with page.expect_navigation():
+        page.get_by_role("link", name=re.compile(LISTS[which])).first.click()
+    page.wait_for_load_state("networkidle")
+    assert page.url.endswith(listing), page.url
     row = page.locator("tr", has=page.get_by_role("link", name=reference, exact=True)).filter(has_text=step)
     row.get_by_role("link", name=reference, exact=True).click()
-    page.wait_for_url(lambda url: "/workflow/" in url and not url.endswith(listing))
+    claim = page.get_by_role("button", name="认领并办理", exact=True)
+    claim.or_(page.get_by_role("button", name="办理", exact=True)).first.wait_for()
     page.wait_for_load_state("networkidle")
-    if "/execute/" not in page.url:  # the queue opens the task's page: claim it, then its form
+    if claim.count():  # a task not yet claimed opens on its page: claim it, then its form
         session.step(f"{step}-task")
-        page.get_by_role("button", name="认领并办理", exact=True).click()
+        claim.click()
     page.wait_for_url("**/execute/")
     page.locator("form.vf-form").wait_for()
     session.step(f"{step}-form")

@@ -138,7 +138,9 @@ def walk(w: Walk) -> str:
 
 
 def confirm_lift(s: Session, reference: str) -> None:
-    s.goto("/portal/repairs/lifts/")
+    s.goto("/")
+    s.page.get_by_role("link", name="惩戒解除确认", exact=True).first.click()
+    s.page.wait_for_url("**/portal/repairs/lifts/")
     s.step("lifts")
     row = s.page.locator("tr", has_text=reference).filter(has=s.page.get_by_role("button", name="确认已解除"))
     row.get_by_placeholder("说明（可选）").fill("已解除")
