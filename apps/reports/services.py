@@ -20,8 +20,7 @@ from apps.notifications.services import report_missing_notify
 from apps.reports import monthly
 from apps.reports.credit_report import credit_report_context
 from apps.reports.models import CreditReportRequest, MonthlyReport
-from apps.rules.models import RuleCode
-from apps.rules.selectors import rule_in_force_or_none
+from apps.rules.selectors import monthly_reporting_day
 from apps.subjects.models import Subject
 
 
@@ -191,11 +190,7 @@ def monthly_report_publish_due(*, today: date | None = None) -> MonthlyReport | 
 def monthly_report_due_date(*, month: date) -> date | None:
     """The day by which `month`'s report is due: the reporting day of the month after it, from the rule row
     report.monthly_due_day in force then (no row in force: no reporting day, nothing is overdue)."""
-    following = (month.replace(day=28) + timedelta(days=4)).replace(day=1)
-    rule = rule_in_force_or_none(code=RuleCode.REPORT_MONTHLY_DUE_DAY, on=following)
-    if rule is None:
-        return None
-    return following.replace(day=min(max(rule.value, 1), 28))
+    return monthly_reporting_day(month=month)
 
 
 def monthly_report_overdue_notify(*, today: date | None = None) -> list[Notification]:

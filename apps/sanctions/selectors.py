@@ -11,6 +11,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from apps.accounts.models import Department, User
+from apps.core.errors import ApplicationError
+from apps.rules.selectors import RULE_MISSING, monthly_reporting_day
 from apps.sanctions.models import (
     CaseReport,
     CheckFeedback,
@@ -178,7 +180,6 @@ def access_measure_removal_by_id(*, user: User, removal_id: int) -> MeasureRemov
 
 # The departments report their joint-sanction cases to the credit office every month before the 23rd (the seed work
 # plans): the report for a month is due on the 22nd of the next.
-CASE_REPORT_DUE_BEFORE_DAY = 23
 
 
 class MonthInvalid(ValueError):
@@ -198,8 +199,20 @@ def month_after(month: date) -> date:
     return (month.replace(day=28) + timedelta(days=4)).replace(day=1)
 
 
+def case_report_reporting_day(month: date) -> date:
+    """The reporting day of `month`'s case report (rule report.monthly_due_day, the seeds' 23rd of the following
+    month): the report is due before it, and missing from it on."""
+    day = monthly_reporting_day(month=month)
+    if day is None:
+        raise ApplicationError(
+            RULE_MISSING, _("没有适用于%(month)s的月度报送日规则。") % {"month": f"{month:%Y年%m月}"}, status_code=409
+        )
+    return day
+
+
 def case_report_due_date(month: date) -> date:
-    return month_after(month).replace(day=CASE_REPORT_DUE_BEFORE_DAY - 1)
+    """The last day of the case report's time limit: the day before the reporting day ("每月23日前")."""
+    return case_report_reporting_day(month) - timedelta(days=1)
 
 
 def month_is_over(month: date, *, today: date) -> bool:

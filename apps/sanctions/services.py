@@ -30,11 +30,11 @@ from apps.sanctions.models import (
     MeasureRemovalItem,
 )
 from apps.sanctions.selectors import (
-    CASE_REPORT_DUE_BEFORE_DAY,
     applied_measures_losing_basis,
     case_report_departments,
     case_report_due_date,
     case_report_figures,
+    case_report_reporting_day,
     feedback_triggers,
     measures_for_check,
     month_is_over,
@@ -292,9 +292,9 @@ def case_reports_flag_missing(*, today: date | None = None) -> int:
     the credit office (a breach notification to its monitors, once per department and month however often the job
     runs). Returns how many departments were newly flagged."""
     today = today or timezone.localdate()
-    if today.day < CASE_REPORT_DUE_BEFORE_DAY:
-        return 0
     month = (today.replace(day=1) - timedelta(days=1)).replace(day=1)
+    if today < case_report_reporting_day(month):
+        return 0
     reported = set(CaseReport.objects.filter(month=month).values_list("department_id", flat=True))
     flagged = 0
     for department in case_report_departments():
