@@ -5,7 +5,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import FileResponse
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter, PolymorphicProxySerializer, extend_schema
 from rest_framework import serializers, status
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
@@ -16,7 +16,8 @@ from apps.core.api import Pagination
 from apps.core.errors import ApplicationError
 from apps.core.inputs import optional_month
 from apps.core.parsers import JSONParser
-from apps.decisions.models import DecisionImport, DeliveryMethod, PenaltyDecision
+from apps.core.schema import paginated
+from apps.decisions.models import DecisionImport, DeliveryMethod
 from apps.decisions.selectors import (
     access_decision_by_id,
     access_decision_import_by_id,
@@ -40,58 +41,110 @@ from apps.letters.documents import verify_url
 MonthParameter = OpenApiParameter("month", str, description="YYYY-MM", required=False)
 
 
-def decision_data(decision: PenaltyDecision) -> dict:
-    notice = decision.notice
-    return {
-        "id": decision.pk,
-        "kind": decision.kind,
-        "kind_label": decision.get_kind_display(),
-        "decision_no": decision.decision_no,
-        "decision_date": decision.decision_date,
-        "department": {"code": decision.department.code, "name": decision.department.name},
-        "subject": {"uscc": decision.subject.uscc, "name": decision.subject.name, "type": decision.subject.type},
-        "severity": decision.severity,
-        "penalty_types": decision.penalty_types,
-        "fine_amount": decision.fine_amount,
-        "record": decision.record_id,
-        "notice_required": decision.notice_required,
-        "notice": None
-        if notice is None
-        else {
-            "letter": notice.pk,
-            "status": notice.status,
-            "verification_code": notice.verification_code,
-            "verify_url": verify_url(notice.verification_code),
-            "pdf_url": f"/api/v1/letters/{notice.pk}.pdf",
-            "error": notice.error,
-        },
-        "bundle_url": f"/api/v1/decisions/{decision.pk}/bundle.pdf",
-        "has_uploaded_document": bool(decision.document_path),
-        "delivery": {
-            "method": decision.delivery_method,
-            "delivered_on": decision.delivered_on,
-            "receipt": decision.delivery_receipt,
-            "notice_delivered": decision.notice_delivered,
-        },
-        "import_job": decision.import_job_id,
-    }
+class DecisionDepartmentOutput(serializers.Serializer):
+    code = serializers.CharField()
+    name = serializers.CharField()
 
 
-def import_data(job: DecisionImport) -> dict:
-    return {
-        "id": job.pk,
-        "source": job.source,
-        "filename": job.filename,
-        "total_rows": job.total_rows,
-        "created": job.created_count,
-        "duplicates": job.duplicate_count,
-        "errors": job.error_count,
-        "error_rows": job.errors,
-        "duplicate_rows": job.duplicates,
-        "letter_batch": job.letter_batch_id,
-        "letter_batch_url": f"/api/v1/letters/batches/{job.letter_batch_id}" if job.letter_batch_id else None,
-        "created_at": job.created_at,
-    }
+class DecisionSubjectRefOutput(serializers.Serializer):
+    uscc = serializers.CharField()
+    name = serializers.CharField()
+
+
+class DecisionSubjectOutput(DecisionSubjectRefOutput):
+    type = serializers.CharField()
+
+
+class DecisionNoticeOutput(serializers.Serializer):
+    letter = serializers.IntegerField(source="pk")
+    status = serializers.CharField()
+    verification_code = serializers.CharField()
+    verify_url = serializers.SerializerMethodField()
+    pdf_url = serializers.SerializerMethodField()
+    error = serializers.CharField()
+
+    def get_verify_url(self, notice) -> str:
+        return verify_url(notice.verification_code)
+
+    def get_pdf_url(self, notice) -> str:
+        return f"/api/v1/letters/{notice.pk}.pdf"
+
+
+class DecisionDeliveryOutput(serializers.Serializer):
+    method = serializers.CharField(source="delivery_method")
+    delivered_on = serializers.DateField(allow_null=True)
+    receipt = serializers.CharField(source="delivery_receipt")
+    notice_delivered = serializers.BooleanField(allow_null=True)
+
+
+class DecisionOutput(serializers.Serializer):
+    id = serializers.IntegerField(source="pk")
+    kind = serializers.CharField()
+    kind_label = serializers.CharField(source="get_kind_display")
+    decision_no = serializers.CharField()
+    decision_date = serializers.DateField()
+    department = DecisionDepartmentOutput()
+    subject = DecisionSubjectOutput()
+    severity = serializers.CharField()
+    penalty_types = serializers.ListField(child=serializers.CharField())
+    # A JSON number, as the body always had it (not DRF's default decimal string).
+    fine_amount = serializers.FloatField(allow_null=True)
+    record = serializers.IntegerField(source="record_id", allow_null=True)
+    notice_required = serializers.BooleanField()
+    notice = DecisionNoticeOutput(allow_null=True)
+    bundle_url = serializers.SerializerMethodField()
+    has_uploaded_document = serializers.SerializerMethodField()
+    delivery = DecisionDeliveryOutput(source="*")
+    import_job = serializers.IntegerField(source="import_job_id", allow_null=True)
+
+    def get_bundle_url(self, decision) -> str:
+        return f"/api/v1/decisions/{decision.pk}/bundle.pdf"
+
+    def get_has_uploaded_document(self, decision) -> bool:
+        return bool(decision.document_path)
+
+
+class DecisionImportOutput(serializers.Serializer):
+    id = serializers.IntegerField(source="pk")
+    source = serializers.CharField()
+    filename = serializers.CharField()
+    total_rows = serializers.IntegerField()
+    created = serializers.IntegerField(source="created_count")
+    duplicates = serializers.IntegerField(source="duplicate_count")
+    errors = serializers.IntegerField(source="error_count")
+    error_rows = serializers.ListField(child=serializers.DictField(), source="errors")
+    duplicate_rows = serializers.ListField(child=serializers.DictField(), source="duplicates")
+    letter_batch = serializers.IntegerField(source="letter_batch_id", allow_null=True)
+    letter_batch_url = serializers.SerializerMethodField()
+    # format=None: the moment leaves as the JSON encoder writes it (UTC, "Z"), as it always has.
+    created_at = serializers.DateTimeField(format=None)
+
+    def get_letter_batch_url(self, job) -> str | None:
+        return f"/api/v1/letters/batches/{job.letter_batch_id}" if job.letter_batch_id else None
+
+
+class DecisionMissingOutput(serializers.Serializer):
+    """A decision delivered without the repair notice it was owed (apps.decisions.selectors.missing_row)."""
+
+    id = serializers.IntegerField()
+    kind = serializers.CharField()
+    decision_no = serializers.CharField()
+    decision_date = serializers.DateField()
+    department = DecisionDepartmentOutput()
+    subject = DecisionSubjectRefOutput()
+    delivered_on = serializers.DateField(allow_null=True)
+    delivery_method = serializers.CharField()
+    notice_status = serializers.CharField(allow_null=True)
+
+
+class DecisionCoverageOutput(serializers.Serializer):
+    """两书同达 of a month (apps.decisions.selectors.two_documents_coverage)."""
+
+    month = serializers.CharField()
+    numerator = serializers.IntegerField()
+    denominator = serializers.IntegerField()
+    ratio = serializers.FloatField(allow_null=True)
+    missing = DecisionMissingOutput(many=True)
 
 
 def require_registrar(user) -> None:
@@ -105,7 +158,9 @@ class DecisionListCreateApi(APIView):
 
     parser_classes = [JSONParser]
 
-    @extend_schema(operation_id="decisions_list", parameters=[MonthParameter], responses=OpenApiTypes.OBJECT)
+    @extend_schema(
+        operation_id="decisions_list", parameters=[MonthParameter], responses=paginated("DecisionPage", DecisionOutput)
+    )
     def get(self, request) -> Response:
         decisions = decisions_visible_to(user=request.user).order_by("-decision_date", "-id")
         month = optional_month(request.query_params.get("month"))
@@ -114,9 +169,12 @@ class DecisionListCreateApi(APIView):
             decisions = decisions.filter(decision_date__gte=first, decision_date__lte=last)
         paginator = Pagination()
         page = paginator.paginate_queryset(decisions, request, view=self)
-        return paginator.get_paginated_response([decision_data(d) for d in page or []])
+        return paginator.get_paginated_response(DecisionOutput(page or [], many=True).data)
 
-    @extend_schema(request=OpenApiTypes.OBJECT, responses=OpenApiTypes.OBJECT)
+    @extend_schema(
+        request=OpenApiTypes.OBJECT,
+        responses={201: PolymorphicProxySerializer("DecisionRegistered", [DecisionOutput, DecisionImportOutput], None)},
+    )
     def post(self, request) -> Response:
         require_registrar(request.user)
         if isinstance(request.data, list):
@@ -125,11 +183,11 @@ class DecisionListCreateApi(APIView):
                 raise ApplicationError("import_too_many_rows", _("一次最多导入%(n)d条。") % {"n": limit})
             rows = [(number, row if isinstance(row, dict) else {}) for number, row in enumerate(request.data, start=1)]
             job = decisions_import(rows=rows, source=DecisionImport.Source.API, acting_user=request.user)
-            return Response(import_data(job), status=status.HTTP_201_CREATED)
+            return Response(DecisionImportOutput(job).data, status=status.HTTP_201_CREATED)
         if not isinstance(request.data, dict):
             raise ApplicationError("invalid", _("请求体应为一个对象或对象列表。"))
         decision = decision_register_one(data=request.data, acting_user=request.user)
-        return Response(decision_data(decision), status=status.HTTP_201_CREATED)
+        return Response(DecisionOutput(decision).data, status=status.HTTP_201_CREATED)
 
 
 class DecisionImportApi(APIView):
@@ -144,7 +202,7 @@ class DecisionImportApi(APIView):
         class Meta:
             ref_name = "DecisionImportInput"
 
-    @extend_schema(request={"multipart/form-data": InputSerializer}, responses=OpenApiTypes.OBJECT)
+    @extend_schema(request={"multipart/form-data": InputSerializer}, responses={201: DecisionImportOutput})
     def post(self, request) -> Response:
         require_registrar(request.user)
         data = self.InputSerializer(data=request.data)
@@ -156,19 +214,19 @@ class DecisionImportApi(APIView):
                 "file_too_large", _("文件过大。"), fields={"file": [_("文件不能超过%(n)d字节。") % {"n": limit}]}
             )
         job = decisions_import_file(name=upload.name, data=upload.read(), acting_user=request.user)
-        return Response(import_data(job), status=status.HTTP_201_CREATED)
+        return Response(DecisionImportOutput(job).data, status=status.HTTP_201_CREATED)
 
 
 class DecisionImportDetailApi(APIView):
-    @extend_schema(responses=OpenApiTypes.OBJECT)
+    @extend_schema(responses=DecisionImportOutput)
     def get(self, request, import_id: int) -> Response:
-        return Response(import_data(access_decision_import_by_id(user=request.user, import_id=import_id)))
+        return Response(DecisionImportOutput(access_decision_import_by_id(user=request.user, import_id=import_id)).data)
 
 
 class DecisionDetailApi(APIView):
-    @extend_schema(responses=OpenApiTypes.OBJECT)
+    @extend_schema(responses=DecisionOutput)
     def get(self, request, decision_id: int) -> Response:
-        return Response(decision_data(access_decision_by_id(user=request.user, decision_id=decision_id)))
+        return Response(DecisionOutput(access_decision_by_id(user=request.user, decision_id=decision_id)).data)
 
 
 class DecisionDeliveryApi(APIView):
@@ -184,7 +242,7 @@ class DecisionDeliveryApi(APIView):
         class Meta:
             ref_name = "DecisionDeliveryInput"
 
-    @extend_schema(request=InputSerializer, responses=OpenApiTypes.OBJECT)
+    @extend_schema(request=InputSerializer, responses=DecisionOutput)
     def post(self, request, decision_id: int) -> Response:
         decision = access_decision_by_id(user=request.user, decision_id=decision_id)
         if not can_register_for(user=request.user, department=decision.department):
@@ -192,7 +250,7 @@ class DecisionDeliveryApi(APIView):
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         decision = decision_delivery_record(decision=decision, acting_user=request.user, **data.validated_data)
-        return Response(decision_data(decision))
+        return Response(DecisionOutput(decision).data)
 
 
 class DecisionDocumentApi(APIView):
@@ -206,7 +264,7 @@ class DecisionDocumentApi(APIView):
         class Meta:
             ref_name = "DecisionDocumentInput"
 
-    @extend_schema(request={"multipart/form-data": InputSerializer}, responses=OpenApiTypes.OBJECT)
+    @extend_schema(request={"multipart/form-data": InputSerializer}, responses=DecisionOutput)
     def post(self, request, decision_id: int) -> Response:
         decision = access_decision_by_id(user=request.user, decision_id=decision_id)
         if not can_register_for(user=request.user, department=decision.department):
@@ -217,7 +275,7 @@ class DecisionDocumentApi(APIView):
         if upload.size > getattr(settings, "UPLOAD_MAX_BYTES", 10 * 1024 * 1024):
             raise ApplicationError("file_too_large", _("文件过大。"), fields={"file": [_("文件过大。")]})
         decision = decision_document_upload(decision=decision, data=upload.read(), acting_user=request.user)
-        return Response(decision_data(decision))
+        return Response(DecisionOutput(decision).data)
 
 
 class DecisionBundleApi(APIView):
@@ -243,7 +301,7 @@ class DecisionsWithoutNoticeApi(APIView):
 
     @extend_schema(
         parameters=[MonthParameter, OpenApiParameter("department", str, required=False)],
-        responses=OpenApiTypes.OBJECT,
+        responses=paginated("DecisionMissingPage", DecisionMissingOutput),
     )
     def get(self, request) -> Response:
         decisions = delivered_without_notice(decisions=decisions_visible_to(user=request.user))
@@ -256,18 +314,24 @@ class DecisionsWithoutNoticeApi(APIView):
             decisions = decisions.filter(delivered_on__gte=first, delivered_on__lte=last)
         paginator = Pagination()
         page = paginator.paginate_queryset(decisions, request, view=self)
-        return paginator.get_paginated_response([missing_row(d) for d in page or []])
+        return paginator.get_paginated_response(
+            DecisionMissingOutput([missing_row(d) for d in page or []], many=True).data
+        )
 
 
 class TwoDocumentsCoverageApi(APIView):
     """两书同达 coverage of a month (default: the current one), for monitors (all departments) or a department."""
 
-    @extend_schema(parameters=[MonthParameter], responses=OpenApiTypes.OBJECT)
+    @extend_schema(parameters=[MonthParameter], responses=DecisionCoverageOutput)
     def get(self, request) -> Response:
 
         month = optional_month(request.query_params.get("month")) or clock.today().replace(day=1)
         if request.user.has_perm("decisions.view_penaltydecision"):
-            return Response(two_documents_coverage(month=month))
+            return Response(DecisionCoverageOutput(two_documents_coverage(month=month)).data)
         if request.user.department_id:
-            return Response(two_documents_coverage(month=month, department_id=request.user.department_id))
+            return Response(
+                DecisionCoverageOutput(
+                    two_documents_coverage(month=month, department_id=request.user.department_id)
+                ).data
+            )
         raise PermissionDenied
