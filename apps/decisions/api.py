@@ -106,12 +106,12 @@ class DecisionOutput(serializers.Serializer):
 
 class DecisionImportOutput(serializers.Serializer):
     id = serializers.IntegerField(source="pk")
-    source = serializers.CharField()
+    source = serializers.CharField()  # type: ignore[assignment]  # a declared field named like a Serializer attribute; DRF's metaclass takes it out of the class
     filename = serializers.CharField()
     total_rows = serializers.IntegerField()
     created = serializers.IntegerField(source="created_count")
     duplicates = serializers.IntegerField(source="duplicate_count")
-    errors = serializers.IntegerField(source="error_count")
+    errors = serializers.IntegerField(source="error_count")  # type: ignore[assignment]  # a declared field named like a Serializer attribute; DRF's metaclass takes it out of the class
     error_rows = serializers.ListField(child=serializers.DictField(), source="errors")
     duplicate_rows = serializers.ListField(child=serializers.DictField(), source="duplicates")
     letter_batch = serializers.IntegerField(source="letter_batch_id", allow_null=True)

@@ -20,59 +20,135 @@ from apps.letters.services import letter_verify
 from apps.letters.throttling import VerifyThrottle
 
 
-def letter_data(letter: Letter) -> dict:
-    return {
-        "id": letter.pk,
-        "template": letter.code,
-        "template_version": letter.template_version,
-        "title": letter.title,
-        "status": letter.status,
-        "error": letter.error,
-        "owner": {"type": letter.owner_type, "id": letter.owner_id},
-        "recipient": {"uscc": letter.recipient_uscc, "name": letter.recipient_name},
-        "issuer_department": letter.department.name if letter.department else "",
-        "verification_code": letter.verification_code,
-        "verify_url": verify_url(letter.verification_code),
-        "sha256": letter.sha256,
-        "size": letter.size,
-        "page_count": letter.page_count,
-        "created_at": letter.created_at,
-        "rendered_at": letter.rendered_at,
-        "delivery": {
-            "method": letter.delivery_method,
-            "delivered_on": letter.delivered_on,
-            "receipt": letter.delivery_receipt,
-        },
-        "pdf_url": f"/api/v1/letters/{letter.pk}.pdf" if letter.status == Letter.Status.RENDERED else None,
-        "batch": letter.batch_id,
-    }
+class LetterOwnerOutput(serializers.Serializer):
+    type = serializers.CharField(source="owner_type")
+    id = serializers.IntegerField(source="owner_id")
 
 
-def batch_data(batch: LetterBatch) -> dict:
-    return {
-        "id": batch.pk,
-        "kind": batch.kind,
-        "description": batch.description,
-        "status": batch.status,
-        "status_label": batch.get_status_display(),
-        "total": batch.total,
-        "done": batch.done,
-        "failed": batch.failed,
-        "remaining": max(batch.total - batch.done - batch.failed, 0),
-        "percent": batch.percent,
-        "created_at": batch.created_at,
-        "started_at": batch.started_at,
-        "finished_at": batch.finished_at,
-    }
+class LetterRecipientOutput(serializers.Serializer):
+    uscc = serializers.CharField(source="recipient_uscc")
+    name = serializers.CharField(source="recipient_name")
+
+
+class LetterDeliveryOutput(serializers.Serializer):
+    method = serializers.CharField(source="delivery_method")
+    delivered_on = serializers.DateField(allow_null=True)
+    receipt = serializers.CharField(source="delivery_receipt")
+
+
+class LetterDetailOutput(serializers.Serializer):
+    """A letter for those allowed to see it (also nested in a monthly report)."""
+
+    id = serializers.IntegerField(source="pk")
+    template = serializers.CharField(source="code")
+    template_version = serializers.IntegerField()
+    title = serializers.CharField()
+    status = serializers.CharField()
+    error = serializers.CharField()
+    owner = LetterOwnerOutput(source="*")
+    recipient = LetterRecipientOutput(source="*")
+    issuer_department = serializers.SerializerMethodField()
+    verification_code = serializers.CharField()
+    verify_url = serializers.SerializerMethodField()
+    sha256 = serializers.CharField()
+    size = serializers.IntegerField(allow_null=True)
+    page_count = serializers.IntegerField(allow_null=True)
+    # format=None: moments leave as the JSON encoder writes them (UTC, "Z"), as they always have.
+    created_at = serializers.DateTimeField(format=None)
+    rendered_at = serializers.DateTimeField(format=None, allow_null=True)
+    delivery = LetterDeliveryOutput(source="*")
+    pdf_url = serializers.SerializerMethodField()
+    batch = serializers.IntegerField(source="batch_id", allow_null=True)
+
+    def get_issuer_department(self, letter: Letter) -> str:
+        return letter.department.name if letter.department else ""
+
+    def get_verify_url(self, letter: Letter) -> str:
+        return verify_url(letter.verification_code)
+
+    def get_pdf_url(self, letter: Letter) -> str | None:
+        return f"/api/v1/letters/{letter.pk}.pdf" if letter.status == Letter.Status.RENDERED else None
+
+
+class LetterBatchOutput(serializers.Serializer):
+    """A batch's progress; also the context of its page (moments stay datetimes there, dates as the page shows)."""
+
+    id = serializers.IntegerField(source="pk")
+    kind = serializers.CharField()
+    description = serializers.CharField()
+    status = serializers.CharField()
+    status_label = serializers.CharField(source="get_status_display")
+    total = serializers.IntegerField()
+    done = serializers.IntegerField()
+    failed = serializers.IntegerField()
+    remaining = serializers.SerializerMethodField()
+    percent = serializers.IntegerField()
+    created_at = serializers.DateTimeField(format=None)
+    started_at = serializers.DateTimeField(format=None, allow_null=True)
+    finished_at = serializers.DateTimeField(format=None, allow_null=True)
+
+    def get_remaining(self, batch: LetterBatch) -> int:
+        return max(batch.total - batch.done - batch.failed, 0)
+
+
+class LetterVerifySummaryFieldOutput(serializers.Serializer):
+    key = serializers.CharField()
+    label = serializers.CharField()  # type: ignore[assignment]  # a declared field named like a Serializer attribute; DRF's metaclass takes it out of the class
+    value = serializers.JSONField()
+
+
+class LetterVerifyRecipientOutput(serializers.Serializer):
+    name = serializers.CharField()
+    uscc = serializers.CharField()
+
+
+class LetterVerifyOutput(serializers.Serializer):
+    """What the public may know of an issued letter (apps.letters.selectors.letter_public_summary)."""
+
+    valid = serializers.BooleanField()
+    code = serializers.CharField()
+    template = serializers.CharField()
+    template_version = serializers.IntegerField()
+    title = serializers.CharField()
+    issued_at = serializers.DateTimeField(allow_null=True)  # already local ISO text
+    issuer_department = serializers.CharField()
+    recipient = LetterVerifyRecipientOutput()
+    summary = serializers.DictField()
+    summary_fields = LetterVerifySummaryFieldOutput(many=True)
+    sha256 = serializers.CharField()
+
+
+class LetterVerifyBundlePartOutput(serializers.Serializer):
+    position = serializers.IntegerField()
+    title = serializers.CharField()
+    code = serializers.CharField(allow_null=True)
+    template = serializers.CharField(allow_null=True)
+
+
+class LetterVerifyBundleOutput(serializers.Serializer):
+    title = serializers.CharField()
+    sha256 = serializers.CharField()
+    page_count = serializers.IntegerField()
+    parts = LetterVerifyBundlePartOutput(many=True)
+
+
+class LetterVerifyUploadOutput(LetterVerifyOutput):
+    """The letter, and whether the uploaded file is exactly it or a registered bundle holding it (`bundle` only
+    then)."""
+
+    uploaded_sha256 = serializers.CharField()
+    match = serializers.BooleanField()
+    matched = serializers.ChoiceField(choices=["letter", "bundle"], allow_null=True)
+    bundle = LetterVerifyBundleOutput(required=False)
 
 
 class LetterDetailApi(APIView):
     """A letter's status, verification code and hash (recipient's representatives, issuing department, monitors)."""
 
-    @extend_schema(responses=OpenApiTypes.OBJECT)
+    @extend_schema(responses=LetterDetailOutput)
     def get(self, request, letter_id: int) -> Response:
         letter = access_letter_by_id(user=request.user, letter_id=letter_id)
-        return Response(letter_data(letter))
+        return Response(LetterDetailOutput(letter).data)
 
 
 class LetterPdfApi(APIView):
@@ -106,11 +182,10 @@ class LetterBatchDetailApi(APIView):
             return JSONRenderer(), JSONRenderer.media_type
         return super().perform_content_negotiation(request, force)
 
-    @extend_schema(responses=OpenApiTypes.OBJECT)
+    @extend_schema(responses=LetterBatchOutput)
     def get(self, request, batch_id: int) -> Response:
         batch = access_letter_batch_by_id(user=request.user, batch_id=batch_id)
-        data = batch_data(batch)
-        return Response(data, template_name="letters/batch_detail.html")
+        return Response(LetterBatchOutput(batch).data, template_name="letters/batch_detail.html")
 
 
 class LetterVerifyApi(APIView):
@@ -128,11 +203,11 @@ class LetterVerifyApi(APIView):
         class Meta:
             ref_name = "LetterVerifyInput"
 
-    @extend_schema(responses=OpenApiTypes.OBJECT, auth=[])
+    @extend_schema(responses=LetterVerifyOutput, auth=[])
     def get(self, request, code: str) -> Response:
-        return Response(letter_verify(code=code))
+        return Response(LetterVerifyOutput(letter_verify(code=code)).data)
 
-    @extend_schema(request={"multipart/form-data": InputSerializer}, responses=OpenApiTypes.OBJECT, auth=[])
+    @extend_schema(request={"multipart/form-data": InputSerializer}, responses=LetterVerifyUploadOutput, auth=[])
     def post(self, request, code: str) -> Response:
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
@@ -142,4 +217,4 @@ class LetterVerifyApi(APIView):
             raise ApplicationError(
                 "file_too_large", _("文件过大。"), fields={"file": [_("文件不能超过%(n)d字节。") % {"n": limit}]}
             )
-        return Response(letter_verify(code=code, pdf_bytes=upload.read()))
+        return Response(LetterVerifyUploadOutput(letter_verify(code=code, pdf_bytes=upload.read())).data)

@@ -15,9 +15,9 @@ from rest_framework.views import APIView
 from apps.core import clock
 from apps.core.api import Pagination
 from apps.core.errors import ApplicationError
-from apps.letters.api import letter_data
+from apps.core.schema import paginated
+from apps.letters.api import LetterDetailOutput
 from apps.reports.exports import XLSX, monthly_xlsx
-from apps.reports.models import MonthlyReport
 from apps.reports.monthly import MonthError, parse_month
 from apps.reports.selectors import (
     access_monthly_report_by_id,
@@ -27,6 +27,12 @@ from apps.reports.selectors import (
 )
 from apps.reports.services import credit_report_request, monthly_report_issue
 from apps.subjects.selectors import access_subject_by_uscc
+
+
+class CreditReportRequestOutput(serializers.Serializer):
+    request = serializers.IntegerField(source="pk")
+    report_no = serializers.CharField()
+    letter = LetterDetailOutput(allow_null=True)
 
 
 class CreditReportRequestApi(APIView):
@@ -40,20 +46,13 @@ class CreditReportRequestApi(APIView):
         class Meta:
             ref_name = "CreditReportRequestInput"
 
-    @extend_schema(request=InputSerializer, responses=OpenApiTypes.OBJECT)
+    @extend_schema(request=InputSerializer, responses={201: CreditReportRequestOutput})
     def post(self, request, uscc: str) -> Response:
         subject = access_subject_by_uscc(user=request.user, uscc=uscc)
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         report = credit_report_request(subject=subject, acting_user=request.user, **data.validated_data)
-        return Response(
-            {
-                "request": report.pk,
-                "report_no": report.report_no,
-                "letter": letter_data(report.letter) if report.letter else None,
-            },
-            status=status.HTTP_201_CREATED,
-        )
+        return Response(CreditReportRequestOutput(report).data, status=status.HTTP_201_CREATED)
 
 
 # Monthly statistics and reports ------------------------------------------------------------------------------------
@@ -66,16 +65,20 @@ def _month(raw: str | None, field: str = "month") -> date:
         raise ApplicationError("invalid", f"{field}: {exc}", fields={field: [str(exc)]}) from None
 
 
-def monthly_report_data(report: MonthlyReport) -> dict:
-    return {
-        "id": report.pk,
-        "month": report.month.strftime("%Y-%m"),
-        "department": {"code": report.department.code, "name": report.department.name} if report.department else None,
-        "issue_no": report.issue_no,
-        "created_at": report.created_at,
-        "figures": report.figures,
-        "letter": letter_data(report.letter) if report.letter else None,
-    }
+class MonthlyReportDepartmentOutput(serializers.Serializer):
+    code = serializers.CharField()
+    name = serializers.CharField()
+
+
+class MonthlyReportOutput(serializers.Serializer):
+    id = serializers.IntegerField(source="pk")
+    month = serializers.DateField(format="%Y-%m")
+    department = MonthlyReportDepartmentOutput(allow_null=True)
+    issue_no = serializers.IntegerField()
+    # format=None: the moment leaves as the JSON encoder writes it (UTC, "Z"), as it always has.
+    created_at = serializers.DateTimeField(format=None)
+    figures = serializers.JSONField(help_text="the month's figures as issued (GET /api/v1/stats/monthly then)")
+    letter = LetterDetailOutput(allow_null=True)
 
 
 class MonthlyStatsApi(APIView):
@@ -133,7 +136,7 @@ class MonthlyReportListApi(APIView):
     @extend_schema(
         operation_id="v1_stats_monthly_reports_list",
         parameters=[OpenApiParameter("month", str, required=False, description="YYYY-MM")],
-        responses=OpenApiTypes.OBJECT,
+        responses=paginated("MonthlyReportPage", MonthlyReportOutput),
     )
     def get(self, request) -> Response:
         reports = monthly_reports_visible_to(user=request.user)
@@ -141,9 +144,9 @@ class MonthlyReportListApi(APIView):
             reports = reports.filter(month=_month(request.query_params["month"]))
         page = Pagination()
         items = page.paginate_queryset(reports, request, view=self)
-        return page.get_paginated_response([monthly_report_data(r) for r in items or []])
+        return page.get_paginated_response(MonthlyReportOutput(items or [], many=True).data)
 
-    @extend_schema(request=InputSerializer, responses=OpenApiTypes.OBJECT)
+    @extend_schema(request=InputSerializer, responses={200: MonthlyReportOutput, 201: MonthlyReportOutput})
     def post(self, request) -> Response:
         if not request.user.has_perm("reports.issue_monthly_report"):
             raise PermissionDenied
@@ -154,15 +157,17 @@ class MonthlyReportListApi(APIView):
         report, created = monthly_report_issue(
             month=month, department=department, acting_user=request.user, reissue=data.validated_data["reissue"]
         )
-        return Response(monthly_report_data(report), status=status.HTTP_201_CREATED if created else status.HTTP_200_OK)
+        return Response(
+            MonthlyReportOutput(report).data, status=status.HTTP_201_CREATED if created else status.HTTP_200_OK
+        )
 
 
 class MonthlyReportDetailApi(APIView):
     """One issued monthly report: the figures as issued and its letter (follow `letter.pdf_url`)."""
 
-    @extend_schema(responses=OpenApiTypes.OBJECT)
+    @extend_schema(responses=MonthlyReportOutput)
     def get(self, request, report_id: int) -> Response:
-        return Response(monthly_report_data(access_monthly_report_by_id(user=request.user, report_id=report_id)))
+        return Response(MonthlyReportOutput(access_monthly_report_by_id(user=request.user, report_id=report_id)).data)
 
 
 class FigureOutput(serializers.Serializer):

@@ -191,3 +191,21 @@ def test_the_letter_prints_the_address_the_product_runs_at(departments, settings
     text = compact(pdf_text(letter_file_bytes(letter=letter_render(letter=made))))
     assert f"127.0.0.1:8101/verify/{made.verification_code}" in text
     assert "127.0.0.1:8000" not in text
+
+
+@pytest.mark.django_db
+def test_letter_body_keys_and_types(api, users, letter):
+    """Rendered through LetterOutput: the keys and JSON types the body always had."""
+    detail = api(users["officer"]).get(f"/api/v1/letters/{letter.pk}").json()
+    assert set(detail) == {
+        "id", "template", "template_version", "title", "status", "error", "owner", "recipient",
+        "issuer_department", "verification_code", "verify_url", "sha256", "size", "page_count", "created_at",
+        "rendered_at", "delivery", "pdf_url", "batch",
+    }  # fmt: skip
+    assert set(detail["owner"]) == {"type", "id"} and set(detail["recipient"]) == {"uscc", "name"}
+    assert detail["delivery"] == {"method": "", "delivered_on": None, "receipt": ""}
+    assert isinstance(detail["size"], int) and isinstance(detail["page_count"], int) and detail["batch"] is None
+    assert detail["created_at"].endswith("Z") and detail["rendered_at"].endswith("Z")
+    verified = api(None).get(f"/api/v1/verify/{letter.verification_code}").json()
+    assert "match" not in verified and "uploaded_sha256" not in verified
+    assert set(verified["summary_fields"][0]) == {"key", "label", "value"}

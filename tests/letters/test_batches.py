@@ -62,6 +62,10 @@ def test_batch_job_renders_every_letter_and_reports_progress(
         100,
         "done",
     )
+    assert set(body) == {
+        "id", "kind", "description", "status", "status_label", "total", "done", "failed", "remaining", "percent",
+        "created_at", "started_at", "finished_at",
+    }  # fmt: skip
     page = api(users["officer"]).get(f"/api/v1/letters/batches/{batch.pk}", HTTP_ACCEPT="text/html")
     html = page.content.decode()
     assert page.status_code == 200 and "<progress" in html and 'value="7"' in html and "http-equiv" not in html

@@ -63,6 +63,7 @@ def test_report_lists_records_statuses_list_and_sanctions(api, users, subject, r
     letter, body = request_report(api, users["applicant"], subject.uscc, run_on_commit)
     assert letter.status == Letter.Status.RENDERED, letter.error
     assert body["report_no"].startswith("XYBG-")
+    assert set(body) == {"request", "report_no", "letter"} and isinstance(body["request"], int)
     assert (
         letter.department.name == "宜昌市信用办"
     )  # an applicant belongs to no department: the credit office issues it

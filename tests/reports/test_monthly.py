@@ -254,6 +254,8 @@ def test_issuing_the_report_snapshots_the_figures_and_renders_them(october, api,
     assert response.status_code == 201, response.json()
     body = response.json()
     assert body["issue_no"] == 1 and body["month"] == "2026-10"
+    assert set(body) == {"id", "month", "department", "issue_no", "created_at", "figures", "letter"}
+    assert body["department"] is None and body["created_at"].endswith("Z")
     assert {row["key"]: row["numerator"] for row in body["figures"]["rows"]}["double_publicity"] == 2
 
     letter = Letter.objects.get(pk=body["letter"]["id"])
