@@ -5,7 +5,7 @@ from datetime import date, datetime
 
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import exceptions, serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -104,7 +104,19 @@ class CalendarDeadlineApi(APIView):
     def get(self, request):
         data = self.InputSerializer(data=request.query_params)
         data.is_valid(raise_exception=True)
-        return Response(explain_deadline(data.validated_data["start"], data.validated_data["working_days"]))
+        explanation = explain_deadline(data.validated_data["start"], data.validated_data["working_days"])
+        return Response(DeadlineExplanationSerializer(explanation).data)
+
+
+class CalendarDayOutput(serializers.Serializer):
+    date = serializers.DateField()
+    is_workday = serializers.BooleanField()
+    kind = serializers.CharField()
+    reason = serializers.CharField()
+    provisional = serializers.BooleanField()
+
+    class Meta:
+        ref_name = "CalendarDay"
 
 
 class CalendarDaysApi(APIView):
@@ -118,17 +130,7 @@ class CalendarDaysApi(APIView):
 
     @extend_schema(
         parameters=[OpenApiParameter("from", date, required=True), OpenApiParameter("to", date, required=True)],
-        responses=inline_serializer(
-            "CalendarDay",
-            {
-                "date": serializers.DateField(),
-                "is_workday": serializers.BooleanField(),
-                "kind": serializers.CharField(),
-                "reason": serializers.CharField(),
-                "provisional": serializers.BooleanField(),
-            },
-            many=True,
-        ),
+        responses=CalendarDayOutput(many=True),
     )
     def get(self, request):
         data = self.InputSerializer(data=request.query_params)
@@ -137,7 +139,7 @@ class CalendarDaysApi(APIView):
         if end < start or (end - start).days >= MAX_DAYS_LISTED:
             message = _("to 应不早于 from，且相差不超过 %(n)s 天。") % {"n": MAX_DAYS_LISTED}
             raise ApplicationError("invalid", message, fields={"to": [message]})
-        return Response(calendar_days(start=start, end=end))
+        return Response(CalendarDayOutput(calendar_days(start=start, end=end), many=True).data)
 
 
 class CalendarYearApi(APIView):
