@@ -1,12 +1,12 @@
 """Reports API: a credit report for a subject, on request; the monthly coverage figures and monthly reports."""
 
 from datetime import date
+from typing import Any
 from urllib.parse import quote
 
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
 from django.utils.translation import gettext as _
-from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers, status
 from rest_framework.response import Response
@@ -16,6 +16,7 @@ from apps.core import clock
 from apps.core.api import Pagination
 from apps.core.errors import ApplicationError
 from apps.core.schema import paginated
+from apps.decisions.api import DecisionMissingOutput
 from apps.letters.api import LetterDetailOutput
 from apps.reports.exports import XLSX, monthly_xlsx
 from apps.reports.monthly import MonthError, parse_month
@@ -81,6 +82,64 @@ class MonthlyReportOutput(serializers.Serializer):
     letter = LetterDetailOutput(allow_null=True)
 
 
+class MonthlyStatsTargetOutput(serializers.Serializer):
+    op = serializers.ChoiceField(choices=[">=", "<"])
+    value = serializers.FloatField(allow_null=True)
+    label = serializers.CharField()  # type: ignore[assignment]  # a declared field named like a Serializer attribute; DRF's metaclass takes it out of the class
+
+
+class MonthlyStatsLateOutput(serializers.Serializer):
+    record = serializers.IntegerField()
+    decision_no = serializers.CharField()
+    decision_date = serializers.DateField()
+    published_on = serializers.DateField()
+
+
+class MonthlyStatsRowOutput(serializers.Serializer):
+    """One figure of the table. Some rows carry more: double_publicity its late examples, limit and unmeasured
+    count, two_documents the decisions delivered without the notice; a row has only the keys it carries."""
+
+    key = serializers.CharField()
+    label = serializers.CharField()  # type: ignore[assignment]  # a declared field named like a Serializer attribute; DRF's metaclass takes it out of the class
+    numerator = serializers.IntegerField()
+    denominator = serializers.IntegerField()
+    ratio = serializers.FloatField(allow_null=True)
+    target = MonthlyStatsTargetOutput()
+    met = serializers.BooleanField(allow_null=True)
+    target_source = serializers.CharField()
+    definition = serializers.CharField()
+    late = MonthlyStatsLateOutput(many=True, required=False)
+    limit_working_days = serializers.IntegerField(allow_null=True, required=False)
+    limit_source = serializers.CharField(required=False)
+    unmeasured = serializers.IntegerField(required=False)
+    missing = DecisionMissingOutput(many=True, required=False)
+
+    def to_representation(self, instance: dict[str, Any]) -> dict[str, Any]:
+        data = super().to_representation(instance)
+        return {key: value for key, value in data.items() if key in instance}
+
+
+class MonthlyStatsDepartmentOutput(serializers.Serializer):
+    code = serializers.CharField()
+    name = serializers.CharField()
+
+
+class MonthlyStatsOutput(serializers.Serializer):
+    """The coverage table of a month (apps.reports.monthly.monthly_stats)."""
+
+    month = serializers.CharField()
+    period_start = serializers.DateField()
+    period_end = serializers.DateField()
+    # format=None: the moment leaves as the JSON encoder writes it (local time with its offset), as it always has.
+    as_of = serializers.DateTimeField(format=None)
+    complete = serializers.BooleanField()
+    department = MonthlyStatsDepartmentOutput(allow_null=True)
+    region_code = serializers.CharField()
+    population = serializers.IntegerField()
+    rows = MonthlyStatsRowOutput(many=True)
+    notes = serializers.ListField(child=serializers.CharField())
+
+
 class MonthlyStatsApi(APIView):
     """The monthly coverage table (DESIGN.md §2 targets) with numerators, denominators, ratios, targets and the
     definition of each figure, computed now from the case data. `department` (a department code) narrows it to one
@@ -91,12 +150,12 @@ class MonthlyStatsApi(APIView):
             OpenApiParameter("month", str, required=True, description="YYYY-MM"),
             OpenApiParameter("department", str, required=False, description="department code"),
         ],
-        responses=OpenApiTypes.OBJECT,
+        responses=MonthlyStatsOutput,
     )
     def get(self, request) -> Response:
         month = _month(request.query_params.get("month"))
         department = monthly_stats_department(user=request.user, department_code=request.query_params.get("department"))
-        return Response(monthly_stats(month=month, department=department))
+        return Response(MonthlyStatsOutput(monthly_stats(month=month, department=department)).data)
 
 
 class MonthlyStatsXlsxApi(APIView):

@@ -229,6 +229,16 @@ def test_months_that_cannot_be_reported():
 def test_api_scopes_and_errors(october, api, users):
     monitor = api(users["monitor"]).get("/api/v1/stats/monthly?month=2026-10")
     assert monitor.status_code == 200 and monitor.json()["population"] == 3 and monitor.json()["department"] is None
+    body = monitor.json()
+    assert set(body) == {
+        "month", "period_start", "period_end", "as_of", "complete", "department", "region_code", "population", "rows",
+        "notes",
+    }  # fmt: skip
+    rows = {row["key"]: row for row in body["rows"]}
+    base = {"key", "label", "numerator", "denominator", "ratio", "target", "met", "target_source", "definition"}
+    assert set(rows["objection_on_time"]) == base and set(rows["two_documents"]) == base | {"missing"}
+    assert set(rows["double_publicity"]) == base | {"late", "limit_working_days", "limit_source", "unmeasured"}
+    assert body["as_of"].endswith("+08:00") and body["period_start"] == "2026-10-01"
     tax = api(users["monitor"]).get("/api/v1/stats/monthly?month=2026-10&department=YC-SW").json()
     assert tax["department"]["code"] == "YC-SW" and tax["population"] == 1
     assert api(users["trainer"]).get("/api/v1/stats/monthly?month=2026-10").status_code == 200
