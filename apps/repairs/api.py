@@ -326,6 +326,13 @@ def _jsonable(body: dict[str, Any]) -> dict[str, Any]:
     return normalise_data(body)
 
 
+class RepairEligibilityReasonOutput(serializers.Serializer):
+    code = serializers.CharField()
+    detail = serializers.CharField()
+    record = serializers.IntegerField(allow_null=True)
+    earliest_filing_date = serializers.DateField(allow_null=True)
+
+
 class RepairEligibilityApi(APIView):
     """Would a filing today be accepted? The same check as POST /repairs, without creating anything."""
 
@@ -341,6 +348,12 @@ class RepairEligibilityApi(APIView):
         error = serializers.CharField(required=False, help_text=gettext_lazy("不符合时：原因代码"))
         detail = serializers.CharField(required=False, help_text=gettext_lazy("不符合时：原因"))
         earliest_filing_date = serializers.DateField(required=False, allow_null=True)
+        reasons = RepairEligibilityReasonOutput(many=True, required=False, help_text=gettext_lazy("不符合时：每条原因"))
+
+        def to_representation(self, instance: dict[str, Any]) -> dict[str, Any]:
+            # The refusal keys are there only when the filing would be refused.
+            data = super().to_representation(instance)
+            return {key: value for key, value in data.items() if key in instance}
 
     @extend_schema(parameters=[FilterSerializer], responses=OutputSerializer)
     def get(self, request):
@@ -365,7 +378,7 @@ class RepairEligibilityApi(APIView):
         if not result.ok:
             error = result.error()
             body.update({"error": error.code, "detail": error.detail, **error.extra})
-        return Response(body)
+        return Response(self.OutputSerializer(body).data)
 
 
 class RepairSupplementApi(APIView):

@@ -154,3 +154,19 @@ def test_a_commitment_must_be_signed(clock, users, world, api):
     )
     assert response.status_code == 400 and "commitment_accepted" in response.json()["fields"]
     assert RepairCase.objects.count() == 0
+
+
+def test_the_eligibility_body_has_the_refusal_keys_only_when_refused(clock, users, world, departments, api):
+    record = a_record(world["subject"], departments["market"], severity=Severity.GENERAL, decided=date(2026, 3, 1))
+    url = f"/api/v1/repairs/eligibility?records={record.pk}"
+    clock.set(at(2026, 5, 11))
+    refused = api(users["applicant"]).get(url).json()
+    assert list(refused) == [
+        "eligible", "on", "rule_source", "rules", "error", "detail", "earliest_filing_date", "reasons",
+    ]  # fmt: skip
+    assert refused["on"] == "2026-05-11" and refused["reasons"][0]["record"] == record.pk
+    assert set(refused["reasons"][0]) == {"code", "detail", "record", "earliest_filing_date"}
+    clock.set(at(2026, 6, 1))
+    accepted = api(users["applicant"]).get(url).json()
+    assert list(accepted) == ["eligible", "on", "rule_source", "rules"] and accepted["eligible"] is True
+    assert accepted["on"] == "2026-06-01"
