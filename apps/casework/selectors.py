@@ -56,7 +56,10 @@ def case_item_access(*, user: User, case_type: str, case_id: int, item: models.M
 
 
 def _human_tasks() -> CaseTaskQuerySet:
-    return CaseTask.objects.filter(flow_task_type="HUMAN", process__flow_class__in=flow_classes())
+    # By the task's own node (the flow is part of its name), not by a join to the process: a list then starts from
+    # the task indexes and joins the few processes of its page.
+    nodes = [node for flow_class in flow_classes() for node in flow_class.instance.nodes()]
+    return CaseTask.objects.filter(flow_task_type="HUMAN", flow_task__in=nodes)
 
 
 def tasks_for_user(*, user: User, queue: str) -> QuerySet[CaseTask]:
@@ -69,7 +72,7 @@ def tasks_for_user(*, user: User, queue: str) -> QuerySet[CaseTask]:
         qs = base.filter(owner=user, status=STATUS.ASSIGNED)
     elif queue == "available":
         # user_queue already leaves out the reviews of the user's own proposals: not twice.
-        return base.user_queue(user).filter(status=STATUS.NEW, owner__isnull=True).order_by("created", "id")
+        return base.user_queue(user, waiting_only=True).filter(owner__isnull=True).order_by("created", "id")
     elif queue == "team":
         department = getattr(user, "department", None)
         if department is None:
@@ -84,6 +87,107 @@ def tasks_for_user(*, user: User, queue: str) -> QuerySet[CaseTask]:
         raise ValueError(queue)
     # The review of a decision the user proposed is in none of their queues (four eyes).
     return qs.without_own_reviews(user).order_by("created", "id")
+
+
+# -- Queue sort, filters and search: one selector for the workbench's pages and the task API -------------------------
+
+QUEUE_SORTS = ("created", "-created", "due", "-due", "step", "case_type")
+
+
+@dataclass(frozen=True)
+class QueueQuery:
+    """The validated sort, filters and search of a task list (apps.casework.inputs.TaskQueueInput builds it from the
+    page's or the API's parameters). `step` is a flow node, `case_type` a registered case type's label."""
+
+    sort: str = "created"
+    step: Any = None
+    case_type: str | None = None
+    overdue: bool = False
+    search: str = ""
+
+
+def queue_tasks(
+    *, user: User, queue: str, query: QueueQuery | None = None, flow_class: type | None = None
+) -> QuerySet[CaseTask]:
+    """The tasks of one of the user's queues (tasks_for_user), of one flow if given, sorted, filtered and searched
+    by `query`. The workbench's queue and inbox pages and GET /api/v1/tasks both list through it, so they show the
+    same tasks in the same order."""
+    tasks = tasks_for_user(user=user, queue=queue)
+    if flow_class is not None:
+        tasks = tasks.filter(process__flow_class=flow_class)
+    return refine_tasks(tasks, query or QueueQuery())
+
+
+def refine_tasks(tasks: QuerySet[CaseTask], query: QueueQuery) -> QuerySet[CaseTask]:
+    """`tasks` filtered, searched and ordered by `query`. Every order ends with (created, id): the open-task index
+    order, so a page is stable and the default order is a range scan of that index."""
+    if query.step is not None:
+        tasks = tasks.filter(flow_task=query.step)
+    if query.case_type:
+        registered = case_type_for(query.case_type)
+        tasks = tasks.filter(process__flow_class=registered.flow_class) if registered else tasks.none()
+    if query.search:
+        tasks = tasks.filter(_case_search_q(query.search))
+    if query.overdue or query.sort in ("due", "-due"):
+        tasks = tasks.annotate(due_date=_due_date_expression())
+    if query.overdue:
+        tasks = tasks.filter(due_date__lt=clock.today())
+    order: list[Any] = ["created", "id"]
+    if query.sort == "-created":
+        order = ["-created", "-id"]
+    elif query.sort == "due":
+        order = [models.F("due_date").asc(nulls_last=True), *order]
+    elif query.sort == "-due":
+        order = [models.F("due_date").desc(nulls_last=True), *order]
+    elif query.sort == "step":
+        order = ["flow_task", *order]
+    elif query.sort == "case_type":
+        order = ["process__flow_class", *order]
+    return tasks.order_by(*order)
+
+
+def _due_date_expression() -> models.Expression:
+    """The due date of each task's current step, in SQL: the case type's QueueFields.due_date, read from its case."""
+    whens = []
+    for registered in registered_case_types():
+        if registered.queue_fields is None:
+            continue
+        due = registered.model._default_manager.filter(pk=OuterRef("process__artifact_object_id"))
+        due = due.annotate(queue_due=_as_expression(registered.queue_fields.due_date)).values("queue_due")[:1]
+        whens.append(
+            models.When(
+                process__artifact_content_type=ContentType.objects.get_for_model(registered.model),
+                then=models.Subquery(due),
+            )
+        )
+    if not whens:
+        return models.Value(None, output_field=models.DateField())
+    return models.Case(*whens, default=models.Value(None), output_field=models.DateField())
+
+
+def _as_expression(field: Any) -> Any:
+    return models.F(field) if isinstance(field, str) else field
+
+
+def _case_search_q(text: str) -> Q:
+    """Tasks whose case's reference, enterprise name or unified social credit code contains `text`."""
+    conditions = []
+    for registered in registered_case_types():
+        fields = registered.queue_fields
+        if fields is None:
+            continue
+        matching = registered.model._default_manager.filter(
+            Q(**{f"{fields.reference}__icontains": text})
+            | Q(**{f"{fields.enterprise}__icontains": text})
+            | Q(**{f"{fields.uscc}__icontains": text})
+        )
+        conditions.append(
+            Q(
+                process__artifact_content_type=ContentType.objects.get_for_model(registered.model),
+                process__artifact_object_id__in=matching.values("pk"),
+            )
+        )
+    return reduce(or_, conditions) if conditions else Q(pk__in=[])
 
 
 def task_cases(tasks: list[CaseTask]) -> dict[int, models.Model]:
