@@ -8,6 +8,16 @@ from viewflow.workflow.flow import FlowAppViewset
 from apps.casework.registry import registered_flows
 from config.urls import urlpatterns as project_urlpatterns
 
-baseline = Site(viewsets=[FlowAppViewset(entry.flow_class, title=entry.title) for entry in registered_flows()])
+
+class BaselineSite(Site):
+    permission = "casework.use_workbench"
+
+
+baseline = BaselineSite(
+    viewsets=[
+        FlowAppViewset(entry.flow_class, title=entry.title, app_name=entry.flow_class.instance.flow_label)
+        for entry in registered_flows()
+    ]
+)
 
 urlpatterns = [*project_urlpatterns, path("baseline/", baseline.urls)]

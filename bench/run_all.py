@@ -5,6 +5,9 @@
 - bench_deadline.py: working-day arithmetic against the naive chinese_calendar loop (target >= 100x);
 - bench_recompute.py: confirming a year's holidays with 1,000,000 open deadlines on PostgreSQL (target <= 60 s);
   skipped with the reason when no PostgreSQL answers on 127.0.0.1:5432 (or DATABASE_URL);
+- bench_queue.py: the task queue (GET /api/v1/tasks and the workbench's queue page) with a million tasks on PostgreSQL
+  (target p95 <= 50 ms, the same queries on every page), beside Viewflow's built-in queue page on the same data;
+  skipped like bench_recompute.py when no PostgreSQL answers;
 - bench_notices.py: 10,000 repair notices rendered and stored (target >= 33 per second, <= 100 KB each), through a
   real Celery worker when Redis answers on 127.0.0.1:6379 (--celery), else by forked processes.
 
@@ -49,6 +52,11 @@ def main() -> int:
         ("bench_deadline.py", ["--pairs", "2000"] if args.quick else [], {}),
         ("bench_recompute.py", ["--rows", "20000", "--sample", "2000"] if args.quick else [], {"DATABASE_URL": pg_url}),
         (
+            "bench_queue.py",
+            ["--cases", "2000", "--repeat", "10"] if args.quick else [],
+            {"DATABASE_URL": urlparse(pg_url)._replace(path=urlparse(pg_url).path + "_queue").geturl()},
+        ),
+        (
             "bench_notices.py",
             (["--count", "200", "--check-sample", "5"] if args.quick else [])
             + (["--celery"] if answers("127.0.0.1", 6379) else []),
@@ -58,7 +66,7 @@ def main() -> int:
     failed = []
     for script, extra, env in runs:
         print(f"\n=== {script} {' '.join(extra)}".rstrip(), flush=True)
-        if script == "bench_recompute.py" and not postgres_answers(pg_url):
+        if script in ("bench_recompute.py", "bench_queue.py") and not postgres_answers(pg_url):
             print(f"skipped: no PostgreSQL answers at {urlparse(pg_url).netloc} (start it, or set DATABASE_URL)")
             continue
         began = time.perf_counter()

@@ -50,11 +50,11 @@ def page_rows(html: str, references: list[str]) -> list[tuple[str, str]]:
 
 @pytest.fixture
 def spread(api, world, clock):
-    """Seven objections filed on different days: different due dates, some overdue on 2026-10-26."""
+    """Seven objections filed on different days: different due dates, some overdue on 2026-10-20."""
     for day in ("2026-10-08", "2026-10-12", "2026-10-09", "2026-10-14", "2026-10-13", "2026-10-15", "2026-10-12"):
         clock.set(f"{day} 09:00")
         file_objections(api, world, 1)
-    clock.set("2026-10-26 09:00")
+    clock.set("2026-10-20 09:00")
     return list(Objection.objects.values_list("reference", flat=True))
 
 
