@@ -61,9 +61,7 @@ def spread(api, world, clock):
 @pytest.mark.parametrize("params", COMBINATIONS, ids=lambda p: "&".join(f"{k}={v}" for k, v in p.items()) or "default")
 def test_the_page_and_the_api_list_the_same_tasks_in_the_same_order(api, world, spread, params):
     officer = world["officer"]
-    rows = (
-        api(officer).get("/api/v1/tasks", {"queue": "available", "page_size": 25, **params}).json()["results"]
-    )
+    rows = api(officer).get("/api/v1/tasks", {"queue": "available", "page_size": 25, **params}).json()["results"]
     expected = [(row["reference"], chinese(row["due_date"]) if row["due_date"] else "") for row in rows]
     page = browser(officer).get(QUEUE, params)
     assert page.status_code == 200
