@@ -213,7 +213,8 @@ class QueueQueryMixin:
     @viewprop
     def queryset(self):
         query, errors = queue_query_from_page(self.request.GET)
-        for field, reasons in errors.items():
+        for key, reasons in errors.items():
+            field = QueueFilterPanel.base_filters[key].label if key in QueueFilterPanel.base_filters else key
             messages.warning(
                 self.request, gettext("已忽略筛选条件 %(field)s：%(reason)s") % {"field": field, "reason": reasons[0]}
             )
