@@ -298,41 +298,66 @@ def _deadline_case_q(*, user: User, department: Any) -> Q:
     return reduce(or_, conditions) if conditions else Q(pk__in=[])
 
 
+def _board_state_q(state: str, *, today: date, month: date | None = None) -> Q:
+    """The one rule of which deadlines are in a board state (board_deadlines lists them, board_deadline_counts counts
+    them): see board_deadlines."""
+    from apps.casework.sla_policy import due_soon_horizon
+    from apps.sla.models import Deadline
+
+    running = Q(status=Deadline.Status.OPEN)
+    if state == "breached":
+        return running & Q(due_date__lt=today)
+    if state == "due_soon":
+        return running & Q(due_date__gte=today, due_date__lte=due_soon_horizon(today))
+    if state == "due_today":
+        return running & Q(due_date=today)
+    if state == "due_tomorrow":
+        return running & Q(due_date=today + timedelta(days=1))
+    if state == "paused":
+        return Q(status=Deadline.Status.PAUSED)
+    if state in ("closed", "closed_on_time"):
+        q = Q(status=Deadline.Status.CLOSED)
+        if month is not None:
+            start = datetime.combine(month.replace(day=1), time(0, 0), tzinfo=BUSINESS_TZ)
+            end_month = (month.replace(day=28) + timedelta(days=4)).replace(day=1)
+            end = datetime.combine(end_month, time(0, 0), tzinfo=BUSINESS_TZ)
+            q &= Q(closed_at__gte=start, closed_at__lt=end)
+        if state == "closed_on_time":
+            q &= Q(closed_on_time=True)
+        return q
+    raise ValueError(state)
+
+
 def board_deadlines(*, user: User, department: Any, state: str, today: Any = None, month: Any = None) -> QuerySet:
     """Deadlines of the cases `user` may see in `department` (None: every department) in one state:
     breached (running, due date passed; a paused deadline is never breached while paused), due_soon (running, due
     within the `sla.due_soon` working days, today included, as the sweep's notices), due_today, due_tomorrow (the
     next calendar day), paused, closed and closed_on_time (closed in `month`, a date of its first day)."""
-
-    from apps.casework.sla_policy import due_soon_horizon
     from apps.sla.models import Deadline
 
     today = today or clock.today()
     qs = Deadline.objects.filter(_deadline_case_q(user=user, department=department))
-    running = qs.filter(status=Deadline.Status.OPEN)
-    if state == "breached":
-        qs = running.filter(due_date__lt=today)
-    elif state == "due_soon":
-        horizon = due_soon_horizon(today)
-        qs = running.filter(due_date__gte=today, due_date__lte=horizon)
-    elif state == "due_today":
-        qs = running.filter(due_date=today)
-    elif state == "due_tomorrow":
-        qs = running.filter(due_date=today + timedelta(days=1))
-    elif state == "paused":
-        qs = qs.filter(status=Deadline.Status.PAUSED)
-    elif state in ("closed", "closed_on_time"):
-        qs = qs.filter(status=Deadline.Status.CLOSED)
-        if month is not None:
-            start = datetime.combine(month.replace(day=1), time(0, 0), tzinfo=BUSINESS_TZ)
-            end_month = (month.replace(day=28) + timedelta(days=4)).replace(day=1)
-            end = datetime.combine(end_month, time(0, 0), tzinfo=BUSINESS_TZ)
-            qs = qs.filter(closed_at__gte=start, closed_at__lt=end)
-        if state == "closed_on_time":
-            qs = qs.filter(closed_on_time=True)
-    else:
-        raise ValueError(state)
+    qs = qs.filter(_board_state_q(state, today=today, month=month))
     return qs.prefetch_related("pauses").order_by("due_date", "id")
+
+
+def board_deadline_counts(
+    *, user: User, department: Any, figures: dict[str, tuple[str, date | None]], today: Any = None
+) -> dict[str, int]:
+    """How many deadlines board_deadlines(state=..., month=...) lists for each figure {key: (state, month)}, in one
+    query: the cases `user` may see are selected once, and only the rows of some state are read (the states' own
+    conditions bound the scan, so the (status, due_date) and closed_at indexes serve it)."""
+    from django.db.models import Count
+
+    from apps.sla.models import Deadline
+
+    if not figures:
+        return {}
+    today = today or clock.today()
+    conditions = {key: _board_state_q(state, today=today, month=month) for key, (state, month) in figures.items()}
+    qs = Deadline.objects.filter(_deadline_case_q(user=user, department=department))
+    qs = qs.filter(reduce(or_, conditions.values()))
+    return qs.aggregate(**{key: Count("pk", filter=q) for key, q in conditions.items()})
 
 
 def breach_rows(deadlines: list[Any], *, today: Any = None) -> list[dict[str, Any]]:
