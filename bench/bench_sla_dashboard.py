@@ -148,6 +148,9 @@ def main() -> int:
         import django
 
         django.setup()
+        from django.core.management import call_command
+
+        call_command("migrate", verbosity=0)  # the indexes added since the database was kept
     else:
         fresh_django(url)
         populate(url, args.cases)

@@ -230,24 +230,26 @@ def sla_board_department(*, user: User, department_code: str | None = None) -> A
     return own
 
 
-def _cases_of(case_type: Any, *, user: User, department: Any) -> QuerySet:
+def _cases_of(case_type: Any, *, user: User, department: Any) -> QuerySet | None:
+    """The cases of the type `user` may see in `department`; None when that is every case of the type (a global
+    viewer, every department): the board then filters on the type alone, instead of matching each row against the
+    whole case table (a million ids for the credit office)."""
     cases = case_type.visible(user=user)
     if department is not None:
-        cases = cases.filter(**{f"{case_type.department_field}_id": department.pk})
-    return cases
+        return cases.filter(**{f"{case_type.department_field}_id": department.pk})
+    return None if not cases.query.where and not cases.query.is_sliced else cases
 
 
 def _process_case_q(*, user: User, department: Any, prefix: str = "process__") -> Q:
-    conditions = [
-        Q(
-            **{
-                f"{prefix}artifact_content_type": ContentType.objects.get_for_model(case_type.model),
-                f"{prefix}artifact_object_id__in": _cases_of(case_type, user=user, department=department).values("pk"),
-            }
-        )
-        for case_type in registered_case_types()
-        if case_type.visible is not None
-    ]
+    conditions = []
+    for case_type in registered_case_types():
+        if case_type.visible is None:
+            continue
+        cases = _cases_of(case_type, user=user, department=department)
+        q = Q(**{f"{prefix}artifact_content_type": ContentType.objects.get_for_model(case_type.model)})
+        if cases is not None:
+            q &= Q(**{f"{prefix}artifact_object_id__in": cases.values("pk")})
+        conditions.append(q)
     return reduce(or_, conditions) if conditions else Q(pk__in=[])
 
 
@@ -287,14 +289,15 @@ def board_open_tasks(
 
 
 def _deadline_case_q(*, user: User, department: Any) -> Q:
-    conditions = [
-        Q(
-            owner_type=case_type.label,
-            owner_id__in=_cases_of(case_type, user=user, department=department).values("pk"),
-        )
-        for case_type in registered_case_types()
-        if case_type.visible is not None
-    ]
+    conditions = []
+    for case_type in registered_case_types():
+        if case_type.visible is None:
+            continue
+        cases = _cases_of(case_type, user=user, department=department)
+        q = Q(owner_type=case_type.label)
+        if cases is not None:
+            q &= Q(owner_id__in=cases.values("pk"))
+        conditions.append(q)
     return reduce(or_, conditions) if conditions else Q(pk__in=[])
 
 
