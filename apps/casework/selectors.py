@@ -230,6 +230,10 @@ def sla_board_department(*, user: User, department_code: str | None = None) -> A
     return own
 
 
+def _sees_every_case(cases: QuerySet) -> bool:
+    return not cases.query.where and not cases.query.is_sliced
+
+
 def _cases_of(case_type: Any, *, user: User, department: Any) -> QuerySet | None:
     """The cases of the type `user` may see in `department`; None when that is every case of the type (a global
     viewer, every department): the board then filters on the type alone, instead of matching each row against the
@@ -237,7 +241,7 @@ def _cases_of(case_type: Any, *, user: User, department: Any) -> QuerySet | None
     cases = case_type.visible(user=user)
     if department is not None:
         return cases.filter(**{f"{case_type.department_field}_id": department.pk})
-    return None if not cases.query.where and not cases.query.is_sliced else cases
+    return None if _sees_every_case(cases) else cases
 
 
 def _process_case_q(*, user: User, department: Any, prefix: str = "process__") -> Q:
@@ -247,7 +251,12 @@ def _process_case_q(*, user: User, department: Any, prefix: str = "process__") -
             continue
         cases = _cases_of(case_type, user=user, department=department)
         q = Q(**{f"{prefix}artifact_content_type": ContentType.objects.get_for_model(case_type.model)})
-        if cases is not None:
+        if cases is not None and _sees_every_case(case_type.visible(user=user)):
+            # A global viewer's department: open tasks are few and cases many, so probe each task's case by its key
+            # (EXISTS) rather than hash the department's every case id (IN, as the planner does under the OR).
+            q &= Exists(cases.filter(pk=OuterRef(f"{prefix}artifact_object_id")))
+        elif cases is not None:
+            # Guardian's per-object grants: their subqueries are evaluated once and hashed (per task they would not).
             q &= Q(**{f"{prefix}artifact_object_id__in": cases.values("pk")})
         conditions.append(q)
     return reduce(or_, conditions) if conditions else Q(pk__in=[])
