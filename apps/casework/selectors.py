@@ -19,10 +19,11 @@ from viewflow.workflow.status import STATUS
 from apps.accounts.models import User
 from apps.casework.cases import is_own_proposal_review
 from apps.casework.models import CaseTask, CaseTaskQuerySet, Document, SlaNotice, case_visibility_q
-from apps.casework.registry import case_type_for, flow_classes, task_handler_for
+from apps.casework.registry import CaseType, case_type_for, flow_classes, task_handler_for
 from apps.core import clock
 from apps.core.audience import Audience
 from apps.core.services import case_label
+from apps.sla.models import Deadline
 from apps.sla.selectors import working_days_left
 from apps.sla.workdays import BUSINESS_TZ, CalendarRangeError, business_date
 
@@ -140,11 +141,11 @@ def access_task_to_act_on(*, user: User, task_id: int) -> CaseTask:
 
 def processes_visible_to(*, user: User, flow_class: type | None = None) -> QuerySet[Process]:
     """Processes of the cases `user` may see (each case type's `visible`), of one flow or of every registered one."""
-    qs = Process.objects.filter(case_visibility_q(user))
+    qs: QuerySet[Process] = Process.objects.filter(case_visibility_q(user))
     return qs.filter(flow_class=flow_class) if flow_class is not None else qs.filter(flow_class__in=flow_classes())
 
 
-def tasks_visible_to(*, user: User, queryset: QuerySet | None = None) -> QuerySet:
+def tasks_visible_to(*, user: User, queryset: QuerySet[CaseTask] | None = None) -> QuerySet[CaseTask]:
     """Tasks (of `queryset`, default every task) whose case `user` may see."""
     qs = CaseTask.objects.all() if queryset is None else queryset
     return qs.filter(case_visibility_q(user, prefix="process__"))
@@ -230,14 +231,15 @@ def sla_board_department(*, user: User, department_code: str | None = None) -> A
     return own
 
 
-def _sees_every_case(cases: QuerySet) -> bool:
+def _sees_every_case(cases: QuerySet[models.Model]) -> bool:
     return not cases.query.where and not cases.query.is_sliced
 
 
-def _cases_of(case_type: Any, *, user: User, department: Any) -> QuerySet | None:
+def _cases_of(case_type: CaseType, *, user: User, department: Any) -> QuerySet[models.Model] | None:
     """The cases of the type `user` may see in `department`; None when that is every case of the type (a global
     viewer, every department): the board then filters on the type alone, instead of matching each row against the
     whole case table (a million ids for the credit office)."""
+    assert case_type.visible is not None  # callers take only the case types with a `visible` queryset
     cases = case_type.visible(user=user)
     if department is not None:
         return cases.filter(**{f"{case_type.department_field}_id": department.pk})
@@ -254,7 +256,7 @@ def _process_case_q(*, user: User, department: Any, prefix: str = "process__") -
         if cases is not None and _sees_every_case(case_type.visible(user=user)):
             # A global viewer's department: open tasks are few and cases many, so probe each task's case by its key
             # (EXISTS) rather than hash the department's every case id (IN, as the planner does under the OR).
-            q &= Exists(cases.filter(pk=OuterRef(f"{prefix}artifact_object_id")))
+            q &= Q(Exists(cases.filter(pk=OuterRef(f"{prefix}artifact_object_id"))))
         elif cases is not None:
             # Guardian's per-object grants: their subqueries are evaluated once and hashed (per task they would not).
             q &= Q(**{f"{prefix}artifact_object_id__in": cases.values("pk")})
@@ -314,7 +316,6 @@ def _board_state_q(state: str, *, today: date, month: date | None = None) -> Q:
     """The one rule of which deadlines are in a board state (board_deadlines lists them, board_deadline_counts counts
     them): see board_deadlines."""
     from apps.casework.sla_policy import due_soon_horizon
-    from apps.sla.models import Deadline
 
     running = Q(status=Deadline.Status.OPEN)
     if state == "breached":
@@ -340,12 +341,13 @@ def _board_state_q(state: str, *, today: date, month: date | None = None) -> Q:
     raise ValueError(state)
 
 
-def board_deadlines(*, user: User, department: Any, state: str, today: Any = None, month: Any = None) -> QuerySet:
+def board_deadlines(
+    *, user: User, department: Any, state: str, today: Any = None, month: Any = None
+) -> QuerySet[Deadline]:
     """Deadlines of the cases `user` may see in `department` (None: every department) in one state:
     breached (running, due date passed; a paused deadline is never breached while paused), due_soon (running, due
     within the `sla.due_soon` working days, today included, as the sweep's notices), due_today, due_tomorrow (the
     next calendar day), paused, closed and closed_on_time (closed in `month`, a date of its first day)."""
-    from apps.sla.models import Deadline
 
     today = today or clock.today()
     qs = Deadline.objects.filter(_deadline_case_q(user=user, department=department))
@@ -360,8 +362,6 @@ def board_deadline_counts(
     query: the cases `user` may see are selected once, and only the rows of some state are read (the states' own
     conditions bound the scan, so the (status, due_date) and closed_at indexes serve it)."""
     from django.db.models import Count
-
-    from apps.sla.models import Deadline
 
     if not figures:
         return {}
