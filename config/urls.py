@@ -22,6 +22,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/", include("config.api_urls")),
     path("verify/", include("apps.letters.web_urls")),
+    path("commitments/register/", include("apps.commitments.web_urls")),
     path("", include("apps.casework.web_urls")),
     path("workbench/stats/", include("apps.reports.web_urls")),
     path("workbench/dashboard/", reports_views.sla_dashboard_page, name="sla-dashboard"),

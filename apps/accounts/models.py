@@ -67,6 +67,10 @@ class User(AbstractUser):
     def __str__(self) -> str:
         return self.display_name or self.username
 
+    def get_full_name(self) -> str:
+        """The person's name where Django and Viewflow show one (the workbench menu, a task's owner)."""
+        return self.display_name or super().get_full_name()
+
     @property
     def is_staff_role(self) -> bool:
         return self.role in STAFF_ROLES

@@ -12,8 +12,9 @@ from rest_framework.views import APIView
 from viewflow.workflow.status import STATUS
 
 from apps.accounts.models import User
+from apps.casework.filters import NoticeFilter
 from apps.casework.inputs import TaskQueueInput, queue_query
-from apps.casework.models import CaseTask, SlaNotice
+from apps.casework.models import CaseTask
 from apps.casework.outputs import PartyTaskOutput, StaffTaskDetailOutput, StaffTaskOutput
 from apps.casework.registry import case_type_for, task_handler_for
 from apps.casework.selectors import (
@@ -41,6 +42,7 @@ from apps.casework.sla_policy import sla_notice_acknowledge
 from apps.core.api import Pagination
 from apps.core.audience import Audience
 from apps.core.errors import ApplicationError
+from apps.core.filters import filter_or_400, filter_parameters
 from apps.core.schema import ErrorOutput, paginated
 
 
@@ -289,23 +291,13 @@ class NoticeOutputSerializer(serializers.Serializer):
 class NoticeListApi(APIView):
     """Due-soon notices and breach escalations: monitors see all, staff their department's."""
 
-    class FilterSerializer(serializers.Serializer):
-        kind = serializers.ChoiceField(choices=SlaNotice.Kind.choices, required=False)
-        open = serializers.BooleanField(required=False, allow_null=True, default=None)
-
     @extend_schema(
         operation_id="v1_notices_list",
-        parameters=[FilterSerializer],
+        parameters=filter_parameters(NoticeFilter),
         responses=paginated("NoticePage", NoticeOutputSerializer),
     )
     def get(self, request):
-        filters = self.FilterSerializer(data=request.query_params)
-        filters.is_valid(raise_exception=True)
-        qs = notices_visible_to(user=request.user)
-        if kind := filters.validated_data.get("kind"):
-            qs = qs.filter(kind=kind)
-        if filters.validated_data.get("open") is not None:
-            qs = qs.filter(acknowledged_at__isnull=filters.validated_data["open"])
+        qs = filter_or_400(NoticeFilter, request=request, queryset=notices_visible_to(user=request.user))
         paginator = Pagination()
         page = paginator.paginate_queryset(qs, request, view=self)
         return paginator.get_paginated_response(NoticeOutputSerializer(page, many=True).data)

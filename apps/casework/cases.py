@@ -26,9 +26,10 @@ from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from viewflow.workflow.exceptions import FlowLockFailed
-from viewflow.workflow.models import Process
+from viewflow.workflow.models import Process, Task
 from viewflow.workflow.status import STATUS
 
+from apps.accounts.models import User
 from apps.casework.models import CaseTask, Channel
 from apps.casework.registry import case_type_for, flow_classes
 from apps.core.errors import ConflictError
@@ -46,7 +47,7 @@ def case_now(at: datetime | None = None) -> datetime:
     return moment
 
 
-def case_of_process(process: Any) -> Any:
+def case_of_process(process: Process | None) -> models.Model | None:
     """The domain case a process works on (process.artifact), for `.Permission(..., obj=case_of_process)`."""
     return process.artifact if process is not None else None
 
@@ -132,17 +133,19 @@ def case_open_tasks(*, case: models.Model) -> QuerySet[CaseTask]:
     )
 
 
-def is_own_proposal_review(*, task: Any, user: Any) -> bool:
+def is_own_proposal_review(*, task: Task, user: User) -> bool:
     """Is `task` the review (a NotByProposer step) of a decision `user` proposed? The rule of who proposed belongs
     to the case's app (its registered `proposals_of`)."""
     if not getattr(task.flow_task, "not_by_proposer", False):
         return False
     case = case_of_process(task.process)
-    case_type = case_type_for(case._meta.label_lower) if case is not None else None
+    if case is None:
+        return False
+    case_type = case_type_for(case._meta.label_lower)
     return case_type is not None and case_type.proposed_by(user=user, case=case)
 
 
-def can_file(*, user: Any, subject: models.Model, channel: str) -> bool:
+def can_file(*, user: User, subject: models.Model, channel: str) -> bool:
     """May `user` file a case for `subject` on `channel`? Online: a person acting for the subject; at the counter:
     a clerk, for anyone."""
     if not getattr(user, "is_authenticated", False) or not user.is_active:

@@ -8,6 +8,7 @@ import uuid
 from functools import reduce
 from operator import or_
 from pathlib import PurePosixPath
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.core.files.storage import FileSystemStorage
@@ -15,11 +16,15 @@ from django.db import models
 from django.db.models import Exists, OuterRef, Q, Value
 from django.db.models.functions import Concat
 from django.utils.translation import gettext_lazy as _
-from viewflow.workflow.managers import TaskQuerySet
 from viewflow.workflow.models import Task
 from viewflow.workflow.status import STATUS
 
 from apps.accounts.models import User
+
+if TYPE_CHECKING:  # viewflow ships no types: to mypy its task queryset is Django's
+    from django.db.models import QuerySet as TaskQuerySet
+else:
+    from viewflow.workflow.managers import TaskQuerySet
 
 
 def private_storage() -> FileSystemStorage:
@@ -175,17 +180,19 @@ def own_proposals_q(user: User) -> Q | None:
     return Q(flow_task__in=nodes, process_id__in=Process.objects.filter(reduce(or_, proposed)).values("pk"))
 
 
-class CaseTaskQuerySet(TaskQuerySet):
-    def visible_to(self, user):
+class CaseTaskQuerySet(TaskQuerySet["CaseTask"]):
+    def visible_to(self, user: User) -> "CaseTaskQuerySet":
         """Tasks of the cases `user` may see (the workbench lists)."""
         return self.filter(case_visibility_q(user, prefix="process__"))
 
-    def without_own_reviews(self, user):
+    def without_own_reviews(self, user: User) -> "CaseTaskQuerySet":
         """Without the reviews of decisions `user` proposed: those are never the proposer's (four eyes)."""
         own = own_proposals_q(user)
         return self if own is None else self.exclude(own)
 
-    def user_queue(self, user, flow_class=None, *, waiting_only=False):
+    def user_queue(
+        self, user: User, flow_class: type | None = None, *, waiting_only: bool = False
+    ) -> "CaseTaskQuerySet":
         """Tasks the user may take: open to all, held by them, or needing a permission they hold globally or on the
         task's object (guardian: the case's department group). Unlike viewflow's version it is one query whatever
         the number of object permissions, and it also drops the steps of a role the user lacks (a review step is

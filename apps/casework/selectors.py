@@ -19,10 +19,11 @@ from viewflow.workflow.status import STATUS
 from apps.accounts.models import User
 from apps.casework.cases import is_own_proposal_review
 from apps.casework.models import CaseTask, CaseTaskQuerySet, Document, SlaNotice, case_visibility_q
-from apps.casework.registry import case_type_for, flow_classes, task_handler_for
+from apps.casework.registry import CaseType, case_type_for, flow_classes, task_handler_for
 from apps.core import clock
 from apps.core.audience import Audience
 from apps.core.services import case_label
+from apps.sla.models import Deadline
 from apps.sla.selectors import working_days_left
 from apps.sla.workdays import BUSINESS_TZ, CalendarRangeError, business_date
 
@@ -244,11 +245,11 @@ def access_task_to_act_on(*, user: User, task_id: int) -> CaseTask:
 
 def processes_visible_to(*, user: User, flow_class: type | None = None) -> QuerySet[Process]:
     """Processes of the cases `user` may see (each case type's `visible`), of one flow or of every registered one."""
-    qs = Process.objects.filter(case_visibility_q(user))
+    qs: QuerySet[Process] = Process.objects.filter(case_visibility_q(user))
     return qs.filter(flow_class=flow_class) if flow_class is not None else qs.filter(flow_class__in=flow_classes())
 
 
-def tasks_visible_to(*, user: User, queryset: QuerySet | None = None) -> QuerySet:
+def tasks_visible_to(*, user: User, queryset: QuerySet[CaseTask] | None = None) -> QuerySet[CaseTask]:
     """Tasks (of `queryset`, default every task) whose case `user` may see."""
     qs = CaseTask.objects.all() if queryset is None else queryset
     return qs.filter(case_visibility_q(user, prefix="process__"))
@@ -334,24 +335,36 @@ def sla_board_department(*, user: User, department_code: str | None = None) -> A
     return own
 
 
-def _cases_of(case_type: Any, *, user: User, department: Any) -> QuerySet:
+def _sees_every_case(cases: QuerySet[models.Model]) -> bool:
+    return not cases.query.where and not cases.query.is_sliced
+
+
+def _cases_of(case_type: CaseType, *, user: User, department: Any) -> QuerySet[models.Model] | None:
+    """The cases of the type `user` may see in `department`; None when that is every case of the type (a global
+    viewer, every department): the board then filters on the type alone, instead of matching each row against the
+    whole case table (a million ids for the credit office)."""
+    assert case_type.visible is not None  # callers take only the case types with a `visible` queryset
     cases = case_type.visible(user=user)
     if department is not None:
-        cases = cases.filter(**{f"{case_type.department_field}_id": department.pk})
-    return cases
+        return cases.filter(**{f"{case_type.department_field}_id": department.pk})
+    return None if _sees_every_case(cases) else cases
 
 
 def _process_case_q(*, user: User, department: Any, prefix: str = "process__") -> Q:
-    conditions = [
-        Q(
-            **{
-                f"{prefix}artifact_content_type": ContentType.objects.get_for_model(case_type.model),
-                f"{prefix}artifact_object_id__in": _cases_of(case_type, user=user, department=department).values("pk"),
-            }
-        )
-        for case_type in registered_case_types()
-        if case_type.visible is not None
-    ]
+    conditions = []
+    for case_type in registered_case_types():
+        if case_type.visible is None:
+            continue
+        cases = _cases_of(case_type, user=user, department=department)
+        q = Q(**{f"{prefix}artifact_content_type": ContentType.objects.get_for_model(case_type.model)})
+        if cases is not None and _sees_every_case(case_type.visible(user=user)):
+            # A global viewer's department: open tasks are few and cases many, so probe each task's case by its key
+            # (EXISTS) rather than hash the department's every case id (IN, as the planner does under the OR).
+            q &= Q(Exists(cases.filter(pk=OuterRef(f"{prefix}artifact_object_id"))))
+        elif cases is not None:
+            # Guardian's per-object grants: their subqueries are evaluated once and hashed (per task they would not).
+            q &= Q(**{f"{prefix}artifact_object_id__in": cases.values("pk")})
+        conditions.append(q)
     return reduce(or_, conditions) if conditions else Q(pk__in=[])
 
 
@@ -391,52 +404,76 @@ def board_open_tasks(
 
 
 def _deadline_case_q(*, user: User, department: Any) -> Q:
-    conditions = [
-        Q(
-            owner_type=case_type.label,
-            owner_id__in=_cases_of(case_type, user=user, department=department).values("pk"),
-        )
-        for case_type in registered_case_types()
-        if case_type.visible is not None
-    ]
+    conditions = []
+    for case_type in registered_case_types():
+        if case_type.visible is None:
+            continue
+        cases = _cases_of(case_type, user=user, department=department)
+        q = Q(owner_type=case_type.label)
+        if cases is not None:
+            q &= Q(owner_id__in=cases.values("pk"))
+        conditions.append(q)
     return reduce(or_, conditions) if conditions else Q(pk__in=[])
 
 
-def board_deadlines(*, user: User, department: Any, state: str, today: Any = None, month: Any = None) -> QuerySet:
+def _board_state_q(state: str, *, today: date, month: date | None = None) -> Q:
+    """The one rule of which deadlines are in a board state (board_deadlines lists them, board_deadline_counts counts
+    them): see board_deadlines."""
+    from apps.casework.sla_policy import due_soon_horizon
+
+    running = Q(status=Deadline.Status.OPEN)
+    if state == "breached":
+        return running & Q(due_date__lt=today)
+    if state == "due_soon":
+        return running & Q(due_date__gte=today, due_date__lte=due_soon_horizon(today))
+    if state == "due_today":
+        return running & Q(due_date=today)
+    if state == "due_tomorrow":
+        return running & Q(due_date=today + timedelta(days=1))
+    if state == "paused":
+        return Q(status=Deadline.Status.PAUSED)
+    if state in ("closed", "closed_on_time"):
+        q = Q(status=Deadline.Status.CLOSED)
+        if month is not None:
+            start = datetime.combine(month.replace(day=1), time(0, 0), tzinfo=BUSINESS_TZ)
+            end_month = (month.replace(day=28) + timedelta(days=4)).replace(day=1)
+            end = datetime.combine(end_month, time(0, 0), tzinfo=BUSINESS_TZ)
+            q &= Q(closed_at__gte=start, closed_at__lt=end)
+        if state == "closed_on_time":
+            q &= Q(closed_on_time=True)
+        return q
+    raise ValueError(state)
+
+
+def board_deadlines(
+    *, user: User, department: Any, state: str, today: Any = None, month: Any = None
+) -> QuerySet[Deadline]:
     """Deadlines of the cases `user` may see in `department` (None: every department) in one state:
     breached (running, due date passed; a paused deadline is never breached while paused), due_soon (running, due
     within the `sla.due_soon` working days, today included, as the sweep's notices), due_today, due_tomorrow (the
     next calendar day), paused, closed and closed_on_time (closed in `month`, a date of its first day)."""
 
-    from apps.casework.sla_policy import due_soon_horizon
-    from apps.sla.models import Deadline
-
     today = today or clock.today()
     qs = Deadline.objects.filter(_deadline_case_q(user=user, department=department))
-    running = qs.filter(status=Deadline.Status.OPEN)
-    if state == "breached":
-        qs = running.filter(due_date__lt=today)
-    elif state == "due_soon":
-        horizon = due_soon_horizon(today)
-        qs = running.filter(due_date__gte=today, due_date__lte=horizon)
-    elif state == "due_today":
-        qs = running.filter(due_date=today)
-    elif state == "due_tomorrow":
-        qs = running.filter(due_date=today + timedelta(days=1))
-    elif state == "paused":
-        qs = qs.filter(status=Deadline.Status.PAUSED)
-    elif state in ("closed", "closed_on_time"):
-        qs = qs.filter(status=Deadline.Status.CLOSED)
-        if month is not None:
-            start = datetime.combine(month.replace(day=1), time(0, 0), tzinfo=BUSINESS_TZ)
-            end_month = (month.replace(day=28) + timedelta(days=4)).replace(day=1)
-            end = datetime.combine(end_month, time(0, 0), tzinfo=BUSINESS_TZ)
-            qs = qs.filter(closed_at__gte=start, closed_at__lt=end)
-        if state == "closed_on_time":
-            qs = qs.filter(closed_on_time=True)
-    else:
-        raise ValueError(state)
+    qs = qs.filter(_board_state_q(state, today=today, month=month))
     return qs.prefetch_related("pauses").order_by("due_date", "id")
+
+
+def board_deadline_counts(
+    *, user: User, department: Any, figures: dict[str, tuple[str, date | None]], today: Any = None
+) -> dict[str, int]:
+    """How many deadlines board_deadlines(state=..., month=...) lists for each figure {key: (state, month)}, in one
+    query: the cases `user` may see are selected once, and only the rows of some state are read (the states' own
+    conditions bound the scan, so the (status, due_date) and closed_at indexes serve it)."""
+    from django.db.models import Count
+
+    if not figures:
+        return {}
+    today = today or clock.today()
+    conditions = {key: _board_state_q(state, today=today, month=month) for key, (state, month) in figures.items()}
+    qs = Deadline.objects.filter(_deadline_case_q(user=user, department=department))
+    qs = qs.filter(reduce(or_, conditions.values()))
+    return qs.aggregate(**{key: Count("pk", filter=q) for key, q in conditions.items()})
 
 
 def breach_rows(deadlines: list[Any], *, today: Any = None) -> list[dict[str, Any]]:

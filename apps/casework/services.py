@@ -42,7 +42,7 @@ UPLOAD_INVALID = "upload_invalid"
 
 @dataclass(frozen=True)
 class CheckedUpload:
-    upload: UploadedFile
+    upload: "UploadedFile[bytes]"
     content_type: str
     sha256: str
     size: int
@@ -52,7 +52,7 @@ def _upload_error(message: str, field: str = "files") -> ApplicationError:
     return ApplicationError(UPLOAD_INVALID, message, fields={field: [message]}, status_code=400)
 
 
-def upload_check(upload: UploadedFile, *, field: str = "files") -> CheckedUpload:
+def upload_check(upload: "UploadedFile[bytes]", *, field: str = "files") -> CheckedUpload:
     """Accept PDF, JPEG and PNG only, recognised by their first bytes (the name must agree), up to
     settings.UPLOAD_MAX_BYTES. Reads the file once for the SHA-256."""
     name = upload.name or ""
@@ -88,7 +88,7 @@ def upload_check(upload: UploadedFile, *, field: str = "files") -> CheckedUpload
 def document_attach(
     *,
     case: models.Model,
-    upload: UploadedFile | CheckedUpload,
+    upload: "UploadedFile[bytes] | CheckedUpload",
     acting_user: User,
     purpose: str = "evidence",
     title: str = "",

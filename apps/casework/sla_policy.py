@@ -18,7 +18,6 @@ Working days are counted by apps.sla alone, forwards (`add_working_days`) and ba
 
 import logging
 from datetime import date, datetime, time, timedelta
-from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import IntegrityError, models, transaction
@@ -28,6 +27,7 @@ from django.utils.translation import gettext as _
 from viewflow.workflow.models import Task
 from viewflow.workflow.status import STATUS
 
+from apps.accounts.models import User
 from apps.casework.cases import case_open_tasks
 from apps.casework.models import SlaNotice
 from apps.casework.registry import case_type_for, case_types
@@ -50,7 +50,7 @@ def _case_for(case_type_label: str, case_id: int) -> models.Model | None:
 
 
 @in_office_language
-def sla_notice_raise(*, deadline: Deadline, kind: str, acting_user: Any = None) -> SlaNotice | None:
+def sla_notice_raise(*, deadline: Deadline, kind: str, acting_user: User | None = None) -> SlaNotice | None:
     """Record a due-soon notice or a breach escalation for the deadline's current due date, once, and notify the
     officer holding the step, the department's head and the credit office. Returns None when it exists already (a
     second sweep, a timer and the sweep both firing), the deadline is no longer running, or a due-soon notice is
@@ -112,7 +112,7 @@ def sla_notice_raise(*, deadline: Deadline, kind: str, acting_user: Any = None) 
 
 
 @transaction.atomic
-def sla_notice_acknowledge(*, notice: SlaNotice, acting_user: Any) -> SlaNotice:
+def sla_notice_acknowledge(*, notice: SlaNotice, acting_user: User) -> SlaNotice:
     if notice.acknowledged_at is None:
         notice.acknowledged_at, notice.acknowledged_by = timezone.now(), acting_user
         notice.save(update_fields=["acknowledged_at", "acknowledged_by"])
@@ -183,7 +183,7 @@ def sla_sweep(*, today: date | None = None) -> dict[str, int]:
     horizon = due_soon_horizon(today)
     running = Deadline.objects.filter(status=Deadline.Status.OPEN, owner_type__in=labels)
 
-    def missing(kind: str):
+    def missing(kind: str) -> Exists:
         return Exists(SlaNotice.objects.filter(deadline=OuterRef("pk"), kind=kind, due_date=OuterRef("due_date")))
 
     counts = {"timers_fired": fired, "due_soon": 0, "breach": 0}

@@ -1,16 +1,25 @@
-"""Commitments over HTTP: read one, check its fulfilment, list the texts in force."""
+"""Commitments over HTTP: read one, check its fulfilment, list the texts in force, the public register."""
 
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
+from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from apps.commitments.models import CommitmentType
-from apps.commitments.selectors import access_commitment_by_id, text_versions_in_force
+from apps.commitments.selectors import (
+    REGISTER_TYPES,
+    access_commitment_by_id,
+    commitment_public_view,
+    commitments_public_register,
+    text_versions_in_force,
+)
 from apps.commitments.services import commitment_check_fulfilment
 from apps.core import clock
+from apps.core.api import Pagination
 from apps.core.errors import ApplicationError
+from apps.core.schema import paginated
 
 
 class TextVersionOutputSerializer(serializers.Serializer):
@@ -91,3 +100,42 @@ class CommitmentTextListApi(APIView):
         on = filters.validated_data.get("on") or clock.today()
         versions = text_versions_in_force(on=on, type=filters.validated_data.get("type"))
         return Response(TextVersionOutputSerializer(versions, many=True).data)
+
+
+class RegisterEntryOutput(serializers.Serializer):
+    id = serializers.IntegerField()
+    subject_name = serializers.CharField()
+    uscc = serializers.CharField()
+    type = serializers.ChoiceField(choices=CommitmentType.choices)
+    type_display = serializers.CharField()
+    text_version = serializers.CharField()
+    text_title = serializers.CharField()
+    signed_on = serializers.DateField()
+    fulfilment_status = serializers.CharField()
+    fulfilment_display = serializers.CharField()
+
+
+class CommitmentRegisterApi(APIView):
+    """The public register of credit commitments (信用承诺公示): anyone may read it, without signing in."""
+
+    permission_classes = [AllowAny]
+    authentication_classes: list = []
+
+    class FilterSerializer(serializers.Serializer):
+        type = serializers.ChoiceField(choices=[(t, t) for t in REGISTER_TYPES], required=False)
+        q = serializers.CharField(max_length=100, required=False, allow_blank=True, default="")
+
+    @extend_schema(
+        operation_id="v1_commitments_register",
+        parameters=[FilterSerializer],
+        responses=paginated("CommitmentRegisterPage", RegisterEntryOutput),
+        auth=[],
+    )
+    def get(self, request):
+        filters = self.FilterSerializer(data=request.query_params)
+        filters.is_valid(raise_exception=True)
+        qs = commitments_public_register(type=filters.validated_data.get("type", ""), query=filters.validated_data["q"])
+        paginator = Pagination()
+        page = paginator.paginate_queryset(qs, request, view=self)
+        rows = [commitment_public_view(c) for c in page]
+        return paginator.get_paginated_response(RegisterEntryOutput(rows, many=True).data)

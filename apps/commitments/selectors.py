@@ -5,10 +5,12 @@ from typing import Any
 
 from django.core.exceptions import ObjectDoesNotExist
 from django.db.models import Q, QuerySet
+from django.utils import timezone
 
 from apps.accounts.models import User
 from apps.casework.selectors import case_item_access
-from apps.commitments.models import Commitment, CommitmentTextVersion
+from apps.commitments.models import Commitment, CommitmentTextVersion, CommitmentType
+from apps.subjects.models import Subject
 
 
 def access_commitment_by_id(*, user: User, commitment_id: int, perm: str = "commitments.view_commitment") -> Commitment:
@@ -64,6 +66,44 @@ def commitment_shared_view(commitment: Commitment) -> dict[str, Any]:
         "text_version": commitment.text_version.code,
         "text_title": commitment.text_version.title,
         "signed_at": commitment.signed_at.isoformat(),
+        "fulfilment_status": commitment.fulfilment_status,
+        "fulfilment_display": str(commitment.get_fulfilment_status_display()),
+    }
+
+
+# Published in the register of commitments (信用承诺公示): every kind a subject makes to the public or to an
+# administration, not the appeal commitment inside an objection (a party's statement in a private procedure).
+REGISTER_TYPES = [t for t in CommitmentType.values if t != CommitmentType.OBJECTION_APPEAL]
+
+
+def commitments_public_register(*, type: str = "", query: str = "") -> QuerySet[Commitment]:
+    """The public register: commitments of organisations (an individual business is often named after its
+    operator, so it is left out), newest first; filtered by type and by the subject's name or code."""
+    qs = (
+        Commitment.objects.filter(type__in=REGISTER_TYPES)
+        .exclude(subject__type=Subject.Type.INDIVIDUAL_BUSINESS)
+        .select_related("subject", "text_version")
+        .order_by("-signed_at", "-id")
+    )
+    if type:
+        qs = qs.filter(type=type)
+    if query := query.strip():
+        qs = qs.filter(Q(subject__name__icontains=query) | Q(subject__uscc=query.upper()))
+    return qs
+
+
+def commitment_public_view(commitment: Commitment) -> dict[str, Any]:
+    """What the register shows of a commitment: who committed (the organisation), to what text, when, and whether
+    it was kept; never the signing person or the checking officer."""
+    return {
+        "id": commitment.pk,
+        "subject_name": commitment.subject.name,
+        "uscc": commitment.subject.uscc,
+        "type": commitment.type,
+        "type_display": str(commitment.get_type_display()),
+        "text_version": commitment.text_version.code,
+        "text_title": commitment.text_version.title,
+        "signed_on": timezone.localtime(commitment.signed_at).date(),
         "fulfilment_status": commitment.fulfilment_status,
         "fulfilment_display": str(commitment.get_fulfilment_status_display()),
     }

@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 
 from apps.core.registry import todos_for
 
-APPLICANT, CLERK, OFFICER, TRAINER, ADMIN = "applicant", "clerk", "officer", "trainer", "admin"
+APPLICANT, CLERK, OFFICER, TRAINER, HEAD, ADMIN = "applicant", "clerk", "officer", "trainer", "head", "admin"
 
 
 def product(request):
@@ -49,11 +49,15 @@ def nav_links(user) -> list[tuple[str, str]]:
         links.append((_("惩戒解除确认"), "/portal/repairs/lifts/"))
     if user.has_perm("sanctions.run_credit_check") or user.has_perm("sanctions.view_creditcheck"):
         links.append((_("信用核查"), "/workbench/credit-check/"))
+        links.append((_("核查措施解除"), "/workbench/credit-check/removals/"))
+        links.append((_("联合奖惩案例月报"), "/workbench/credit-check/reports/"))
     if user.has_perm("training.manage_training"):
         links.append((_("培训工作台"), "/workbench/training/"))
-    if user.has_perm("reports.view_monthly_stats"):
+    # The credit office reads every department's monthly figures; a department head reads their own department's.
+    if user.has_perm("reports.view_monthly_stats") or (role == HEAD and getattr(user, "department_id", None)):
         links.append((_("月度统计"), "/workbench/stats/monthly/"))
     links.append((_("文书查验"), "/verify/"))
+    links.append((_("信用承诺公示"), "/commitments/register/"))
     if user.is_staff:
         links.append((_("系统管理"), "/admin/"))
     return links

@@ -6,6 +6,7 @@ import hashlib
 from collections.abc import Callable
 from typing import Any
 
+from django.contrib.auth.base_user import AbstractBaseUser
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
@@ -48,8 +49,13 @@ def idempotency_key_check(key: str) -> str:
 
 
 def idempotent_submit(
-    *, user: Any, key: str | None, scope: str, data: Any, submit: Callable[[], tuple[int, dict]]
-) -> tuple[int, dict, bool]:
+    *,
+    user: AbstractBaseUser,
+    key: str | None,
+    scope: str,
+    data: Any,
+    submit: Callable[[], tuple[int, dict[str, Any]]],
+) -> tuple[int, dict[str, Any], bool]:
     """Run `submit` (which creates something and returns (status, body)) at most once per user and key.
 
     A retry with the same key and the same request gets the first (status, body) back and `replayed=True`; the same
@@ -63,8 +69,9 @@ def idempotent_submit(
     key = idempotency_key_check(key)
     fingerprint = request_fingerprint(scope=scope, data=data)
 
-    def replay() -> tuple[int, dict, bool] | None:
-        stored = IdempotencyKey.objects.filter(user=user, key=key).first()
+    # Keyed by user id: core knows AUTH_USER_MODEL only as an AbstractBaseUser.
+    def replay() -> tuple[int, dict[str, Any], bool] | None:
+        stored = IdempotencyKey.objects.filter(user_id=user.pk, key=key).first()
         if stored is None:
             return None
         if stored.fingerprint != fingerprint or stored.scope != scope:
@@ -82,7 +89,7 @@ def idempotent_submit(
         with transaction.atomic():
             status, body = submit()
             IdempotencyKey.objects.create(
-                user=user, key=key, scope=scope, fingerprint=fingerprint, status_code=status, body=body
+                user_id=user.pk, key=key, scope=scope, fingerprint=fingerprint, status_code=status, body=body
             )
     except IntegrityError:
         if (found := replay()) is not None:

@@ -74,8 +74,9 @@ def missing_row(decision: PenaltyDecision) -> dict[str, Any]:
     }
 
 
-def two_documents_coverage(*, month: date, department_id: int | None = None) -> dict[str, Any]:
-    """两书同达 for the decisions delivered in `month` to legal persons and organisations:
+def two_documents_coverage(*, month: date, department_id: int | None = None, region_code: str = "") -> dict[str, Any]:
+    """两书同达 for the decisions delivered in `month` to legal persons and organisations (of subjects registered in
+    `region_code`, a prefix, when given):
     numerator = delivered together with the repair notice, denominator = all of them, ratio (None when there were
     none), and every one delivered without its notice."""
     first, last = month_bounds(month)
@@ -84,6 +85,8 @@ def two_documents_coverage(*, month: date, department_id: int | None = None) -> 
     )
     if department_id is not None:
         owed = owed.filter(department_id=department_id)
+    if region_code:
+        owed = owed.filter(subject__region_code__startswith=region_code)
     denominator = owed.count()
     numerator = owed.filter(notice_delivered=True).count()
     return {

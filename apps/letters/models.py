@@ -25,6 +25,7 @@ class TemplateCode(models.TextChoices):
     MONTHLY_REPORT = "monthly_report", _("月度报告")
     PENALTY_DECISION = "penalty_decision", _("行政处罚（列入名单）决定书")
     COUNTER_RECEIPT = "counter_receipt", _("受理回执")
+    SANCTION_CASE_REPORT = "sanction_case_report", _("联合奖惩案例月报")
 
 
 class LetterTemplate(models.Model):

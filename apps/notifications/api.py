@@ -7,6 +7,8 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from apps.core.api import ID_MAX, Pagination
+from apps.core.filters import filter_or_400, filter_parameters
+from apps.notifications.filters import NotificationFilter
 from apps.notifications.models import Kind, Notification
 from apps.notifications.selectors import access_notification_by_id, notifications_of, unread_count
 from apps.notifications.services import (
@@ -52,16 +54,13 @@ class PreferenceOutput(serializers.Serializer):
 
 
 class NotificationListApi(APIView):
-    class FilterSerializer(serializers.Serializer):
-        unread = serializers.BooleanField(required=False, default=False)
-
     @extend_schema(
-        operation_id="v1_notifications_list", parameters=[FilterSerializer], responses=NotificationPageOutput
+        operation_id="v1_notifications_list",
+        parameters=filter_parameters(NotificationFilter),
+        responses=NotificationPageOutput,
     )
     def get(self, request):
-        filters = self.FilterSerializer(data=request.query_params)
-        filters.is_valid(raise_exception=True)
-        qs = notifications_of(user=request.user, unread_only=filters.validated_data["unread"])
+        qs = filter_or_400(NotificationFilter, request=request, queryset=notifications_of(user=request.user))
         paginator = Pagination()
         page = paginator.paginate_queryset(qs, request, view=self)
         response = paginator.get_paginated_response(NotificationOutput(page, many=True).data)

@@ -7,10 +7,9 @@ from apps.accounts.models import User
 from apps.notifications.models import Notification
 
 
-def notifications_of(*, user: User, unread_only: bool = False) -> QuerySet[Notification]:
-    """The user's inbox, newest first."""
-    qs = Notification.objects.filter(recipient=user).order_by("-created_at", "-id")
-    return qs.filter(read_at__isnull=True) if unread_only else qs
+def notifications_of(*, user: User) -> QuerySet[Notification]:
+    """The user's inbox, newest first (narrowed by apps.notifications.filters.NotificationFilter)."""
+    return Notification.objects.filter(recipient=user).order_by("-created_at", "-id")
 
 
 def unread_count(*, user: User | AnonymousUser | None) -> int:

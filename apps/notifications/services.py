@@ -166,6 +166,21 @@ def deadline_notify(
 
 
 @in_office_language
+def report_missing_notify(*, report_key: str, report_name: str, due_date: date, url: str) -> list[Notification]:
+    """A periodic report (`report_name`, such as "2026年10月月度报告") not issued by its reporting day: a breach
+    notice to the credit office's monitors, once per report (`report_key` names it; the reports app decides when)."""
+    names = {"report": report_name, "due": _day(due_date)}
+    return notify(
+        recipients=credit_office_monitors(),
+        kind=Kind.BREACH,
+        event_key=f"report_missing:{report_key}",
+        title=_("超期督办：%(report)s未按时生成") % names,
+        body=_("%(report)s应于 %(due)s 前生成并报送，至今仍未生成，请尽快生成。") % names,
+        url=url,
+    )
+
+
+@in_office_language
 def supplement_requested_notify(
     *,
     recipients: Iterable[User | None],
@@ -249,6 +264,63 @@ def lift_requested_notify(
         url=url,
         case_type=case_type,
         case_id=case_id,
+    )
+
+
+@in_office_language
+def measure_removal_notify(
+    *,
+    department: Department,
+    checkers: Iterable[User | None],
+    removal_id: int,
+    case_type: str,
+    subject_name: str,
+    reason: str,
+    records: list[str],
+    measures: list[str],
+    url: str,
+) -> list[Notification]:
+    """Measures a department applied after a credit check lost their basis (the records were repaired, expired or
+    deleted): to the department's officers and the officers who ran the checks, once per removal task."""
+    names = {
+        "subject": subject_name,
+        "reason": reason,
+        "records": "、".join(records),
+        "measures": "；".join(measures),
+    }
+    return notify(
+        recipients=[
+            *department_case_staff(department),
+            *(u for u in checkers if u is not None and u.department_id == department.pk),
+        ],
+        kind=Kind.LIFT_REQUESTED,
+        event_key=f"measure_removal:{removal_id}",
+        title=_("惩戒措施已无依据，请解除：%(subject)s") % names,
+        body=_(
+            "%(subject)s 的失信信息（%(records)s）%(reason)s。本部门在信用核查后实施的惩戒措施（%(measures)s）"
+            "已无依据，请及时解除并确认。"
+        )
+        % names,
+        url=url,
+        case_type=case_type,
+        case_id=removal_id,
+    )
+
+
+@in_office_language
+def case_report_missing_notify(*, department: Department, month: date, due_date: date, url: str) -> list[Notification]:
+    """A department has not reported its joint-sanction cases of the month by the due date: to the credit office's
+    monitors, once per department and month."""
+    names = {"department": department.name, "month": f"{month.year}年{month.month}月", "due": _day(due_date)}
+    return notify(
+        recipients=credit_office_monitors(),
+        kind=Kind.BREACH,
+        event_key=f"case_report_missing:{department.code}:{month:%Y-%m}",
+        title=_("联合奖惩案例月报未报送：%(department)s %(month)s") % names,
+        body=_("%(department)s 未在 %(due)s 前报送 %(month)s 的联合奖惩案例月报，请督促报送。") % names,
+        url=url,
+        case_type="accounts.department",
+        case_id=department.pk,
     )
 
 

@@ -19,6 +19,7 @@ from apps.casework.services import upload_check
 from apps.core.api import ID_MAX, Pagination
 from apps.core.audience import CodeNameOutput, OutwardEventOutput, StaffEventOutput, SubjectRefOutput
 from apps.core.errors import ApplicationError
+from apps.core.filters import filter_or_400, filter_parameters
 from apps.core.idempotency import idempotent_submit
 from apps.core.schema import ErrorOutput, paginated
 from apps.sla.outputs import ClockOutput, DayReasonOutput, PauseOutput
@@ -26,7 +27,8 @@ from apps.subjects.fields import UsccField
 from apps.subjects.models import NegativeRecord, Subject
 from apps.subjects.selectors import access_subject_by_uscc
 
-from .models import Ground, Objection, ObjectionParty
+from .filters import ObjectionFilter
+from .models import Ground, ObjectionParty
 from .selectors import (
     ANSWER,
     ObjectionView,
@@ -280,15 +282,6 @@ DETAIL = ObjectionDetailApi.detail_schema
 
 
 class ObjectionListApi(APIView):
-    class FilterSerializer(serializers.Serializer):
-        class Meta:
-            ref_name = "ObjectionListFilter"
-
-        status = serializers.ChoiceField(
-            choices=[("open", gettext_lazy("处理中")), *Objection.Status.choices], required=False, default=""
-        )
-        record = serializers.IntegerField(required=False, min_value=1, max_value=ID_MAX, default=None)
-
     class InputSerializer(serializers.Serializer):
         record = serializers.IntegerField(min_value=1, max_value=ID_MAX)
         subject = UsccField(required=False, help_text=gettext_lazy("提出异议的主体；默认为该信息的主体"))
@@ -329,15 +322,11 @@ class ObjectionListApi(APIView):
 
     @extend_schema(
         operation_id="objections_list",
-        parameters=[FilterSerializer],
+        parameters=filter_parameters(ObjectionFilter),
         responses=paginated("ObjectionPage", ObjectionRowOutput),
     )
     def get(self, request):
-        filters = self.FilterSerializer(data=request.query_params)
-        filters.is_valid(raise_exception=True)
-        qs = objection_list(
-            user=request.user, status=filters.validated_data["status"], record_id=filters.validated_data["record"]
-        )
+        qs = filter_or_400(ObjectionFilter, request=request, queryset=objection_list(user=request.user))
         paginator = Pagination()
         page = paginator.paginate_queryset(qs, request, view=self)
         rows = objection_rows_for(user=request.user, objections=page)

@@ -17,19 +17,33 @@ class VerifyInput(serializers.Serializer):
     action = serializers.ChoiceField(
         choices=[("propose", _("提出核查结果")), ("request_material", _("要求补充材料（仅一次，计时暂停）"))],
         default="propose",
+        label=_("办理方式"),
     )
     outcome = serializers.ChoiceField(
-        choices=Outcome.choices, required=False, help_text=_("更正、删除、维持、无法确认")
+        choices=Outcome.choices, required=False, label=_("核查结果"), help_text=_("更正、删除、维持、无法确认")
     )
-    reasons = serializers.CharField(max_length=2000, required=False, allow_blank=True, default="")
+    reasons = serializers.CharField(max_length=2000, required=False, allow_blank=True, default="", label=_("理由"))
     corrections = serializers.DictField(
-        required=False, default=dict, help_text=_('更正时：字段名 → 更正后的内容，如 {"fine_amount": "5000.00"}')
+        required=False,
+        default=dict,
+        label=_("更正内容"),
+        help_text=_('更正时：字段名 → 更正后的内容，如 {"fine_amount": "5000.00"}'),
     )
     finding = serializers.CharField(
-        max_length=2000, required=False, allow_blank=True, default="", help_text=_("无法确认时：核查情况")
+        max_length=2000,
+        required=False,
+        allow_blank=True,
+        default="",
+        label=_("核查情况"),
+        help_text=_("无法确认时：核查情况"),
     )
     request = serializers.CharField(
-        max_length=2000, required=False, allow_blank=True, default="", help_text=_("要求补充的材料")
+        max_length=2000,
+        required=False,
+        allow_blank=True,
+        default="",
+        label=_("要求补充的材料"),
+        help_text=_("要求补充材料时：一次性列明全部材料"),
     )
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
@@ -66,8 +80,8 @@ def verify_handle(*, activation, case, data: dict[str, Any], acting_user) -> Non
 
 
 class ReviewInput(serializers.Serializer):
-    approve = serializers.BooleanField(help_text=_("true 通过；false 退回重新核查"))
-    comment = serializers.CharField(max_length=2000, required=False, allow_blank=True, default="")
+    approve = serializers.BooleanField(label=_("审核通过"), help_text=_("勾选为通过；不勾选为退回重新核查"))
+    comment = serializers.CharField(max_length=2000, required=False, allow_blank=True, default="", label=_("审核意见"))
 
 
 def review_handle(*, activation, case, data: dict[str, Any], acting_user) -> None:

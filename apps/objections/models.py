@@ -6,7 +6,7 @@ a sweep or a report filters on (status, department, due date) is a real column.
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 from viewflow import jsonstore
 from viewflow.workflow.models import Process
@@ -30,27 +30,33 @@ class Ground(models.TextChoices):
 Outcome = ObjectionOutcome
 
 
+class ObjectionStatus(models.TextChoices):
+    VERIFYING = "verifying", _("核查中")
+    AWAITING_MATERIAL = "awaiting_material", _("待申请人补充材料")
+    REVIEWING = "reviewing", _("待审核")
+    APPLYING = "applying", _("执行核查结果")
+    REPLYING = "replying", _("出具答复")
+    CLOSED = "closed", _("已办结")
+
+
+# Every status but closed. The one-open-case constraint is built from it, so a new status cannot drift from it.
+OPEN_STATUSES = (
+    ObjectionStatus.VERIFYING,
+    ObjectionStatus.AWAITING_MATERIAL,
+    ObjectionStatus.REVIEWING,
+    ObjectionStatus.APPLYING,
+    ObjectionStatus.REPLYING,
+)
+
+
 class Objection(TimeStampedModel):
     """One objection case on one record. Later objections on the same record by other subjects join it as parties."""
 
-    class Status(models.TextChoices):
-        VERIFYING = "verifying", _("核查中")
-        AWAITING_MATERIAL = "awaiting_material", _("待申请人补充材料")
-        REVIEWING = "reviewing", _("待审核")
-        APPLYING = "applying", _("执行核查结果")
-        REPLYING = "replying", _("出具答复")
-        CLOSED = "closed", _("已办结")
-
-    OPEN_STATUSES = (
-        Status.VERIFYING,
-        Status.AWAITING_MATERIAL,
-        Status.REVIEWING,
-        Status.APPLYING,
-        Status.REPLYING,
-    )
+    Status = ObjectionStatus
+    OPEN_STATUSES = OPEN_STATUSES
 
     id = models.BigAutoField(primary_key=True)  # integer ids: Viewflow artifacts point here
-    reference = models.CharField(_("案件编号"), max_length=32, blank=True, db_index=True)
+    reference = models.CharField(_("案件编号"), max_length=32, blank=True)
     record = models.ForeignKey(
         NegativeRecord, on_delete=models.PROTECT, related_name="objections", verbose_name=_("异议信息")
     )
@@ -141,9 +147,18 @@ class Objection(TimeStampedModel):
             # One open case per record: a second objection joins it (apps.objections.services.objection_file).
             models.UniqueConstraint(
                 fields=["record"],
-                condition=Q(status__in=["verifying", "awaiting_material", "reviewing", "applying", "replying"]),
+                condition=Q(status__in=list(OPEN_STATUSES)),
                 name="objections_one_open_case_per_record",
-            )
+            ),
+            # Blank only between the insert and the reference derived from the id (services.objection_file).
+            models.UniqueConstraint(
+                fields=["reference"], condition=~Q(reference=""), name="objections_reference_unique"
+            ),
+            # Four eyes: the proposal is always reviewed by somebody else (services.objection_review says so first).
+            models.CheckConstraint(
+                condition=Q(proposed_by__isnull=True) | Q(reviewed_by__isnull=True) | ~Q(proposed_by=F("reviewed_by")),
+                name="objections_reviewer_not_proposer",
+            ),
         ]
         indexes = [models.Index(fields=["department", "status", "due_date"], name="objections_dept_status_idx")]
 

@@ -8,7 +8,8 @@ filing, nor internal notes, proposals, review comments or usernames.
 """
 
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
+from datetime import datetime
 from functools import cached_property
 from typing import Any
 
@@ -23,7 +24,7 @@ from apps.accounts.models import Role, User
 from apps.accounts.selectors import role_label
 from apps.casework.cases import case_open_tasks
 from apps.casework.events import EVENT_LABELS as CASEWORK_EVENT_LABELS
-from apps.casework.models import Document
+from apps.casework.models import CaseTask, Document
 from apps.casework.registry import CaseRow
 from apps.casework.selectors import case_documents
 from apps.commitments.events import EVENT_LABELS as COMMITMENT_EVENT_LABELS
@@ -69,7 +70,7 @@ EVENT_LABELS = {
 }
 
 
-def _party_subject_ids(user: User) -> QuerySet:
+def _party_subject_ids(user: User) -> QuerySet[Subject, Mapping[str, object]]:
     return get_objects_for_user(
         user, "subjects.act_for_subject", klass=Subject, accept_global_perms=False, with_superuser=False
     ).values("pk")
@@ -131,15 +132,13 @@ def access_objection_by_id(*, user: User, objection_id: int, perm: str = VIEW) -
     return objection
 
 
-def objection_list(*, user: User, status: str = "", record_id: int | None = None) -> QuerySet[Objection]:
-    qs = objections_visible_to(user=user).select_related("record", "subject", "department", "deadline")
-    if status == "open":
-        qs = qs.filter(status__in=Objection.OPEN_STATUSES)
-    elif status:
-        qs = qs.filter(status=status)
-    if record_id:
-        qs = qs.filter(record_id=record_id)
-    return qs.order_by("-filed_at", "-id")
+def objection_list(*, user: User) -> QuerySet[Objection]:
+    """The objections `user` may see, newest first (narrowed by apps.objections.filters.ObjectionFilter)."""
+    return (
+        objections_visible_to(user=user)
+        .select_related("record", "subject", "department", "deadline")
+        .order_by("-filed_at", "-id")
+    )
 
 
 def open_objection_for_record(*, record: NegativeRecord) -> Objection | None:
@@ -222,7 +221,7 @@ def objection_clock(*, objection: Objection) -> dict[str, Any] | None:
     return deadline_explain(objection.deadline)
 
 
-def _parties_prefetch() -> Prefetch:
+def _parties_prefetch() -> "Prefetch[str, QuerySet[ObjectionParty], str]":
     return Prefetch(
         "parties",
         queryset=ObjectionParty.objects.select_related(
@@ -278,7 +277,7 @@ class ObjectionView:
         return self.filing.get_ground_display() if self.filing else self.case.get_ground_display()
 
     @property
-    def filed_at(self):
+    def filed_at(self) -> datetime:
         return self.filing.joined_at if self.filing else self.case.filed_at
 
     # -- where it stands --
@@ -288,7 +287,7 @@ class ObjectionView:
         return objection_current_step(objection=self.case)
 
     @cached_property
-    def task(self):
+    def task(self) -> CaseTask | None:
         return case_open_tasks(case=self.case).first()
 
     @cached_property

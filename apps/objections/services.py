@@ -35,12 +35,17 @@ from apps.core.errors import ApplicationError, ConflictError
 from apps.core.i18n import in_office_language, office_language
 from apps.core.services import case_event_record, case_label
 from apps.notifications import services as notifications
-from apps.rules.models import RuleCode
+from apps.rules.models import Rule, RuleCode
 from apps.rules.selectors import rule_in_force
 from apps.sla.services import deadline_close, deadline_open, deadline_pause, deadline_resume
 from apps.sla.workdays import business_date
 from apps.subjects.models import NegativeRecord, Subject
-from apps.subjects.services import record_apply_objection_outcome, record_corrections_clean, record_mark_objection
+from apps.subjects.services import (
+    record_apply_objection_outcome,
+    record_corrections_clean,
+    record_mark_objection,
+)
+from apps.subjects.signals import record_basis_ended
 
 from .models import Ground, Objection, ObjectionParty, Outcome
 from .selectors import objection_applicants, objection_page_url, objection_proposed_by
@@ -81,7 +86,7 @@ def objection_case_url(objection: Objection) -> str:
     return f"/api/v1/objections/{objection.pk}"
 
 
-def close_rule(*, objection: Objection, on: date):
+def close_rule(*, objection: Objection, on: date) -> Rule:
     department = objection.department
     return rule_in_force(
         code=RuleCode.OBJECTION_CLOSE,
@@ -371,7 +376,8 @@ def objection_material_request(
         raise ConflictError(MATERIAL_ALREADY_REQUESTED, _("每个异议案件只能要求补充材料一次。"))
     with office_language():
         reason = _("等待申请人补充材料：%(r)s") % {"r": request}
-    deadline_pause(deadline=objection.deadline, at=at, reason=reason, acting_user=acting_user)  # type: ignore[arg-type]  # a filed objection has its clock
+    assert objection.deadline is not None  # a filed objection has its clock
+    deadline_pause(deadline=objection.deadline, at=at, reason=reason, acting_user=acting_user)
     objection.material_request = request
     objection.material_requested_at = at
     objection.material_requested_by = acting_user
@@ -427,7 +433,8 @@ def _material_submit(
     if objection.status != Objection.Status.AWAITING_MATERIAL:
         raise _wrong_state(objection, _("补充材料"))
     party = objection_party_of(objection=objection, user=acting_user)
-    deadline = deadline_resume(deadline=objection.deadline, at=at, acting_user=acting_user)  # type: ignore[arg-type]  # as above
+    assert objection.deadline is not None  # a filed objection has its clock
+    deadline = deadline_resume(deadline=objection.deadline, at=at, acting_user=acting_user)
     due_before = objection.due_date
     objection.material_answer = answer
     objection.material_answered_at = at
@@ -597,6 +604,8 @@ def objection_outcome_apply(*, objection: Objection, acting_user: User | None, a
     objection.applied_at = at
     objection.status = Objection.Status.REPLYING
     objection.save(update_fields=["applied_at", "status", "updated_at"])
+    if objection.outcome == Outcome.DELETED:
+        record_basis_ended.send(sender=Objection, record_ids=[record.pk], reason="deleted", acting_user=acting_user)
     case_event_record(
         kind="objection_outcome_applied",
         case=objection,
@@ -614,7 +623,8 @@ def objection_close(*, objection: Objection, acting_user: User | None, at: datet
     objection = _lock(objection)
     if objection.status != Objection.Status.REPLYING or objection.replied_at is None:
         raise _wrong_state(objection, _("办结"))
-    deadline = deadline_close(deadline=objection.deadline, acting_user=acting_user, at=at)  # type: ignore[arg-type]  # as above
+    assert objection.deadline is not None  # a filed objection has its clock
+    deadline = deadline_close(deadline=objection.deadline, acting_user=acting_user, at=at)
     objection.status = Objection.Status.CLOSED
     objection.closed_at = at
     objection.closed_on_time = deadline.closed_on_time

@@ -19,11 +19,13 @@ from apps.core import clock
 from apps.core.api import ID_MAX, Pagination
 from apps.core.audience import CodeNameOutput, OutwardEventOutput, StaffEventOutput, SubjectRefOutput
 from apps.core.errors import ApplicationError
+from apps.core.filters import filter_or_400, filter_parameters
 from apps.core.idempotency import idempotent_submit
 from apps.core.schema import ErrorOutput, paginated
 from apps.repairs.eligibility import repair_eligibility
 from apps.repairs.filing import RepairFilingInput, file_repair_from_request, request_files
-from apps.repairs.models import RepairCase, RepairKind, SanctionLift
+from apps.repairs.filters import RepairFilter, SanctionLiftFilter
+from apps.repairs.models import RepairKind
 from apps.repairs.selectors import (
     RepairView,
     access_repaircase_by_id,
@@ -286,23 +288,13 @@ class RepairListApi(APIView):
     """GET: repair cases the caller may see. POST: file an application (JSON, or multipart with files `evidence`,
     `training_certificate`, `credit_report`). Send an Idempotency-Key header to make retries safe."""
 
-    class FilterSerializer(serializers.Serializer):
-        status = serializers.ChoiceField(choices=RepairCase.Status.choices, required=False)
-        uscc = serializers.CharField(max_length=18, required=False)
-
     @extend_schema(
         operation_id="v1_repairs_list",
-        parameters=[FilterSerializer],
+        parameters=filter_parameters(RepairFilter),
         responses=paginated("RepairPage", RepairRowOutput),
     )
     def get(self, request):
-        filters = self.FilterSerializer(data=request.query_params)
-        filters.is_valid(raise_exception=True)
-        qs = repairs_visible_to(user=request.user)
-        if value := filters.validated_data.get("status"):
-            qs = qs.filter(status=value)
-        if value := filters.validated_data.get("uscc"):
-            qs = qs.filter(subject__uscc=value.upper())
+        qs = filter_or_400(RepairFilter, request=request, queryset=repairs_visible_to(user=request.user))
         paginator = Pagination()
         page = paginator.paginate_queryset(qs.order_by("-filed_at", "-id"), request, view=self)
         return paginator.get_paginated_response(RepairRowOutput([case_summary(case) for case in page], many=True).data)
@@ -431,20 +423,13 @@ class LiftOutputSerializer(serializers.Serializer):
 class SanctionLiftListApi(APIView):
     """Sanction lifts my department must confirm (monitors: all)."""
 
-    class FilterSerializer(serializers.Serializer):
-        status = serializers.ChoiceField(choices=SanctionLift.Status.choices, required=False)
-
     @extend_schema(
         operation_id="v1_repairs_lifts_list",
-        parameters=[FilterSerializer],
+        parameters=filter_parameters(SanctionLiftFilter),
         responses=paginated("SanctionLiftPage", LiftOutputSerializer),
     )
     def get(self, request):
-        filters = self.FilterSerializer(data=request.query_params)
-        filters.is_valid(raise_exception=True)
-        qs = lifts_visible_to(user=request.user)
-        if value := filters.validated_data.get("status"):
-            qs = qs.filter(status=value)
+        qs = filter_or_400(SanctionLiftFilter, request=request, queryset=lifts_visible_to(user=request.user))
         paginator = Pagination()
         page = paginator.paginate_queryset(qs.order_by("due_date", "id"), request, view=self)
         return paginator.get_paginated_response(LiftOutputSerializer(page, many=True).data)

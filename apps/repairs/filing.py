@@ -4,9 +4,11 @@ apps.repairs.services.repair_file, which decides."""
 
 from typing import Any
 
+from django.core.files.uploadedfile import UploadedFile
 from django.utils.translation import gettext as _
 from rest_framework import serializers
 
+from apps.accounts.models import User
 from apps.casework.cases import can_file
 from apps.casework.models import Channel
 from apps.casework.services import upload_check
@@ -18,14 +20,14 @@ from apps.repairs.services import repair_file
 from apps.subjects.selectors import records_visible_to
 
 
-def request_files(data: Any, name: str) -> list:
+def request_files(data: Any, name: str) -> list["UploadedFile[bytes]"]:
     """The uploaded files under `name` of a multipart body (a JSON body has none)."""
     if hasattr(data, "getlist"):
         return [f for f in data.getlist(name) if hasattr(f, "read")]
     return []
 
 
-class RepairFilingInput(serializers.Serializer):
+class RepairFilingInput(serializers.Serializer[Any]):  # input only: no instance
     records = serializers.ListField(
         child=serializers.IntegerField(min_value=1, max_value=ID_MAX), min_length=1, max_length=20
     )
@@ -45,7 +47,7 @@ class RepairFilingInput(serializers.Serializer):
         return value
 
 
-def file_repair_from_request(*, user: Any, data: Any) -> RepairCase:
+def file_repair_from_request(*, user: User, data: Any) -> RepairCase:
     """Shared by the API and the portal form: resolve what the user may see, check the files, call the service."""
     form = RepairFilingInput(data=data)
     form.is_valid(raise_exception=True)

@@ -4,8 +4,11 @@ The Viewflow process (apps.repairs.flows) only routes; everything a queue, a swe
 department, due dates) is a real column here.
 """
 
+from datetime import date
+
 from django.conf import settings
 from django.db import models
+from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 from viewflow import jsonstore
 from viewflow.workflow.models import Process
@@ -48,7 +51,7 @@ class RepairCase(TimeStampedModel):
         REFUSE = "refuse", _("不予修复")
 
     id = models.BigAutoField(primary_key=True)  # integer ids: Viewflow artifacts point here
-    reference = models.CharField(_("案件编号"), max_length=32, blank=True, db_index=True)
+    reference = models.CharField(_("案件编号"), max_length=32, blank=True)
     subject = models.ForeignKey(
         Subject, on_delete=models.PROTECT, related_name="repair_cases", verbose_name=_("申请主体")
     )
@@ -96,7 +99,10 @@ class RepairCase(TimeStampedModel):
     # 补正: one complete list, once.
     supplement_items = models.JSONField(_("补正事项"), default=list, blank=True)
     supplement_requested_at = models.DateTimeField(_("补正告知时间"), null=True, blank=True)
-    supplement_answer_by = models.DateField(_("补正截止日"), null=True, blank=True)
+    # The applicant's time limit to answer; its due date moves with calendar changes (see supplement_answer_by).
+    supplement_deadline = models.ForeignKey(
+        "sla.Deadline", on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("补正时限")
+    )
     supplement_answered_at = models.DateTimeField(_("补正提交时间"), null=True, blank=True)
     supplement_note = models.TextField(_("补正说明"), blank=True)
 
@@ -168,6 +174,20 @@ class RepairCase(TimeStampedModel):
             ("review_repair", _("审核信用修复决定、撤销修复")),
         ]
         indexes = [models.Index(fields=["department", "status"], name="repairs_case_dept_status_idx")]
+        constraints = [
+            # Blank only between the insert and the reference derived from the id (services.repair_file).
+            models.UniqueConstraint(fields=["reference"], condition=~Q(reference=""), name="repairs_reference_unique"),
+            # Four eyes: nobody reviews their own proposal (services.repair_review says so first). A return leaves
+            # the returning reviewer on the row until the next review, so a review older than the proposal is not
+            # a review of it.
+            models.CheckConstraint(
+                condition=Q(proposed_by__isnull=True)
+                | Q(reviewed_by__isnull=True)
+                | Q(reviewed_at__lt=F("proposed_at"))
+                | ~Q(proposed_by=F("reviewed_by")),
+                name="repairs_reviewer_not_proposer",
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.reference or f"XF#{self.pk}"
@@ -175,6 +195,11 @@ class RepairCase(TimeStampedModel):
     @property
     def is_open(self) -> bool:
         return self.status in self.OPEN_STATUSES
+
+    @property
+    def supplement_answer_by(self) -> date | None:
+        """补正截止日: always the supplement deadline's current due date, never a copy that could go stale."""
+        return self.supplement_deadline.due_date if self.supplement_deadline is not None else None
 
 
 class SanctionLift(models.Model):

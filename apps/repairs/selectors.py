@@ -20,7 +20,7 @@ from apps.accounts.models import Role, User
 from apps.accounts.selectors import role_label
 from apps.casework.cases import case_open_tasks
 from apps.casework.events import EVENT_LABELS as CASEWORK_EVENT_LABELS
-from apps.casework.models import Channel, Document
+from apps.casework.models import Channel, Document, SlaNotice
 from apps.casework.registry import CaseRow
 from apps.casework.selectors import case_documents, case_notices
 from apps.commitments.events import EVENT_LABELS as COMMITMENT_EVENT_LABELS
@@ -41,7 +41,9 @@ WORK = "repairs.work_repaircase"
 
 
 def _base() -> QuerySet[RepairCase]:
-    return RepairCase.objects.select_related("subject", "department", "filed_by", "step_deadline", "commitment")
+    return RepairCase.objects.select_related(
+        "subject", "department", "filed_by", "step_deadline", "supplement_deadline", "commitment"
+    )
 
 
 def user_may_act_for(*, user: User, subject: Subject) -> bool:
@@ -124,7 +126,7 @@ def case_letters(*, case: RepairCase) -> list[Any]:
     return list(letters_for_owner(owner=case).select_related("department"))
 
 
-def case_history(*, case: RepairCase) -> QuerySet:
+def case_history(*, case: RepairCase) -> QuerySet[CaseEvent]:
     return case_events(case=case).select_related("actor")
 
 
@@ -193,8 +195,8 @@ def repair_todos(user: User) -> list[dict[str, Any]]:
     waiting = (
         repairs_visible_to(user=user)
         .filter(status=RepairCase.Status.SUPPLEMENT)
-        .select_related("subject")
-        .order_by("supplement_answer_by", "pk")[:20]
+        .select_related("subject", "supplement_deadline")
+        .order_by("supplement_deadline__due_date", "pk")[:20]
     )
     return [
         {
@@ -208,11 +210,11 @@ def repair_todos(user: User) -> list[dict[str, Any]]:
     ]
 
 
-def case_documents_of(*, case: RepairCase):
+def case_documents_of(*, case: RepairCase) -> QuerySet[Document]:
     return case_documents(case=case)
 
 
-def case_notices_of(*, case: RepairCase):
+def case_notices_of(*, case: RepairCase) -> QuerySet[SlaNotice]:
     return case_notices(case=case)
 
 
@@ -460,7 +462,7 @@ class RepairView:
             return letters
         return [letter for letter in letters if letter.recipient_uscc == self.case.subject.uscc]
 
-    def _events(self) -> QuerySet:
+    def _events(self) -> QuerySet[CaseEvent]:
         return case_events(case=self.case).select_related("actor__department")
 
     @cached_property

@@ -55,6 +55,7 @@ from apps.subjects.services import (
     record_set_repair_status,
     record_stop_sharing,
 )
+from apps.subjects.signals import record_basis_ended
 from apps.training.services import certificates_attach_as_evidence
 
 WRONG_STATUS = "repair_wrong_status"
@@ -384,14 +385,14 @@ def repair_supplement_request(
     with office_language():
         reason = _("补正：%(items)s") % {"items": "；".join(items)}
     for deadline in (case.overall_deadline, case.intake_deadline):
-        # a case in intake has both clocks
-        deadline_pause(deadline=deadline, at=at, reason=reason[:1000], acting_user=acting_user)  # type: ignore[arg-type]
+        assert deadline is not None  # a case in intake has both clocks
+        deadline_pause(deadline=deadline, at=at, reason=reason[:1000], acting_user=acting_user)
     case.step_deadline = _open(
         case, purpose="supplement", code=RuleCode.REPAIR_SUPPLEMENT_ANSWER, at=at, acting_user=acting_user
     )
     case.status = RepairCase.Status.SUPPLEMENT
     case.supplement_items, case.supplement_requested_at = items, at
-    case.supplement_answer_by = case.step_deadline.due_date
+    case.supplement_deadline = case.step_deadline
     fields = due_columns_sync(case)
     case.save(
         update_fields=[
@@ -399,7 +400,7 @@ def repair_supplement_request(
             "status",
             "supplement_items",
             "supplement_requested_at",
-            "supplement_answer_by",
+            "supplement_deadline",
             *fields,
             "updated_at",
         ]
@@ -411,13 +412,15 @@ def repair_supplement_request(
         context={**_letter_context(case), "items": items, "answer_by": case.supplement_answer_by},
         acting_user=acting_user,
     )
+    answer_by = case.supplement_answer_by
+    assert answer_by is not None  # the supplement deadline was opened above
     notifications.supplement_requested_notify(
         recipients=repair_applicants(case),
         case_type=case._meta.label_lower,
         case_id=case.pk,
         reference=str(case),
         items=items,
-        answer_by=case.supplement_answer_by,
+        answer_by=answer_by,
         url=repair_page_url(case),
     )
     return case
@@ -778,6 +781,9 @@ def repair_stop_publication(
         )
     case.publication_stopped_at = at
     case.save(update_fields=["publication_stopped_at", "updated_at"])
+    record_basis_ended.send(
+        sender=RepairCase, record_ids=[r.pk for r in _records(case)], reason="repaired", acting_user=acting_user
+    )
     _event(case, "repair_publication_stopped", acting_user, note=(note or "")[:2000])
     return case
 
@@ -867,6 +873,7 @@ def repair_close(*, case: RepairCase, at: datetime | None = None) -> RepairCase:
     fields = due_columns_sync(case)
     case.save(update_fields=["status", "closed_at", *fields, "updated_at"])
     _event(case, "repair_closed", None, outcome="repaired")
+    record_basis_ended.send(sender=RepairCase, record_ids=[r.pk for r in records], reason="repaired", acting_user=None)
     return case
 
 

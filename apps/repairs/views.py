@@ -40,6 +40,7 @@ from apps.repairs.selectors import (
     repairs_visible_to,
 )
 from apps.repairs.services import repair_counter_receipt, repair_supplement_answer, sanction_lift_confirm
+from apps.subjects.filters import SubjectFilter
 from apps.subjects.models import NegativeRecord, Subject
 from apps.subjects.selectors import records_visible_to, subject_list
 
@@ -228,7 +229,7 @@ def counter_page(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The counter: find the walk-in enterprise by name or code, then file for it."""
     _clerk_only(request)
     query = request.GET.get("q", "").strip()[:100]
-    subjects = subject_list(user=request.user, search=query)[:50] if query else []
+    subjects = SubjectFilter({"search": query}, queryset=subject_list(user=request.user)).qs[:50] if query else []
     return render(request, "repairs/counter.html", {"query": query, "subjects": subjects})
 
 

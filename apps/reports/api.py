@@ -1,8 +1,11 @@
 """Reports API: a credit report for a subject, on request; the monthly coverage figures and monthly reports."""
 
 from datetime import date
+from urllib.parse import quote
 
 from django.core.exceptions import PermissionDenied
+from django.http import HttpResponse
+from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers, status
@@ -13,6 +16,7 @@ from apps.core import clock
 from apps.core.api import Pagination
 from apps.core.errors import ApplicationError
 from apps.letters.api import letter_data
+from apps.reports.exports import XLSX, monthly_xlsx
 from apps.reports.models import MonthlyReport
 from apps.reports.monthly import MonthError, parse_month
 from apps.reports.selectors import (
@@ -90,6 +94,27 @@ class MonthlyStatsApi(APIView):
         month = _month(request.query_params.get("month"))
         department = monthly_stats_department(user=request.user, department_code=request.query_params.get("department"))
         return Response(monthly_stats(month=month, department=department))
+
+
+class MonthlyStatsXlsxApi(APIView):
+    """The monthly coverage table as an XLSX workbook, beside the report's PDF: office-wide, one sheet for the city,
+    one per department and one per region; for a department (`department`, or an officer's own), its sheet. The
+    figures are those of GET /api/v1/stats/monthly for the same scope."""
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("month", str, required=True, description="YYYY-MM"),
+            OpenApiParameter("department", str, required=False, description="department code"),
+        ],
+        responses={(200, XLSX): bytes},
+    )
+    def get(self, request) -> HttpResponse:
+        month = _month(request.query_params.get("month"))
+        department = monthly_stats_department(user=request.user, department_code=request.query_params.get("department"))
+        response = HttpResponse(monthly_xlsx(month=month, department=department), content_type=XLSX)
+        name = "-".join([_("月度统计"), f"{month:%Y-%m}", *([department.code] if department else [])]) + ".xlsx"
+        response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(name)}"
+        return response
 
 
 class MonthlyReportListApi(APIView):

@@ -164,17 +164,29 @@ def listed_during_year(period: Period, department: Department | None = None) -> 
     )
 
 
-def operating_listed_subjects(period: Period, department: Department | None = None) -> QuerySet[Subject]:
+def operating_listed_subjects(
+    period: Period, department: Department | None = None, region_code: str = ""
+) -> QuerySet[Subject]:
     """The population of most rows: operating subjects on the serious-dishonesty list at the end of the period."""
-    return operating_listed_subjects_at(moment=period.end, department=department)
+    return operating_listed_subjects_at(moment=period.end, department=department, region_code=region_code)
 
 
 @dataclass(frozen=True)
 class Scope:
+    """Whose figures: a department's records and cases (None: every department's), of the subjects registered in a
+    region (a region-code prefix; blank: every region). Each row applies both, so a row has one definition."""
+
     period: Period
     department: Department | None
     population: QuerySet[Subject]
     population_count: int
+    region_code: str = ""
+
+    def in_region(self, subject_path: str = "") -> Q:
+        """The filter keeping rows whose subject (reached by `subject_path`) is registered in the scope's region."""
+        if not self.region_code:
+            return Q()
+        return Q(**{f"{subject_path}region_code__startswith": self.region_code})
 
 
 # The rows ----------------------------------------------------------------------------------------------------------
@@ -204,7 +216,9 @@ def _repair_commitments(scope: Scope) -> dict:
 
 def _repair_training(scope: Scope) -> dict:
     """The training app owns the coverage rule and its target; the row reports its figure for the scope."""
-    coverage = training_coverage(month=scope.period.first, department=scope.department, now=scope.period.end)
+    coverage = training_coverage(
+        month=scope.period.first, region_code=scope.region_code, department=scope.department, now=scope.period.end
+    )
     return _row(
         "repair_training",
         _("名单内在营主体参加信用修复培训"),
@@ -235,6 +249,7 @@ def _removed(scope: Scope) -> dict:
     period, department, population = scope.period, scope.department, scope.population
     year_start = _start_of(date(period.first.year, 1, 1))
     ever = Subject.objects.filter(
+        scope.in_region(),
         operating_status=Subject.OperatingStatus.OPERATING,
         pk__in=listed_during_year(period, department).values("subject_id"),
     )
@@ -260,7 +275,7 @@ def _removed(scope: Scope) -> dict:
 
 def _listed_share(scope: Scope) -> dict:
     period = scope.period
-    registered = Subject.objects.filter(operating_status=Subject.OperatingStatus.OPERATING).filter(
+    registered = Subject.objects.filter(scope.in_region(), operating_status=Subject.OperatingStatus.OPERATING).filter(
         Q(registered_on__isnull=True) | Q(registered_on__lte=period.on)
     )
     return _row(
@@ -281,7 +296,10 @@ def publication_limit(*, on: date, region_code: str = "") -> Rule | None:
 def _double_publicity(scope: Scope) -> dict:
     period, department = scope.period, scope.department
     records = NegativeRecord.objects.filter(
-        kind=RecordKind.ADMINISTRATIVE_PENALTY, decision_date__gte=period.first, decision_date__lte=period.on
+        scope.in_region("subject__"),
+        kind=RecordKind.ADMINISTRATIVE_PENALTY,
+        decision_date__gte=period.first,
+        decision_date__lte=period.on,
     ).exclude(publication_status=Published.NOT_PUBLISHED)
     if department is not None:
         records = records.filter(department=department)
@@ -330,7 +348,9 @@ def _double_publicity(scope: Scope) -> dict:
 
 def _objections(scope: Scope) -> dict:
     period, department = scope.period, scope.department
-    closed = Objection.objects.filter(closed_at__gte=period.start, closed_at__lt=period.end)
+    closed = Objection.objects.filter(
+        scope.in_region("subject__"), closed_at__gte=period.start, closed_at__lt=period.end
+    )
     if department is not None:
         closed = closed.filter(department=department)
     return _row(
@@ -345,7 +365,9 @@ def _objections(scope: Scope) -> dict:
 
 def _two_documents(scope: Scope) -> dict:
     period, department = scope.period, scope.department
-    coverage = two_documents_coverage(month=period.first, department_id=department.pk if department else None)
+    coverage = two_documents_coverage(
+        month=period.first, department_id=department.pk if department else None, region_code=scope.region_code
+    )
     return _row(
         "two_documents",
         _("行政处罚决定书与信用修复告知书同时送达（两书同达）"),
@@ -369,11 +391,20 @@ ROWS: list[Callable[[Scope], dict]] = [
 ]
 
 
-def monthly_stats(*, month: date, department: Department | None = None, now: datetime | None = None) -> dict:
-    """The coverage table for `month` (its first day), office-wide or for one department's records and cases."""
+def monthly_stats(
+    *, month: date, department: Department | None = None, region_code: str = "", now: datetime | None = None
+) -> dict:
+    """The coverage table for `month` (its first day), office-wide or for one department's records and cases,
+    optionally of the subjects registered in one region (`region_code`, a prefix of the subject's code)."""
     period = Period.of(month, now=now)
-    population = operating_listed_subjects(period, department)
-    scope = Scope(period=period, department=department, population=population, population_count=population.count())
+    population = operating_listed_subjects(period, department, region_code)
+    scope = Scope(
+        period=period,
+        department=department,
+        population=population,
+        population_count=population.count(),
+        region_code=region_code,
+    )
     rows = [row(scope) for row in ROWS]
     notes = [
         _("“在营”按主体当前登记状态判断，登记状态的历史变化未纳入。"),
@@ -398,7 +429,37 @@ def monthly_stats(*, month: date, department: Department | None = None, now: dat
         "as_of": timezone.localtime(period.end),
         "complete": period.complete,
         "department": {"code": department.code, "name": department.name} if department else None,
+        "region_code": region_code,
         "population": scope.population_count,
         "rows": rows,
         "notes": notes,
+    }
+
+
+def report_departments() -> QuerySet[Department]:
+    """The departments a breakdown has a table for: every active department that decides records (not the credit
+    office, which reports and lists nothing of its own)."""
+    return Department.objects.filter(is_active=True).exclude(sector=Department.Sector.CREDIT_OFFICE).order_by("code")
+
+
+def report_regions() -> list[str]:
+    """The regions a breakdown has a table for: the region codes of the subjects that have a record."""
+    codes = (
+        Subject.objects.filter(Exists(NegativeRecord.objects.filter(subject=OuterRef("pk"))))
+        .exclude(region_code="")
+        .values_list("region_code", flat=True)
+        .distinct()
+        .order_by("region_code")
+    )
+    return list(codes)
+
+
+def monthly_breakdown(*, month: date, now: datetime | None = None) -> dict:
+    """The month's table office-wide, for each department and for each region: monthly_stats for each scope, so
+    a breakdown's figure is the page's figure for that scope."""
+    now = now or timezone.now()
+    return {
+        "overall": monthly_stats(month=month, now=now),
+        "departments": [monthly_stats(month=month, department=d, now=now) for d in report_departments()],
+        "regions": [monthly_stats(month=month, region_code=code, now=now) for code in report_regions()],
     }

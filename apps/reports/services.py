@@ -15,9 +15,12 @@ from apps.core.models import normalise_data
 from apps.core.services import case_event_record
 from apps.letters.models import TemplateCode
 from apps.letters.services import letter_create
+from apps.notifications.models import Notification
+from apps.notifications.services import report_missing_notify
 from apps.reports import monthly
 from apps.reports.credit_report import credit_report_context
 from apps.reports.models import CreditReportRequest, MonthlyReport
+from apps.rules.selectors import monthly_reporting_day
 from apps.subjects.models import Subject
 
 
@@ -182,3 +185,30 @@ def monthly_report_publish_due(*, today: date | None = None) -> MonthlyReport | 
         return None
     report, created = monthly_report_issue(month=previous, department=None, acting_user=None)
     return report if created else None
+
+
+def monthly_report_due_date(*, month: date) -> date | None:
+    """The day by which `month`'s report is due: the reporting day of the month after it, from the rule row
+    report.monthly_due_day in force then (no row in force: no reporting day, nothing is overdue)."""
+    return monthly_reporting_day(month=month)
+
+
+def monthly_report_overdue_notify(*, today: date | None = None) -> list[Notification]:
+    """The scheduled check: on or after the reporting day, last month's office-wide report not issued yet is a
+    breach notice to the credit office, linked to the monthly page. Runs as often as it likes: each monitor is
+    notified once per month (the notification's event key). Returns the notifications sent now."""
+    today = today or clock.today()
+    previous = (today.replace(day=1) - timedelta(days=1)).replace(day=1)
+    due = monthly_report_due_date(month=previous)
+    if due is None or today < due:
+        return []
+    if MonthlyReport.objects.filter(month=previous, department__isnull=True).exists():
+        return []
+    with office_language():
+        name = _("%(year)d年%(month)d月月度报告") % {"year": previous.year, "month": previous.month}
+    return report_missing_notify(
+        report_key=f"monthly:{previous:%Y-%m}",
+        report_name=name,
+        due_date=due,
+        url=f"/workbench/stats/monthly/?month={previous:%Y-%m}",
+    )

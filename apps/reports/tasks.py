@@ -3,6 +3,7 @@
 from celery import shared_task
 
 MONTHLY_TASK = "reports.publish_monthly_report"
+OVERDUE_TASK = "reports.monthly_report_overdue"
 
 
 @shared_task(name=MONTHLY_TASK, bind=True, max_retries=3, acks_late=True)
@@ -12,3 +13,11 @@ def publish_monthly_report(self) -> int | None:
 
     report = monthly_report_publish_due()
     return report.pk if report else None
+
+
+@shared_task(name=OVERDUE_TASK, bind=True, max_retries=3, acks_late=True)
+def monthly_report_overdue(self) -> int:
+    """Notify the credit office once when last month's report is still missing on the reporting day."""
+    from apps.reports.services import monthly_report_overdue_notify
+
+    return len(monthly_report_overdue_notify())

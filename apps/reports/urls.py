@@ -5,6 +5,7 @@ from apps.reports.api import (
     MonthlyReportDetailApi,
     MonthlyReportListApi,
     MonthlyStatsApi,
+    MonthlyStatsXlsxApi,
     SlaDashboardApi,
 )
 
@@ -12,6 +13,7 @@ urlpatterns = [
     path("subjects/<str:uscc>/credit-report", CreditReportRequestApi.as_view(), name="api-subject-credit-report"),
     path("stats/sla", SlaDashboardApi.as_view(), name="api-stats-sla"),
     path("stats/monthly", MonthlyStatsApi.as_view(), name="api-stats-monthly"),
+    path("stats/monthly.xlsx", MonthlyStatsXlsxApi.as_view(), name="api-stats-monthly-xlsx"),
     path("stats/monthly/reports", MonthlyReportListApi.as_view(), name="api-monthly-reports"),
     path("stats/monthly/reports/<int:report_id>", MonthlyReportDetailApi.as_view(), name="api-monthly-report"),
 ]

@@ -61,7 +61,9 @@ def monthly_page(request):
         stats = monthly_stats(month=month, department=department)
         reports = monthly_reports_visible_to(user=request.user).filter(month=month, department=department)
     choose_department = request.user.has_perm("reports.view_monthly_stats")
+    xlsx_query = urlencode({"month": raw_month, **({"department": department.code} if department else {})})
     context = {
+        "xlsx_url": f"{reverse('api-stats-monthly-xlsx')}?{xlsx_query}",
         "month": raw_month,
         "error": error,
         "stats": stats,

@@ -23,6 +23,7 @@ class RuleCode(models.TextChoices):
     OBJECTION_CLOSE = "objection.close", _("异议办结时限（工作日）")
     DUE_SOON_WORKING_DAYS = "sla.due_soon", _("临期提醒提前量（工作日）")
     DISCLOSURE_DOUBLE = "disclosure.double_publicity", _("双公示上网时限（工作日）")
+    REPORT_MONTHLY_DUE_DAY = "report.monthly_due_day", _("月度报告报送日（每月几日前）")
     # Monthly coverage targets, in percent of the row's denominator (DESIGN.md "Coverage targets").
     TARGET_REPAIR_COMMITMENT = "target.repair_commitment", _("目标：名单内在营主体签署信用修复承诺（%，不低于）")
     TARGET_REPAIR_TRAINING = "target.repair_training", _("目标：名单内在营主体参加信用修复培训（%，不低于）")

@@ -8,9 +8,14 @@ from rest_framework.views import APIView
 
 from apps.core.api import Pagination
 from apps.core.schema import ErrorOutput, paginated
-from apps.sanctions.models import MatterType
-from apps.sanctions.selectors import access_credit_check_by_id, credit_checks_visible_to
-from apps.sanctions.services import credit_check_feedback, credit_check_run
+from apps.sanctions.models import MatterType, MeasureRemoval
+from apps.sanctions.selectors import (
+    access_credit_check_by_id,
+    access_measure_removal_by_id,
+    credit_checks_visible_to,
+    measure_removals_visible_to,
+)
+from apps.sanctions.services import credit_check_feedback, credit_check_run, measure_removal_confirm
 from apps.subjects.fields import UsccField
 
 
@@ -148,3 +153,77 @@ class CreditCheckFeedbackApi(APIView):
             acting_user=request.user,
         )
         return Response(FeedbackOutput(feedback).data, status=status.HTTP_201_CREATED)
+
+
+class RemovedMeasureOutput(serializers.Serializer):
+    check_id = serializers.IntegerField(source="feedback.credit_check_id")
+    matter_reference = serializers.CharField(source="feedback.credit_check.matter_reference")
+    measure = serializers.IntegerField(source="feedback.measure_id")
+    measure_code = serializers.CharField(source="feedback.measure.code")
+    measure_title = serializers.CharField(source="feedback.measure.title")
+
+
+class RemovalRecordOutput(serializers.Serializer):
+    id = serializers.IntegerField()
+    decision_no = serializers.CharField()
+    kind_display = serializers.CharField(source="get_kind_display")
+
+
+class MeasureRemovalOutput(serializers.Serializer):
+    """A checking department's task to remove the measures it applied whose basis ended."""
+
+    id = serializers.IntegerField()
+    department = DepartmentOutput()
+    uscc = serializers.CharField(source="subject.uscc")
+    subject_name = serializers.CharField(source="subject.name")
+    reason = serializers.ChoiceField(choices=MeasureRemoval.Reason.choices)
+    reason_display = serializers.CharField(source="get_reason_display")
+    records = RemovalRecordOutput(many=True, source="records.all")
+    measures = RemovedMeasureOutput(many=True, source="items.all")
+    status = serializers.CharField(help_text="pending | confirmed")
+    status_display = serializers.CharField(source="get_status_display")
+    requested_at = serializers.DateTimeField(source="created_at")
+    confirmed_at = serializers.DateTimeField(allow_null=True)
+    note = serializers.CharField()
+
+
+class MeasureRemovalListApi(APIView):
+    """Measures my department applied after a credit check whose basis ended, to be removed and confirmed (the credit
+    office: every department's)."""
+
+    class FilterSerializer(serializers.Serializer):
+        status = serializers.ChoiceField(choices=MeasureRemoval.Status.choices, required=False)
+
+    @extend_schema(
+        operation_id="v1_measure_removals_list",
+        parameters=[FilterSerializer],
+        responses=paginated("MeasureRemovalPage", MeasureRemovalOutput),
+    )
+    def get(self, request):
+        filters = self.FilterSerializer(data=request.query_params)
+        filters.is_valid(raise_exception=True)
+        qs = measure_removals_visible_to(user=request.user)
+        if value := filters.validated_data.get("status"):
+            qs = qs.filter(status=value)
+        paginator = Pagination()
+        page = paginator.paginate_queryset(qs.order_by("status", "-created_at", "-id"), request, view=self)
+        return paginator.get_paginated_response(MeasureRemovalOutput(page, many=True).data)
+
+
+class MeasureRemovalConfirmApi(APIView):
+    """My department confirms it removed the measures (as a sanctioning department confirms a lift)."""
+
+    class InputSerializer(serializers.Serializer):
+        note = serializers.CharField(max_length=2000, required=False, allow_blank=True, default="")
+
+    @extend_schema(
+        request=InputSerializer,
+        responses={200: MeasureRemovalOutput, 403: ErrorOutput, 404: ErrorOutput, 409: ErrorOutput},
+    )
+    def post(self, request, removal_id: int):
+        removal = access_measure_removal_by_id(user=request.user, removal_id=removal_id)
+        data = self.InputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        measure_removal_confirm(removal=removal, acting_user=request.user, note=data.validated_data["note"])
+        removal = access_measure_removal_by_id(user=request.user, removal_id=removal_id)
+        return Response(MeasureRemovalOutput(removal).data)

@@ -10,6 +10,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from apps.accounts.models import Department
@@ -153,3 +154,105 @@ class CheckFeedback(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.credit_check_id}: {self.measure.code} {'✓' if self.applied else '✗'}"
+
+
+class MeasureRemoval(TimeStampedModel):
+    """A checking department's task to remove the measures it applied (feedback applied=true) on a subject whose
+    basis ended (the record was repaired, its publication expired, or it was deleted on objection), and its
+    confirmation, as the sanctioning departments confirm their lifts in a repair. One per department and event;
+    each applied measure is asked to be removed once (MeasureRemovalItem)."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("待确认解除")
+        CONFIRMED = "confirmed", _("已确认解除")
+
+    class Reason(models.TextChoices):
+        REPAIRED = "repaired", _("已完成信用修复")
+        EXPIRED = "expired", _("公示期满，停止公示")
+        DELETED = "deleted", _("经异议核实已删除")
+
+    id = models.BigAutoField(primary_key=True)
+    department = models.ForeignKey(
+        Department, on_delete=models.PROTECT, related_name="measure_removals", verbose_name=_("核查部门")
+    )
+    subject = models.ForeignKey(
+        Subject, on_delete=models.PROTECT, related_name="measure_removals", verbose_name=_("信用主体")
+    )
+    reason = models.CharField(_("依据失效原因"), max_length=16, choices=Reason.choices)
+    records = models.ManyToManyField(
+        "subjects.NegativeRecord", related_name="+", verbose_name=_("不再作为依据的失信信息")
+    )
+    feedback = models.ManyToManyField(
+        CheckFeedback, through="MeasureRemovalItem", related_name="+", verbose_name=_("已实施的措施")
+    )
+    status = models.CharField(_("状态"), max_length=16, choices=Status.choices, default=Status.PENDING, db_index=True)
+    confirmed_at = models.DateTimeField(_("确认时间"), null=True, blank=True)
+    confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("确认人"),
+    )
+    note = models.TextField(_("说明"), blank=True)
+
+    class Meta:
+        verbose_name = _("核查部门惩戒措施解除确认")
+        verbose_name_plural = _("核查部门惩戒措施解除确认")
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["department", "status"], name="sanctions_removal_dept_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.department} / {self.subject}"
+
+
+class MeasureRemovalItem(models.Model):
+    """An applied measure named in a removal task. One-to-one: a measure is asked to be removed once."""
+
+    id = models.BigAutoField(primary_key=True)
+    removal = models.ForeignKey(MeasureRemoval, on_delete=models.CASCADE, related_name="items")
+    feedback = models.OneToOneField(CheckFeedback, on_delete=models.PROTECT, related_name="removal_item")
+
+    class Meta:
+        verbose_name = _("解除的措施")
+        verbose_name_plural = _("解除的措施")
+        ordering = ["id"]
+
+    def __str__(self) -> str:
+        return f"{self.removal_id}: {self.feedback_id}"
+
+
+class CaseReport(TimeStampedModel):
+    """A department's monthly joint-sanction case report (联合奖惩案例月报) to the credit office, due before the 23rd
+    of the next month: what its checks found and which measures it applied, snapshotted when it was submitted, with
+    its PDF letter."""
+
+    id = models.BigAutoField(primary_key=True)
+    department = models.ForeignKey(
+        Department, on_delete=models.PROTECT, related_name="sanction_case_reports", verbose_name=_("报送部门")
+    )
+    month = models.DateField(_("统计月份"), help_text=_("该月第一天"))
+    figures = models.JSONField(_("报送内容"), default=dict, encoder=DjangoJSONEncoder)
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("报送人")
+    )
+    due_date = models.DateField(_("报送期限"))
+    letter = models.ForeignKey(
+        "letters.Letter", on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("文书")
+    )
+
+    class Meta:
+        verbose_name = _("联合奖惩案例月报")
+        verbose_name_plural = _("联合奖惩案例月报")
+        ordering = ["-month", "department__code"]
+        constraints = [
+            models.UniqueConstraint(fields=["department", "month"], name="sanctions_case_report_once_per_month")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.department} {self.month:%Y-%m}"
+
+    @property
+    def late(self) -> bool:
+        return self.created_at is not None and timezone.localtime(self.created_at).date() > self.due_date

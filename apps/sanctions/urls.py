@@ -8,4 +8,10 @@ urlpatterns = [
     path(
         "credit-checks/<int:check_id>/feedback", api.CreditCheckFeedbackApi.as_view(), name="api-credit-check-feedback"
     ),
+    path("measure-removals", api.MeasureRemovalListApi.as_view(), name="api-measure-removals"),
+    path(
+        "measure-removals/<int:removal_id>/confirm",
+        api.MeasureRemovalConfirmApi.as_view(),
+        name="api-measure-removal-confirm",
+    ),
 ]

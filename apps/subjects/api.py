@@ -11,9 +11,11 @@ from rest_framework.views import APIView
 from apps.accounts.models import Department
 from apps.core.api import Pagination
 from apps.core.errors import ApplicationError
+from apps.core.filters import filter_or_400, filter_parameters
 from apps.core.registry import subject_cases
 from apps.core.schema import ErrorOutput, paginated
 from apps.subjects.fields import UsccField
+from apps.subjects.filters import SubjectFilter
 from apps.subjects.models import NegativeRecord, RecordKind, Severity, Subject
 from apps.subjects.selectors import (
     access_record_by_id,
@@ -167,11 +169,6 @@ class SubjectOutputSerializer(serializers.Serializer):
 
 
 class SubjectListApi(APIView):
-    class FilterSerializer(serializers.Serializer):
-        search = serializers.CharField(required=False, max_length=100, default="")
-        region_code = serializers.RegexField(r"^\d{2,6}$", required=False, default="")
-        on_list = serializers.BooleanField(required=False, allow_null=True, default=None)
-
     class InputSerializer(serializers.Serializer):
         uscc = UsccField()
         name = serializers.CharField(max_length=200)
@@ -186,13 +183,11 @@ class SubjectListApi(APIView):
 
     @extend_schema(
         operation_id="v1_subjects_list",
-        parameters=[FilterSerializer],
+        parameters=filter_parameters(SubjectFilter),
         responses=paginated("SubjectPage", SubjectOutputSerializer),
     )
     def get(self, request):
-        filters = self.FilterSerializer(data=request.query_params)
-        filters.is_valid(raise_exception=True)
-        qs = subject_list(user=request.user, **filters.validated_data)
+        qs = filter_or_400(SubjectFilter, request=request, queryset=subject_list(user=request.user))
         paginator = Pagination()
         page = paginator.paginate_queryset(qs, request, view=self)
         return paginator.get_paginated_response(SubjectOutputSerializer(page, many=True).data)

@@ -1,6 +1,7 @@
 """Reads of the subjects app and the access functions: the only way an interface obtains a subject or a record."""
 
 from datetime import datetime, timedelta
+from typing import Any
 
 from django.db.models import Count, Q, QuerySet
 from django.db.models.functions import Coalesce
@@ -58,30 +59,25 @@ def access_record_by_id(*, user: User, record_id: int, perm: str = "subjects.vie
     return record
 
 
-def subject_list(
-    *, user: User, search: str = "", on_list: bool | None = None, region_code: str = ""
-) -> QuerySet[Subject]:
-    qs = subjects_visible_to(user=user).annotate(
-        public_records=Count(
-            "records", filter=Q(records__publication_status=NegativeRecord.PublicationStatus.PUBLISHED)
-        ),
-        list_entries=Count(
-            "records",
-            filter=Q(
-                records__kind=RecordKind.SERIOUS_DISHONESTY_LIST,
-                records__publication_status=NegativeRecord.PublicationStatus.PUBLISHED,
+def subject_list(*, user: User) -> QuerySet[Subject]:
+    """The subjects `user` may see with their published and list-entry counts, by code (narrowed by
+    apps.subjects.filters.SubjectFilter)."""
+    return (
+        subjects_visible_to(user=user)
+        .annotate(
+            public_records=Count(
+                "records", filter=Q(records__publication_status=NegativeRecord.PublicationStatus.PUBLISHED)
             ),
-        ),
+            list_entries=Count(
+                "records",
+                filter=Q(
+                    records__kind=RecordKind.SERIOUS_DISHONESTY_LIST,
+                    records__publication_status=NegativeRecord.PublicationStatus.PUBLISHED,
+                ),
+            ),
+        )
+        .order_by("uscc")
     )
-    if search:
-        qs = qs.filter(Q(name__icontains=search) | Q(uscc__startswith=search.upper()))
-    if region_code:
-        qs = qs.filter(region_code__startswith=region_code)
-    if on_list is True:
-        qs = qs.filter(list_entries__gt=0)
-    elif on_list is False:
-        qs = qs.filter(list_entries=0)
-    return qs.order_by("uscc")
 
 
 def subject_records(*, user: User, subject: Subject) -> QuerySet[NegativeRecord]:
@@ -124,7 +120,7 @@ def published_record_by_id(*, record_id: int) -> NegativeRecord | None:
     )
 
 
-def record_shared_view(record: NegativeRecord) -> dict:
+def record_shared_view(record: NegativeRecord) -> dict[str, Any]:
     """What of a published record may be shared with another department (the joint-sanctions check): the listing as
     published, never the objection finding, the facts as written, documents, evidence or anyone's contacts."""
     return {

@@ -28,6 +28,7 @@ from apps.rules.models import RuleCode
 from apps.rules.selectors import rule_in_force
 from apps.sla.workdays import business_date
 from apps.subjects.models import NegativeRecord, ObjectionOutcome, Sanction, Severity, Subject, SubjectRepresentative
+from apps.subjects.signals import record_basis_ended
 from apps.subjects.uscc import validate_uscc
 
 DUPLICATE = "duplicate"
@@ -282,6 +283,7 @@ def records_expire_publication(*, today: date | None = None) -> int:
         case_event_record(
             case_type="subjects.negativerecord", case_id=pk, kind="publication_expired", data={"on": today}
         )
+    record_basis_ended.send(sender=NegativeRecord, record_ids=due, reason="expired", acting_user=None)
     return len(due)
 
 

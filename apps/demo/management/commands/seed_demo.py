@@ -4,7 +4,7 @@ from apps.core.errors import ApplicationError
 from apps.demo.decisions_demo import demo_seed_decisions
 from apps.demo.objections_demo import demo_seed_objections
 from apps.demo.repairs_demo import demo_seed_repairs
-from apps.demo.sanctions_demo import demo_seed_checks
+from apps.demo.sanctions_demo import demo_seed_case_reports, demo_seed_checks, demo_seed_removals
 from apps.demo.services import DEMO_TODAY, demo_seed
 from apps.demo.training_demo import demo_seed_training
 
@@ -22,6 +22,8 @@ class Command(BaseCommand):
             added.update(demo_seed_objections(today=DEMO_TODAY))
             added.update(demo_seed_decisions(today=DEMO_TODAY))
             added.update(demo_seed_checks(today=DEMO_TODAY))
+            added.update(demo_seed_removals(today=DEMO_TODAY))
+            added.update(demo_seed_case_reports())
             added.update(demo_seed_training())
         except ApplicationError as exc:
             raise CommandError(exc.detail) from exc
