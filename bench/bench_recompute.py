@@ -15,12 +15,10 @@ import os
 import sys
 import time
 from datetime import date, timedelta
-from pathlib import Path
 from urllib.parse import urlparse
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/credit_repair_bench"
+from support import DEFAULT_URL, drop_database, recreate_database
+
 TARGET_SECONDS = 60.0
 
 # A SAMPLE arrangement for 2027 (the real one is published around November 2026): the statutory dates plus
@@ -40,25 +38,6 @@ SAMPLE_2027 = (
     + [(date(2027, 10, d), False, "国庆节") for d in (1, 4, 5, 6, 7)]
     + [(date(2027, 9, 26), True, "国庆节"), (date(2027, 10, 9), True, "国庆节")]
 )
-
-
-def recreate_database(url: str) -> None:
-    import psycopg
-
-    parsed = urlparse(url)
-    name = parsed.path.lstrip("/")
-    admin_url = parsed._replace(path="/postgres").geturl()
-    with psycopg.connect(admin_url, autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        conn.execute(f'CREATE DATABASE "{name}"')
-
-
-def drop_database(url: str) -> None:
-    import psycopg
-
-    parsed = urlparse(url)
-    with psycopg.connect(parsed._replace(path="/postgres").geturl(), autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{parsed.path.lstrip("/")}" WITH (FORCE)')
 
 
 def fill(rows: int) -> None:

@@ -13,6 +13,7 @@ from viewflow.workflow.status import STATUS
 
 from apps.accounts.models import User
 from apps.casework.filters import NoticeFilter
+from apps.casework.inputs import TaskQueueInput, queue_query
 from apps.casework.models import CaseTask
 from apps.casework.outputs import PartyTaskOutput, StaffTaskDetailOutput, StaffTaskOutput
 from apps.casework.registry import case_type_for, task_handler_for
@@ -29,12 +30,12 @@ from apps.casework.selectors import (
     breach_rows,
     case_audience,
     notices_visible_to,
+    queue_tasks,
+    refine_tasks,
     sla_board_department,
-    step_node,
     task_actions,
     task_cases,
     task_rows,
-    tasks_for_user,
 )
 from apps.casework.services import task_claim, task_complete, task_reassign, task_release
 from apps.casework.sla_policy import sla_notice_acknowledge
@@ -136,22 +137,15 @@ class TaskListApi(APIView):
     """Tasks of the case flows. queue=mine (claimed by me), available (free tasks I may claim: my department's
     cases, my role), team (open tasks of my department's cases)."""
 
-    class FilterSerializer(serializers.Serializer):
+    class FilterSerializer(TaskQueueInput):
         queue = serializers.ChoiceField(
             choices=(*QUEUES, "open"),
             default="mine",
             help_text="open: every open task of the SLA board's scope (科室负责人: own department; credit office: all)",
         )
         department = serializers.CharField(required=False, allow_blank=True, max_length=32)
-        step = serializers.CharField(required=False, max_length=200, help_text="<flow label>.<node>, queue=open")
         owner = serializers.CharField(required=False, max_length=150, help_text="held by this user, queue=open")
         unassigned = serializers.BooleanField(required=False, default=False)
-
-        def validate_step(self, value):
-            node = step_node(value)
-            if node is None:
-                raise serializers.ValidationError(_("没有这个环节。"))
-            return node
 
         def validate_owner(self, value):
             from apps.accounts.models import User
@@ -169,35 +163,32 @@ class TaskListApi(APIView):
         filters.is_valid(raise_exception=True)
         data = filters.validated_data
         queue = data["queue"]
+        query = queue_query(data)
         if queue == "open":
             department = sla_board_department(user=request.user, department_code=data.get("department"))
-            tasks = board_open_tasks(
-                user=request.user,
-                department=department,
-                step=data.get("step"),
-                owner=data.get("owner"),
-                unassigned=data["unassigned"],
+            tasks = refine_tasks(
+                board_open_tasks(
+                    user=request.user, department=department, owner=data.get("owner"), unassigned=data["unassigned"]
+                ),
+                query,
             )
         else:
-            tasks = tasks_for_user(user=request.user, queue=queue)
+            tasks = queue_tasks(user=request.user, queue=queue, query=query)
         paginator = Pagination()
         page = paginator.paginate_queryset(tasks, request, view=self)
         cases = task_cases(page)
         rows = task_rows(page, cases=cases)
         # Queues are the workbench's: only staff have tasks in them.
         audience = Audience.STAFF if request.user.has_perm("casework.use_workbench") else Audience.PARTY
-        results = [
-            task_output(
-                task_body(
-                    task,
-                    case=cases.get(task.pk),
-                    actions=_list_actions(task, request.user, queue),
-                    row=rows.get(task.pk),
-                ),
-                audience=audience,
+        bodies = [
+            task_body(
+                task, case=cases.get(task.pk), actions=_list_actions(task, request.user, queue), row=rows.get(task.pk)
             )
             for task in page
         ]
+        # One serializer for the page (its fields are built once, not per row).
+        output = StaffTaskOutput if audience.internal else PartyTaskOutput
+        results = output(bodies, many=True).data
         return paginator.get_paginated_response(results)
 
 

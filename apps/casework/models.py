@@ -17,6 +17,7 @@ from django.db.models import Exists, OuterRef, Q, Value
 from django.db.models.functions import Concat
 from django.utils.translation import gettext_lazy as _
 from viewflow.workflow.models import Task
+from viewflow.workflow.status import STATUS
 
 from apps.accounts.models import User
 
@@ -162,17 +163,21 @@ def own_proposals_q(user: User) -> Q | None:
     nodes = own_review_nodes()
     if not nodes or not getattr(user, "is_authenticated", False):
         return None
+    from viewflow.workflow.models import Process
+
     proposed = [
         Q(
-            process__artifact_content_type=ContentType.objects.get_for_model(case_type.model),
-            process__artifact_object_id__in=case_type.proposals_of(user=user).values("pk"),
+            artifact_content_type=ContentType.objects.get_for_model(case_type.model),
+            artifact_object_id__in=case_type.proposals_of(user=user).values("pk"),
         )
         for case_type in case_types()
         if case_type.proposals_of is not None
     ]
     if not proposed:
         return None
-    return Q(flow_task__in=nodes) & reduce(or_, proposed)
+    # The processes of those cases as a subquery: the condition reads the task row only, so a queue is not forced
+    # to join every process before it knows which tasks it lists.
+    return Q(flow_task__in=nodes, process_id__in=Process.objects.filter(reduce(or_, proposed)).values("pk"))
 
 
 class CaseTaskQuerySet(TaskQuerySet["CaseTask"]):
@@ -185,19 +190,36 @@ class CaseTaskQuerySet(TaskQuerySet["CaseTask"]):
         own = own_proposals_q(user)
         return self if own is None else self.exclude(own)
 
-    def user_queue(self, user: User, flow_class: type | None = None) -> "CaseTaskQuerySet":
+    def user_queue(
+        self, user: User, flow_class: type | None = None, *, waiting_only: bool = False
+    ) -> "CaseTaskQuerySet":
         """Tasks the user may take: open to all, held by them, or needing a permission they hold globally or on the
         task's object (guardian: the case's department group). Unlike viewflow's version it is one query whatever
         the number of object permissions, and it also drops the steps of a role the user lacks (a review step is
-        not in an officer's queue even inside the department) and the reviews of the user's own proposals."""
+        not in an officer's queue even inside the department) and the reviews of the user's own proposals.
+
+        waiting_only: only tasks waiting to be claimed (status NEW), and the object permissions are then read only
+        for the objects of open tasks (the open-task partial index), so the query grows with the work in hand, not
+        with the years of closed cases whose permissions the department group still holds."""
         from guardian.models import GroupObjectPermission, UserObjectPermission
 
         from apps.casework.registry import nodes_without_capability
 
         queryset = self.filter(flow_task_type="HUMAN")
+        if waiting_only:
+            queryset = queryset.filter(status=STATUS.NEW)
         if flow_class is not None:
             queryset = queryset.filter(process__flow_class=flow_class)
         if not user.is_superuser:
+            waiting = (
+                Task.objects.filter(flow_task_type="HUMAN", status=STATUS.NEW)
+                .exclude(owner_permission_obj_pk__isnull=True)
+                .values_list("owner_permission_content_type_id", "owner_permission_obj_pk")
+                if waiting_only
+                else []
+            )
+            waiting_types = sorted({content_type for content_type, _pk in waiting})
+            waiting_objects = sorted({pk for _content_type, pk in waiting})
             perm_name = Concat(
                 "permission__content_type__app_label",
                 Value("."),
@@ -206,15 +228,17 @@ class CaseTaskQuerySet(TaskQuerySet["CaseTask"]):
             )
 
             def on_the_object(model, **owner):
-                return Exists(
-                    model.objects.filter(
-                        content_type_id=OuterRef("owner_permission_content_type_id"),
-                        object_pk=OuterRef("owner_permission_obj_pk"),
-                        **owner,
-                    )
-                    .annotate(perm_name=perm_name)
-                    .filter(perm_name=OuterRef("owner_permission"))
+                held = model.objects.filter(
+                    content_type_id=OuterRef("owner_permission_content_type_id"),
+                    object_pk=OuterRef("owner_permission_obj_pk"),
+                    **owner,
                 )
+                if waiting_only:
+                    # The same rows for the task at hand (its object is one of these); PostgreSQL hashes this set
+                    # once per query, and without the restriction it holds every case the group ever handled. As a
+                    # list of values (one query on the open-task index) it is read by index, whatever the estimates.
+                    held = held.filter(content_type_id__in=waiting_types, object_pk__in=waiting_objects)
+                return Exists(held.annotate(perm_name=perm_name).filter(perm_name=OuterRef("owner_permission")))
 
             queryset = queryset.filter(
                 Q(owner_permission__isnull=True)

@@ -38,6 +38,17 @@ class CaseRow:
 
 
 @dataclass(frozen=True)
+class QueueFields:
+    """Where the queues find a case's row in SQL, to sort, filter and search many tasks at once: lookups on the case
+    model. `due_date` (a field name or an expression) must give the same date as `row(case).step_due_date`."""
+
+    due_date: Any
+    reference: str = "reference"
+    enterprise: str = "subject__name"
+    uscc: str = "subject__uscc"
+
+
+@dataclass(frozen=True)
 class CaseType:
     """A kind of case. `access(user=..., case_id=...)` returns the case or raises `model.DoesNotExist` (missing and
     forbidden look the same); `describe(case)` gives a small JSON-able summary for task lists; `department_of(case)`
@@ -60,7 +71,9 @@ class CaseType:
 
     `row(case)` gives the CaseRow of the queues (read only what `queryset()` loads); `summary(case)` the case as
     staff read it on the workbench: a list of (label, value) pairs in plain words (values are strings, dates, booleans
-    or lists of strings; the page formats them)."""
+    or lists of strings; the page formats them). `queue_fields` says where the same row is in SQL (the queues sort
+    by due date and search by reference, enterprise name or code with it); without it a case type's tasks sort last
+    by due date and match no search."""
 
     model: type[models.Model]
     access: Callable[..., models.Model]
@@ -78,6 +91,7 @@ class CaseType:
     row: Callable[[models.Model], CaseRow] | None = None
     summary: Callable[[models.Model], list[tuple[str, Any]]] | None = None
     flow_class: type | None = None
+    queue_fields: QueueFields | None = None
 
     @property
     def label(self) -> str:
@@ -157,6 +171,7 @@ def register_case_type(
     row: Callable[[Any], CaseRow] | None = None,
     summary: Callable[[Any], list[tuple[str, Any]]] | None = None,
     flow_class: type | None = None,
+    queue_fields: QueueFields | None = None,
 ) -> CaseType:
     case_type = CaseType(
         model=model,
@@ -173,6 +188,7 @@ def register_case_type(
         row=row,
         summary=summary,
         flow_class=flow_class,
+        queue_fields=queue_fields,
     )
     _case_types[case_type.label] = case_type
     return case_type

@@ -57,7 +57,10 @@ def case_item_access(*, user: User, case_type: str, case_id: int, item: models.M
 
 
 def _human_tasks() -> CaseTaskQuerySet:
-    return CaseTask.objects.filter(flow_task_type="HUMAN", process__flow_class__in=flow_classes())
+    # By the task's own node (the flow is part of its name), not by a join to the process: a list then starts from
+    # the task indexes and joins the few processes of its page.
+    nodes = [node for flow_class in flow_classes() for node in flow_class.instance.nodes()]
+    return CaseTask.objects.filter(flow_task_type="HUMAN", flow_task__in=nodes)
 
 
 def tasks_for_user(*, user: User, queue: str) -> QuerySet[CaseTask]:
@@ -70,7 +73,7 @@ def tasks_for_user(*, user: User, queue: str) -> QuerySet[CaseTask]:
         qs = base.filter(owner=user, status=STATUS.ASSIGNED)
     elif queue == "available":
         # user_queue already leaves out the reviews of the user's own proposals: not twice.
-        return base.user_queue(user).filter(status=STATUS.NEW, owner__isnull=True).order_by("created", "id")
+        return base.user_queue(user, waiting_only=True).filter(owner__isnull=True).order_by("created", "id")
     elif queue == "team":
         department = getattr(user, "department", None)
         if department is None:
@@ -85,6 +88,107 @@ def tasks_for_user(*, user: User, queue: str) -> QuerySet[CaseTask]:
         raise ValueError(queue)
     # The review of a decision the user proposed is in none of their queues (four eyes).
     return qs.without_own_reviews(user).order_by("created", "id")
+
+
+# -- Queue sort, filters and search: one selector for the workbench's pages and the task API -------------------------
+
+QUEUE_SORTS = ("created", "-created", "due", "-due", "step", "case_type")
+
+
+@dataclass(frozen=True)
+class QueueQuery:
+    """The validated sort, filters and search of a task list (apps.casework.inputs.TaskQueueInput builds it from the
+    page's or the API's parameters). `step` is a flow node, `case_type` a registered case type's label."""
+
+    sort: str = "created"
+    step: Any = None
+    case_type: str | None = None
+    overdue: bool = False
+    search: str = ""
+
+
+def queue_tasks(
+    *, user: User, queue: str, query: QueueQuery | None = None, flow_class: type | None = None
+) -> QuerySet[CaseTask]:
+    """The tasks of one of the user's queues (tasks_for_user), of one flow if given, sorted, filtered and searched
+    by `query`. The workbench's queue and inbox pages and GET /api/v1/tasks both list through it, so they show the
+    same tasks in the same order."""
+    tasks = tasks_for_user(user=user, queue=queue)
+    if flow_class is not None:
+        tasks = tasks.filter(process__flow_class=flow_class)
+    return refine_tasks(tasks, query or QueueQuery())
+
+
+def refine_tasks(tasks: QuerySet[CaseTask], query: QueueQuery) -> QuerySet[CaseTask]:
+    """`tasks` filtered, searched and ordered by `query`. Every order ends with (created, id): the open-task index
+    order, so a page is stable and the default order is a range scan of that index."""
+    if query.step is not None:
+        tasks = tasks.filter(flow_task=query.step)
+    if query.case_type:
+        registered = case_type_for(query.case_type)
+        tasks = tasks.filter(process__flow_class=registered.flow_class) if registered else tasks.none()
+    if query.search:
+        tasks = tasks.filter(_case_search_q(query.search))
+    if query.overdue or query.sort in ("due", "-due"):
+        tasks = tasks.annotate(due_date=_due_date_expression())
+    if query.overdue:
+        tasks = tasks.filter(due_date__lt=clock.today())
+    order: list[Any] = ["created", "id"]
+    if query.sort == "-created":
+        order = ["-created", "-id"]
+    elif query.sort == "due":
+        order = [models.F("due_date").asc(nulls_last=True), *order]
+    elif query.sort == "-due":
+        order = [models.F("due_date").desc(nulls_last=True), *order]
+    elif query.sort == "step":
+        order = ["flow_task", *order]
+    elif query.sort == "case_type":
+        order = ["process__flow_class", *order]
+    return tasks.order_by(*order)
+
+
+def _due_date_expression() -> models.Expression:
+    """The due date of each task's current step, in SQL: the case type's QueueFields.due_date, read from its case."""
+    whens = []
+    for registered in registered_case_types():
+        if registered.queue_fields is None:
+            continue
+        due = registered.model._default_manager.filter(pk=OuterRef("process__artifact_object_id"))
+        due = due.annotate(queue_due=_as_expression(registered.queue_fields.due_date)).values("queue_due")[:1]
+        whens.append(
+            models.When(
+                process__artifact_content_type=ContentType.objects.get_for_model(registered.model),
+                then=models.Subquery(due),
+            )
+        )
+    if not whens:
+        return models.Value(None, output_field=models.DateField())
+    return models.Case(*whens, default=models.Value(None), output_field=models.DateField())
+
+
+def _as_expression(field: Any) -> Any:
+    return models.F(field) if isinstance(field, str) else field
+
+
+def _case_search_q(text: str) -> Q:
+    """Tasks whose case's reference, enterprise name or unified social credit code contains `text`."""
+    conditions = []
+    for registered in registered_case_types():
+        fields = registered.queue_fields
+        if fields is None:
+            continue
+        matching = registered.model._default_manager.filter(
+            Q(**{f"{fields.reference}__icontains": text})
+            | Q(**{f"{fields.enterprise}__icontains": text})
+            | Q(**{f"{fields.uscc}__icontains": text})
+        )
+        conditions.append(
+            Q(
+                process__artifact_content_type=ContentType.objects.get_for_model(registered.model),
+                process__artifact_object_id__in=matching.values("pk"),
+            )
+        )
+    return reduce(or_, conditions) if conditions else Q(pk__in=[])
 
 
 def task_cases(tasks: list[CaseTask]) -> dict[int, models.Model]:
@@ -231,25 +335,36 @@ def sla_board_department(*, user: User, department_code: str | None = None) -> A
     return own
 
 
-def _cases_of(case_type: CaseType, *, user: User, department: Any) -> QuerySet[models.Model]:
+def _sees_every_case(cases: QuerySet[models.Model]) -> bool:
+    return not cases.query.where and not cases.query.is_sliced
+
+
+def _cases_of(case_type: CaseType, *, user: User, department: Any) -> QuerySet[models.Model] | None:
+    """The cases of the type `user` may see in `department`; None when that is every case of the type (a global
+    viewer, every department): the board then filters on the type alone, instead of matching each row against the
+    whole case table (a million ids for the credit office)."""
     assert case_type.visible is not None  # callers take only the case types with a `visible` queryset
     cases = case_type.visible(user=user)
     if department is not None:
-        cases = cases.filter(**{f"{case_type.department_field}_id": department.pk})
-    return cases
+        return cases.filter(**{f"{case_type.department_field}_id": department.pk})
+    return None if _sees_every_case(cases) else cases
 
 
 def _process_case_q(*, user: User, department: Any, prefix: str = "process__") -> Q:
-    conditions = [
-        Q(
-            **{
-                f"{prefix}artifact_content_type": ContentType.objects.get_for_model(case_type.model),
-                f"{prefix}artifact_object_id__in": _cases_of(case_type, user=user, department=department).values("pk"),
-            }
-        )
-        for case_type in registered_case_types()
-        if case_type.visible is not None
-    ]
+    conditions = []
+    for case_type in registered_case_types():
+        if case_type.visible is None:
+            continue
+        cases = _cases_of(case_type, user=user, department=department)
+        q = Q(**{f"{prefix}artifact_content_type": ContentType.objects.get_for_model(case_type.model)})
+        if cases is not None and _sees_every_case(case_type.visible(user=user)):
+            # A global viewer's department: open tasks are few and cases many, so probe each task's case by its key
+            # (EXISTS) rather than hash the department's every case id (IN, as the planner does under the OR).
+            q &= Q(Exists(cases.filter(pk=OuterRef(f"{prefix}artifact_object_id"))))
+        elif cases is not None:
+            # Guardian's per-object grants: their subqueries are evaluated once and hashed (per task they would not).
+            q &= Q(**{f"{prefix}artifact_object_id__in": cases.values("pk")})
+        conditions.append(q)
     return reduce(or_, conditions) if conditions else Q(pk__in=[])
 
 
@@ -289,15 +404,45 @@ def board_open_tasks(
 
 
 def _deadline_case_q(*, user: User, department: Any) -> Q:
-    conditions = [
-        Q(
-            owner_type=case_type.label,
-            owner_id__in=_cases_of(case_type, user=user, department=department).values("pk"),
-        )
-        for case_type in registered_case_types()
-        if case_type.visible is not None
-    ]
+    conditions = []
+    for case_type in registered_case_types():
+        if case_type.visible is None:
+            continue
+        cases = _cases_of(case_type, user=user, department=department)
+        q = Q(owner_type=case_type.label)
+        if cases is not None:
+            q &= Q(owner_id__in=cases.values("pk"))
+        conditions.append(q)
     return reduce(or_, conditions) if conditions else Q(pk__in=[])
+
+
+def _board_state_q(state: str, *, today: date, month: date | None = None) -> Q:
+    """The one rule of which deadlines are in a board state (board_deadlines lists them, board_deadline_counts counts
+    them): see board_deadlines."""
+    from apps.casework.sla_policy import due_soon_horizon
+
+    running = Q(status=Deadline.Status.OPEN)
+    if state == "breached":
+        return running & Q(due_date__lt=today)
+    if state == "due_soon":
+        return running & Q(due_date__gte=today, due_date__lte=due_soon_horizon(today))
+    if state == "due_today":
+        return running & Q(due_date=today)
+    if state == "due_tomorrow":
+        return running & Q(due_date=today + timedelta(days=1))
+    if state == "paused":
+        return Q(status=Deadline.Status.PAUSED)
+    if state in ("closed", "closed_on_time"):
+        q = Q(status=Deadline.Status.CLOSED)
+        if month is not None:
+            start = datetime.combine(month.replace(day=1), time(0, 0), tzinfo=BUSINESS_TZ)
+            end_month = (month.replace(day=28) + timedelta(days=4)).replace(day=1)
+            end = datetime.combine(end_month, time(0, 0), tzinfo=BUSINESS_TZ)
+            q &= Q(closed_at__gte=start, closed_at__lt=end)
+        if state == "closed_on_time":
+            q &= Q(closed_on_time=True)
+        return q
+    raise ValueError(state)
 
 
 def board_deadlines(
@@ -308,34 +453,27 @@ def board_deadlines(
     within the `sla.due_soon` working days, today included, as the sweep's notices), due_today, due_tomorrow (the
     next calendar day), paused, closed and closed_on_time (closed in `month`, a date of its first day)."""
 
-    from apps.casework.sla_policy import due_soon_horizon
-
     today = today or clock.today()
     qs = Deadline.objects.filter(_deadline_case_q(user=user, department=department))
-    running = qs.filter(status=Deadline.Status.OPEN)
-    if state == "breached":
-        qs = running.filter(due_date__lt=today)
-    elif state == "due_soon":
-        horizon = due_soon_horizon(today)
-        qs = running.filter(due_date__gte=today, due_date__lte=horizon)
-    elif state == "due_today":
-        qs = running.filter(due_date=today)
-    elif state == "due_tomorrow":
-        qs = running.filter(due_date=today + timedelta(days=1))
-    elif state == "paused":
-        qs = qs.filter(status=Deadline.Status.PAUSED)
-    elif state in ("closed", "closed_on_time"):
-        qs = qs.filter(status=Deadline.Status.CLOSED)
-        if month is not None:
-            start = datetime.combine(month.replace(day=1), time(0, 0), tzinfo=BUSINESS_TZ)
-            end_month = (month.replace(day=28) + timedelta(days=4)).replace(day=1)
-            end = datetime.combine(end_month, time(0, 0), tzinfo=BUSINESS_TZ)
-            qs = qs.filter(closed_at__gte=start, closed_at__lt=end)
-        if state == "closed_on_time":
-            qs = qs.filter(closed_on_time=True)
-    else:
-        raise ValueError(state)
+    qs = qs.filter(_board_state_q(state, today=today, month=month))
     return qs.prefetch_related("pauses").order_by("due_date", "id")
+
+
+def board_deadline_counts(
+    *, user: User, department: Any, figures: dict[str, tuple[str, date | None]], today: Any = None
+) -> dict[str, int]:
+    """How many deadlines board_deadlines(state=..., month=...) lists for each figure {key: (state, month)}, in one
+    query: the cases `user` may see are selected once, and only the rows of some state are read (the states' own
+    conditions bound the scan, so the (status, due_date) and closed_at indexes serve it)."""
+    from django.db.models import Count
+
+    if not figures:
+        return {}
+    today = today or clock.today()
+    conditions = {key: _board_state_q(state, today=today, month=month) for key, (state, month) in figures.items()}
+    qs = Deadline.objects.filter(_deadline_case_q(user=user, department=department))
+    qs = qs.filter(reduce(or_, conditions.values()))
+    return qs.aggregate(**{key: Count("pk", filter=q) for key, q in conditions.items()})
 
 
 def breach_rows(deadlines: list[Any], *, today: Any = None) -> list[dict[str, Any]]:

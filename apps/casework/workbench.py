@@ -10,7 +10,9 @@ are a 404 too.
 from functools import wraps
 from typing import Any
 
-from django.contrib import admin
+import django_filters
+from django import forms
+from django.contrib import admin, messages
 from django.db.models import Q
 from django.http import Http404
 from django.urls import URLPattern, URLResolver
@@ -25,7 +27,17 @@ from viewflow.workflow.flow import views as flow_views
 
 from apps.accounts.models import User
 from apps.casework.cases import is_own_proposal_review
-from apps.casework.selectors import TaskRow, processes_visible_to, task_rows, tasks_visible_to
+from apps.casework.inputs import queue_query_from_page
+from apps.casework.models import CaseTask
+from apps.casework.registry import case_types, flow_classes
+from apps.casework.selectors import (
+    TaskRow,
+    processes_visible_to,
+    queue_tasks,
+    step_key,
+    task_rows,
+    tasks_visible_to,
+)
 
 # The pages of one task that claim it or work on it: the proposer of the decision under review never reaches them.
 ACTING_PAGES = frozenset({"assign", "unassign", "execute", "cancel", "undo", "revive"})
@@ -147,18 +159,74 @@ class ScopedTaskListView(CaseRowColumns, flow_views.DashboardTaskListView):
         return _scoped_tasks(tasks, self.request.user)
 
 
-class ScopedInboxView(CaseRowColumns, flow_views.FlowInboxListView):
-    @viewprop
-    def queryset(self):
-        inbox = flow_views.FlowInboxListView.queryset.fget(self)
-        return _scoped_tasks(inbox, self.request.user).without_own_reviews(self.request.user)
+SORT_LABELS = {
+    "created": _("按创建时间（先到先办）"),
+    "-created": _("按创建时间（最新在前）"),
+    "due": _("按环节期限（最近在前）"),
+    "-due": _("按环节期限（最远在前）"),
+    "step": _("按环节"),
+    "case_type": _("按案件类型"),
+}
 
 
-class ScopedQueueView(CaseRowColumns, flow_views.FlowQueueListView):
+class QueueFilterPanel(django_filters.FilterSet):
+    """The side panel of the queue and inbox pages: the same parameters as GET /api/v1/tasks. It only draws the
+    form; the view's queryset already went through queue_tasks with these parameters (validated by TaskQueueInput),
+    so filter_queryset hands it back as it is."""
+
+    q = django_filters.CharFilter(label=_("案件编号、企业名称或统一社会信用代码"))
+    sort = django_filters.ChoiceFilter(label=_("排序"), choices=list(SORT_LABELS.items()), empty_label=None)
+    step = django_filters.ChoiceFilter(label=_("环节"))
+    case_type = django_filters.ChoiceFilter(label=_("案件类型"))
+    overdue = django_filters.BooleanFilter(label=_("只看已超期"), widget=forms.CheckboxInput)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.filters["step"].field.choices = [
+            (step_key(node), f"{node.flow_class.process_title} · {node.task_title}")
+            for flow_class in flow_classes()
+            for node in flow_class.instance.nodes()
+            if node.task_type == "HUMAN"
+        ]
+        self.filters["case_type"].field.choices = [
+            (registered.label, registered.model._meta.verbose_name)
+            for registered in case_types()
+            if registered.flow_class is not None
+        ]
+
+    def filter_queryset(self, queryset: Any) -> Any:
+        return queryset
+
+    class Meta:
+        model = CaseTask
+        fields: list[str] = []
+
+
+class QueueQueryMixin:
+    """The sort, filters and search of the queue and inbox pages: the same parameters (sort, step, case_type, overdue,
+    q) and the same selector as GET /api/v1/tasks, so a page and the API list the same tasks in the same order. An
+    invalid parameter is left out with a message instead of an error page."""
+
+    queue = "available"
+    filterset_class = QueueFilterPanel
+
     @viewprop
     def queryset(self):
-        # user_queue already leaves out the reviews of the person's own proposals.
-        return _scoped_tasks(flow_views.FlowQueueListView.queryset.fget(self), self.request.user)
+        query, errors = queue_query_from_page(self.request.GET)
+        for key, reasons in errors.items():
+            field = QueueFilterPanel.base_filters[key].label if key in QueueFilterPanel.base_filters else key
+            messages.warning(
+                self.request, gettext("已忽略筛选条件 %(field)s：%(reason)s") % {"field": field, "reason": reasons[0]}
+            )
+        return queue_tasks(user=self.request.user, queue=self.queue, query=query, flow_class=self.flow_class)
+
+
+class ScopedInboxView(QueueQueryMixin, CaseRowColumns, flow_views.FlowInboxListView):
+    queue = "mine"
+
+
+class ScopedQueueView(QueueQueryMixin, CaseRowColumns, flow_views.FlowQueueListView):
+    queue = "available"
 
 
 class ScopedArchiveView(CaseRowColumns, flow_views.FlowArchiveListView):
@@ -245,9 +313,9 @@ class CaseFlowAppViewset(FlowAppViewset):
         return scoped
 
     def get_context_data(self, request):
-        user = request.user
-        manager = self._flow_class.task_class._default_manager
+        # The menu's counts are those of the inbox and queue pages (the same selector).
+        user, flow_class = request.user, self._flow_class
         return {
-            "user_inbox": _scoped_tasks(manager.inbox([self._flow_class], user), user).without_own_reviews(user),
-            "user_queue": _scoped_tasks(manager.queue([self._flow_class], user), user),
+            "user_inbox": queue_tasks(user=user, queue="mine", flow_class=flow_class),
+            "user_queue": queue_tasks(user=user, queue="available", flow_class=flow_class),
         }

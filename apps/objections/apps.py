@@ -8,7 +8,7 @@ class ObjectionsConfig(AppConfig):
     verbose_name = _("异议处理")
 
     def ready(self) -> None:
-        from apps.casework.registry import register_case_type, register_flow, register_task_handler
+        from apps.casework.registry import QueueFields, register_case_type, register_flow, register_task_handler
         from apps.core.registry import register_subject_case_provider, register_todo_provider
         from apps.sla.signals import deadline_due_changed
 
@@ -46,6 +46,7 @@ class ObjectionsConfig(AppConfig):
             page_url=objection_page_url,
             row=objection_case_row,
             flow_class=ObjectionFlow,
+            queue_fields=QueueFields(due_date="due_date"),
         )
         register_flow(flow_class=ObjectionFlow, title=str(_("异议处理")), icon="report_problem")
         register_task_handler(

@@ -8,7 +8,9 @@ class RepairsConfig(AppConfig):
     verbose_name = _("信用修复")
 
     def ready(self) -> None:
-        from apps.casework.registry import register_case_type, register_flow
+        from django.db.models.functions import Coalesce
+
+        from apps.casework.registry import QueueFields, register_case_type, register_flow
         from apps.core.registry import register_subject_case_provider, register_todo_provider
         from apps.repairs import handlers
         from apps.repairs.flows import RepairFlow
@@ -43,6 +45,8 @@ class RepairsConfig(AppConfig):
             page_url=repair_page_url,
             row=repair_case_row,
             flow_class=RepairFlow,
+            # The current step's due date, the case's own when no step counts (as repair_case_row).
+            queue_fields=QueueFields(due_date=Coalesce("step_due_date", "due_date")),
         )
         register_flow(flow_class=RepairFlow, title=_("信用修复"), icon="verified_user")
         handlers.register(RepairFlow)

@@ -5,7 +5,7 @@ from datetime import date
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import QuerySet
+from django.db.models import Count, Q, QuerySet
 
 from apps.accounts.models import Department, User
 from apps.decisions.selectors import two_documents_coverage as _two_documents_coverage
@@ -77,7 +77,7 @@ def sla_dashboard(*, user: User, department: Department | None, today: date, mon
     (open tasks, deadlines by state) and decisions' (two documents delivered without the notice)."""
     from urllib.parse import urlencode
 
-    from apps.casework.selectors import board_deadlines, board_open_tasks, step_key
+    from apps.casework.selectors import board_deadline_counts, board_open_tasks, step_key
 
     scope = {"department": department.code} if department else {}
 
@@ -104,17 +104,27 @@ def sla_dashboard(*, user: User, department: Department | None, today: date, mon
                 )
             )
 
-    def deadlines(state: str, **extra: Any) -> dict[str, Any]:
-        month = extra.pop("month", None)
-        qs = board_deadlines(user=user, department=department, state=state, today=today, month=month)
-        params = {"state": state, **({"month": month.strftime("%Y-%m")} if month else {})}
-        return _figure(qs.count(), url("breaches", **params), **extra)
-
-    on_time = []
     first = today.replace(day=1)
+    months_shown = []
     for back in range(months - 1, -1, -1):
         year, month_index = divmod(first.year * 12 + first.month - 1 - back, 12)
-        month = date(year, month_index + 1, 1)
+        months_shown.append(date(year, month_index + 1, 1))
+    # Every deadline figure in one query (board_deadline_counts counts exactly what board_deadlines lists).
+    wanted: dict[str, tuple[str, date | None]] = {
+        state: (state, None) for state in ("due_today", "due_tomorrow", "due_soon", "breached", "paused")
+    }
+    for month in months_shown:
+        for state in ("closed", "closed_on_time"):
+            wanted[f"{state}_{month:%Y_%m}"] = (state, month)
+    counted = board_deadline_counts(user=user, department=department, figures=wanted, today=today)
+
+    def deadlines(state: str, month: date | None = None) -> dict[str, Any]:
+        params = {"state": state, **({"month": month.strftime("%Y-%m")} if month else {})}
+        key = f"{state}_{month:%Y_%m}" if month else state
+        return _figure(counted[key], url("breaches", **params))
+
+    on_time = []
+    for month in months_shown:
         closed = deadlines("closed", month=month)
         punctual = deadlines("closed_on_time", month=month)
         on_time.append(
@@ -132,9 +142,13 @@ def sla_dashboard(*, user: User, department: Department | None, today: date, mon
     if department is not None:
         officers = officers.filter(department=department)
     all_open = board_open_tasks(user=user, department=department)
+    # Each officer's count and the totals from two grouped queries over the same open tasks, not one per officer.
+    bare = all_open.select_related(None).order_by()
+    held = dict(bare.filter(status="ASSIGNED").values_list("owner").annotate(n=Count("id")).values_list("owner", "n"))
+    totals = bare.aggregate(total=Count("id"), unassigned=Count("id", filter=Q(owner__isnull=True)))
     workload = [
         _figure(
-            all_open.filter(owner=officer, status="ASSIGNED").count(),
+            held.get(officer.pk, 0),
             url("tasks", queue="open", owner=officer.username),
             owner=officer.username,
             name=str(officer),
@@ -142,9 +156,7 @@ def sla_dashboard(*, user: User, department: Department | None, today: date, mon
         )
         for officer in officers.select_related("department").order_by("department__code", "username")
     ]
-    workload.append(
-        _figure(all_open.filter(owner__isnull=True).count(), url("tasks", queue="open", unassigned="true"), owner=None)
-    )
+    workload.append(_figure(totals["unassigned"], url("tasks", queue="open", unassigned="true"), owner=None))
 
     coverage = two_documents_coverage(month=first, department_id=department.pk if department else None)
     missing_url = f"/api/v1/decisions/without-notice?{urlencode({'month': coverage['month'], **scope})}"
@@ -152,7 +164,7 @@ def sla_dashboard(*, user: User, department: Department | None, today: date, mon
         "today": today,
         "department": {"code": department.code, "name": department.name} if department else None,
         "open_by_step": by_step,
-        "open_total": _figure(all_open.count(), url("tasks", queue="open")),
+        "open_total": _figure(totals["total"], url("tasks", queue="open")),
         "due_today": deadlines("due_today"),
         "due_tomorrow": deadlines("due_tomorrow"),
         "due_soon": deadlines("due_soon"),

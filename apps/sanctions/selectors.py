@@ -178,12 +178,12 @@ def access_measure_removal_by_id(*, user: User, removal_id: int) -> MeasureRemov
 
 # -- the monthly case report -----------------------------------------------------------------------------------------
 
-# The departments report their joint-sanction cases to the credit office every month before the 23rd (the seed work
-# plans): the report for a month is due on the 22nd of the next.
+# The departments report their joint-sanction cases to the credit office every month before the reporting day (the
+# seed work plans' 23rd; rule row report.monthly_due_day, read through rules.monthly_reporting_day).
 
 
 class MonthInvalid(ValueError):
-    pass
+    """A month parameter that is not YYYY-MM; its message is shown on the page."""
 
 
 def month_parse(raw: str) -> date:

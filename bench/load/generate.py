@@ -15,7 +15,9 @@ What it makes (LOAD_CASES = N, default 100,000):
   N = 100,000 gives about 2 million tasks, nearly all done);
 - the department's object permissions (django-guardian) on every case, as the services grant them;
 - LOAD_FILING_RECORDS fresh records per applicant (default 20) that nobody has objected to yet: the write mix files
-  objections on them, each applicant on its own subjects' records.
+  objections on them, each applicant on its own subjects' records;
+- LOAD_CLOSED_HISTORY=0 leaves out the viewflow process and tasks of the closed cases (bench/bench_sla_dashboard.py:
+  a million cases without their twenty million done tasks, which no open-work list reads).
 
 Writes var/load/plan.json: the applicants and their fresh records, for the locustfile.
 
@@ -107,6 +109,7 @@ def main() -> None:
     n_applicants = int(os.environ.get("LOAD_APPLICANTS", "200"))
     open_share = float(os.environ.get("LOAD_OPEN_SHARE", "0.02"))
     fresh_per_applicant = int(os.environ.get("LOAD_FILING_RECORDS", "20"))
+    closed_history = os.environ.get("LOAD_CLOSED_HISTORY", "1") != "0"
     if connection.vendor != "postgresql":
         raise SystemExit("The load volume goes into PostgreSQL: set DATABASE_URL=postgres://...")
     if scalar("SELECT count(*) FROM accounts_user WHERE username = 'loadapp1'"):
@@ -262,6 +265,8 @@ def main() -> None:
                         count=hi - lo,
                         set_={"id": f"{perm_base} + g * 10 + t.rn", "object_pk": f"({case_base} + g)::text"},
                     )
+                    if state == "closed" and not closed_history:
+                        continue
                     clone(
                         "viewflow_process",
                         where=f"s.id = {shape_process}",
