@@ -4,6 +4,7 @@ from typing import Any
 
 from django.http import FileResponse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import PolymorphicProxySerializer, extend_schema
 from rest_framework import serializers
@@ -42,6 +43,15 @@ from apps.casework.sla_policy import sla_notice_acknowledge
 from apps.core.api import Pagination
 from apps.core.audience import Audience
 from apps.core.errors import ApplicationError
+from apps.core.exports import (
+    FORMAT_PARAMETER,
+    Column,
+    ExportableList,
+    batched,
+    export_format,
+    export_response,
+    export_responses,
+)
 from apps.core.filters import filter_or_400, filter_parameters
 from apps.core.schema import ErrorOutput, paginated
 
@@ -133,7 +143,23 @@ def input_description(serializer_class: type) -> dict[str, Any]:
     return fields
 
 
-class TaskListApi(APIView):
+TASK_COLUMNS = [
+    Column("id", gettext_lazy("任务编号")),
+    Column("reference", gettext_lazy("案件编号")),
+    Column("case_type", gettext_lazy("案件类型")),
+    Column("enterprise", gettext_lazy("企业名称")),
+    Column("uscc", gettext_lazy("统一社会信用代码")),
+    Column("department", gettext_lazy("承办部门")),
+    Column("title", gettext_lazy("环节")),
+    Column("owner", gettext_lazy("领取人")),
+    Column("created", gettext_lazy("到达时间"), "minute"),
+    Column("due_date", gettext_lazy("环节期限"), "day"),
+    Column("working_days_left", gettext_lazy("剩余工作日")),
+    Column("overdue", gettext_lazy("是否超期"), "yes_no"),
+]
+
+
+class TaskListApi(ExportableList, APIView):
     """Tasks of the case flows. queue=mine (claimed by me), available (free tasks I may claim: my department's
     cases, my role), team (open tasks of my department's cases)."""
 
@@ -156,7 +182,9 @@ class TaskListApi(APIView):
             return user
 
     @extend_schema(
-        operation_id="v1_tasks_list", parameters=[FilterSerializer], responses=paginated("TaskPage", StaffTaskOutput)
+        operation_id="v1_tasks_list",
+        parameters=[FilterSerializer, FORMAT_PARAMETER],
+        responses=export_responses(paginated("TaskPage", StaffTaskOutput)),
     )
     def get(self, request):
         filters = self.FilterSerializer(data=request.query_params)
@@ -174,8 +202,15 @@ class TaskListApi(APIView):
             )
         else:
             tasks = queue_tasks(user=request.user, queue=queue, query=query)
+        if fmt := export_format(request):
+            rows = (row for batch in batched(tasks) for row in self.task_page(request, batch, queue))
+            return export_response(rows=rows, columns=TASK_COLUMNS, filename=_("任务"), fmt=fmt)
         paginator = Pagination()
         page = paginator.paginate_queryset(tasks, request, view=self)
+        return paginator.get_paginated_response(self.task_page(request, page, queue))
+
+    @staticmethod
+    def task_page(request, page: list[CaseTask], queue: str) -> Any:
         cases = task_cases(page)
         rows = task_rows(page, cases=cases)
         # Queues are the workbench's: only staff have tasks in them.
@@ -188,8 +223,7 @@ class TaskListApi(APIView):
         ]
         # One serializer for the page (its fields are built once, not per row).
         output = StaffTaskOutput if audience.internal else PartyTaskOutput
-        results = output(bodies, many=True).data
-        return paginator.get_paginated_response(results)
+        return output(bodies, many=True).data
 
 
 class TaskDetailApi(APIView):
@@ -288,16 +322,32 @@ class NoticeOutputSerializer(serializers.Serializer):
     acknowledged_at = serializers.DateTimeField(allow_null=True)
 
 
-class NoticeListApi(APIView):
-    """Due-soon notices and breach escalations: monitors see all, staff their department's."""
+NOTICE_COLUMNS = [
+    Column("id", gettext_lazy("序号")),
+    Column("kind_display", gettext_lazy("提醒类型")),
+    Column("message", gettext_lazy("内容")),
+    Column("purpose", gettext_lazy("期限事项")),
+    Column("due_date", gettext_lazy("到期日"), "day"),
+    Column("department", gettext_lazy("承办部门")),
+    Column("created_at", gettext_lazy("提醒时间"), "minute"),
+    Column("acknowledged_at", gettext_lazy("确认时间"), "minute"),
+]
+
+
+class NoticeListApi(ExportableList, APIView):
+    """Due-soon notices and breach escalations: monitors see all, staff their department's. `format=csv|xlsx`: every
+    row as a file."""
 
     @extend_schema(
         operation_id="v1_notices_list",
-        parameters=filter_parameters(NoticeFilter),
-        responses=paginated("NoticePage", NoticeOutputSerializer),
+        parameters=[*filter_parameters(NoticeFilter), FORMAT_PARAMETER],
+        responses=export_responses(paginated("NoticePage", NoticeOutputSerializer)),
     )
     def get(self, request):
         qs = filter_or_400(NoticeFilter, request=request, queryset=notices_visible_to(user=request.user))
+        if fmt := export_format(request):
+            rows = (row for batch in batched(qs) for row in NoticeOutputSerializer(batch, many=True).data)
+            return export_response(rows=rows, columns=NOTICE_COLUMNS, filename=_("时限提醒"), fmt=fmt)
         paginator = Pagination()
         page = paginator.paginate_queryset(qs, request, view=self)
         return paginator.get_paginated_response(NoticeOutputSerializer(page, many=True).data)
@@ -348,7 +398,33 @@ class BreachRowOutput(serializers.Serializer):
     pauses = BreachPauseOutput(many=True)
 
 
-class BreachListApi(APIView):
+BREACH_COLUMNS = [
+    Column("case.reference", gettext_lazy("案件编号")),
+    Column("department.name", gettext_lazy("承办部门")),
+    Column("purpose", gettext_lazy("期限事项")),
+    Column("due_date", gettext_lazy("到期日"), "day"),
+    Column("late_working_days", gettext_lazy("超期工作日")),
+    Column("remaining_working_days", gettext_lazy("剩余工作日")),
+    Column("step", gettext_lazy("当前环节")),
+    Column("holder", gettext_lazy("经办人")),
+    Column("held_working_days", gettext_lazy("本环节已用工作日")),
+    Column("pause_working_days", gettext_lazy("暂停工作日")),
+]
+
+
+def _breach_export_row(row: dict[str, Any]) -> dict[str, Any]:
+    """A breach row flattened for a spreadsheet: the last step (who holds the case now) and the days paused."""
+    last = row["steps"][-1] if row["steps"] else {}
+    return {
+        **row,
+        "step": last.get("title"),
+        "holder": last.get("owner_name") or last.get("owner"),
+        "held_working_days": last.get("held_working_days"),
+        "pause_working_days": sum(pause["working_days"] or 0 for pause in row["pauses"]),
+    }
+
+
+class BreachListApi(ExportableList, APIView):
     """Deadlines of the cases of the caller's scope (科室负责人: own department; the credit office: every one or
     `department`) by state: breached (default), due_soon, due_today, due_tomorrow, paused, closed, closed_on_time
     (with `month`=YYYY-MM, the month closed). Each row: how late in working days, the steps and who held them, pauses."""
@@ -366,7 +442,10 @@ class BreachListApi(APIView):
                 raise serializers.ValidationError(_("月份应在 2000 年至 2099 年之间。"))
             return month
 
-    @extend_schema(parameters=[FilterSerializer], responses=paginated("BreachPage", BreachRowOutput))
+    @extend_schema(
+        parameters=[FilterSerializer, FORMAT_PARAMETER],
+        responses=export_responses(paginated("BreachPage", BreachRowOutput)),
+    )
     def get(self, request):
         filters = self.FilterSerializer(data=request.query_params)
         filters.is_valid(raise_exception=True)
@@ -374,6 +453,13 @@ class BreachListApi(APIView):
         department = sla_board_department(user=request.user, department_code=data.get("department"))
         month = data.get("month")
         deadlines = board_deadlines(user=request.user, department=department, state=data["state"], month=month)
+        if fmt := export_format(request):
+            rows = (
+                _breach_export_row(row)
+                for batch in batched(deadlines)
+                for row in BreachRowOutput(breach_rows(batch), many=True).data
+            )
+            return export_response(rows=rows, columns=BREACH_COLUMNS, filename=_("超期与临期案件"), fmt=fmt)
         paginator = Pagination()
         page = paginator.paginate_queryset(deadlines, request, view=self)
         return paginator.get_paginated_response(BreachRowOutput(breach_rows(page), many=True).data)
