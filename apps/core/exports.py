@@ -154,12 +154,17 @@ def export_format(request: Any) -> str | None:
 class ExportableList:
     """A list APIView that answers `?format=csv|xlsx` with a file. DRF reads `format` as its renderer override (a
     value no renderer has is a 404): here csv and xlsx are left to the view, and any other unknown value is a 400
-    naming the parameter."""
+    naming the parameter. Other methods of the view (a POST beside the list) are left as DRF has them."""
 
     def perform_content_negotiation(self, request: Any, force: bool = False) -> Any:
         fmt = request.query_params.get("format")
         renderers = self.get_renderers()  # type: ignore[attr-defined]  # an APIView's
-        if not force and fmt is not None and fmt not in {renderer.format for renderer in renderers}:
+        if (
+            not force
+            and request.method == "GET"
+            and fmt is not None
+            and fmt not in {renderer.format for renderer in renderers}
+        ):
             if fmt in EXPORT_FORMATS:
                 return (renderers[0], renderers[0].media_type)
             raise serializers.ValidationError(

@@ -4,6 +4,7 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.http import FileResponse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, PolymorphicProxySerializer, extend_schema
 from rest_framework import serializers, status
@@ -14,6 +15,15 @@ from rest_framework.views import APIView
 from apps.core import clock
 from apps.core.api import Pagination
 from apps.core.errors import ApplicationError
+from apps.core.exports import (
+    FORMAT_PARAMETER,
+    Column,
+    ExportableList,
+    batched,
+    export_format,
+    export_response,
+    export_responses,
+)
 from apps.core.inputs import optional_month
 from apps.core.parsers import JSONParser
 from apps.core.schema import paginated
@@ -295,13 +305,34 @@ class DecisionBundleApi(APIView):
         return response
 
 
-class DecisionsWithoutNoticeApi(APIView):
+MISSING_COLUMNS = [
+    Column("decision_no", gettext_lazy("决定文书号")),
+    Column("kind_display", gettext_lazy("决定类别")),
+    Column("decision_date", gettext_lazy("决定日期"), "day"),
+    Column("department.name", gettext_lazy("作出决定部门")),
+    Column("subject.name", gettext_lazy("主体名称")),
+    Column("subject.uscc", gettext_lazy("统一社会信用代码")),
+    Column("delivered_on", gettext_lazy("送达日期"), "day"),
+    Column("delivery_method_display", gettext_lazy("送达方式")),
+]
+
+
+def _missing_export_rows(decisions: list) -> list[dict]:
+    """The JSON rows with the kind and delivery method as people read them (the JSON carries their codes)."""
+    rows = DecisionMissingOutput([missing_row(d) for d in decisions], many=True).data
+    return [
+        {**row, "kind_display": d.get_kind_display(), "delivery_method_display": d.get_delivery_method_display()}
+        for row, d in zip(rows, decisions, strict=True)
+    ]
+
+
+class DecisionsWithoutNoticeApi(ExportableList, APIView):
     """Every decision owed a repair notice that was delivered without it (optionally in one month, of one department
     by its code)."""
 
     @extend_schema(
-        parameters=[MonthParameter, OpenApiParameter("department", str, required=False)],
-        responses=paginated("DecisionMissingPage", DecisionMissingOutput),
+        parameters=[MonthParameter, OpenApiParameter("department", str, required=False), FORMAT_PARAMETER],
+        responses=export_responses(paginated("DecisionMissingPage", DecisionMissingOutput)),
     )
     def get(self, request) -> Response:
         decisions = delivered_without_notice(decisions=decisions_visible_to(user=request.user))
@@ -312,6 +343,11 @@ class DecisionsWithoutNoticeApi(APIView):
         if month:
             first, last = month_bounds(month)
             decisions = decisions.filter(delivered_on__gte=first, delivered_on__lte=last)
+        if fmt := export_format(request):
+            rows = (row for batch in batched(decisions) for row in _missing_export_rows(batch))
+            return export_response(
+                rows=rows, columns=MISSING_COLUMNS, filename=_("未同步送达修复告知书的决定"), fmt=fmt
+            )
         paginator = Pagination()
         page = paginator.paginate_queryset(decisions, request, view=self)
         return paginator.get_paginated_response(

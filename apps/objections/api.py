@@ -19,6 +19,15 @@ from apps.casework.services import upload_check
 from apps.core.api import ID_MAX, Pagination
 from apps.core.audience import CodeNameOutput, OutwardEventOutput, StaffEventOutput, SubjectRefOutput
 from apps.core.errors import ApplicationError
+from apps.core.exports import (
+    FORMAT_PARAMETER,
+    Column,
+    ExportableList,
+    batched,
+    export_format,
+    export_response,
+    export_responses,
+)
 from apps.core.filters import filter_or_400, filter_parameters
 from apps.core.idempotency import idempotent_submit
 from apps.core.schema import ErrorOutput, paginated
@@ -281,7 +290,23 @@ class ObjectionDetailApi(APIView):
 DETAIL = ObjectionDetailApi.detail_schema
 
 
-class ObjectionListApi(APIView):
+OBJECTION_COLUMNS = [
+    Column("reference", gettext_lazy("案件编号")),
+    Column("subject.name", gettext_lazy("主体名称")),
+    Column("subject.uscc", gettext_lazy("统一社会信用代码")),
+    Column("record.kind_display", gettext_lazy("信息类别")),
+    Column("record.decision_no", gettext_lazy("决定文书号")),
+    Column("department.name", gettext_lazy("承办部门")),
+    Column("ground_display", gettext_lazy("异议理由")),
+    Column("status_display", gettext_lazy("办理状态")),
+    Column("current_step.label", gettext_lazy("当前环节")),
+    Column("filed_at", gettext_lazy("提出时间"), "minute"),
+    Column("due_date", gettext_lazy("办结期限"), "day"),
+    Column("provisional", gettext_lazy("期限是否暂定"), "yes_no"),
+]
+
+
+class ObjectionListApi(ExportableList, APIView):
     class InputSerializer(serializers.Serializer):
         record = serializers.IntegerField(min_value=1, max_value=ID_MAX)
         subject = UsccField(required=False, help_text=gettext_lazy("提出异议的主体；默认为该信息的主体"))
@@ -322,11 +347,18 @@ class ObjectionListApi(APIView):
 
     @extend_schema(
         operation_id="objections_list",
-        parameters=filter_parameters(ObjectionFilter),
-        responses=paginated("ObjectionPage", ObjectionRowOutput),
+        parameters=[*filter_parameters(ObjectionFilter), FORMAT_PARAMETER],
+        responses=export_responses(paginated("ObjectionPage", ObjectionRowOutput)),
     )
     def get(self, request):
         qs = filter_or_400(ObjectionFilter, request=request, queryset=objection_list(user=request.user))
+        if fmt := export_format(request):
+            rows = (
+                row
+                for batch in batched(qs)
+                for row in ObjectionRowOutput(objection_rows_for(user=request.user, objections=batch), many=True).data
+            )
+            return export_response(rows=rows, columns=OBJECTION_COLUMNS, filename=_("异议申诉"), fmt=fmt)
         paginator = Pagination()
         page = paginator.paginate_queryset(qs, request, view=self)
         rows = objection_rows_for(user=request.user, objections=page)

@@ -19,6 +19,15 @@ from apps.core import clock
 from apps.core.api import ID_MAX, Pagination
 from apps.core.audience import CodeNameOutput, OutwardEventOutput, StaffEventOutput, SubjectRefOutput
 from apps.core.errors import ApplicationError
+from apps.core.exports import (
+    FORMAT_PARAMETER,
+    Column,
+    ExportableList,
+    batched,
+    export_format,
+    export_response,
+    export_responses,
+)
 from apps.core.filters import filter_or_400, filter_parameters
 from apps.core.idempotency import idempotent_submit
 from apps.core.schema import ErrorOutput, paginated
@@ -284,19 +293,41 @@ def repair_output(view: RepairView) -> dict[str, Any]:
     return output(view).data
 
 
-class RepairListApi(APIView):
+REPAIR_COLUMNS = [
+    Column("reference", gettext_lazy("案件编号")),
+    Column("subject", gettext_lazy("主体名称")),
+    Column("uscc", gettext_lazy("统一社会信用代码")),
+    Column("department", gettext_lazy("承办部门")),
+    Column("kind", gettext_lazy("修复类型")),
+    Column("current_step", gettext_lazy("办理状态")),
+    Column("step_due_date", gettext_lazy("当前环节期限"), "day"),
+    Column("due_date", gettext_lazy("办结期限"), "day"),
+    Column("provisional", gettext_lazy("期限是否暂定"), "yes_no"),
+    Column("filed_at", gettext_lazy("申请时间"), "minute"),
+]
+
+
+class RepairListApi(ExportableList, APIView):
     """GET: repair cases the caller may see. POST: file an application (JSON, or multipart with files `evidence`,
     `training_certificate`, `credit_report`). Send an Idempotency-Key header to make retries safe."""
 
     @extend_schema(
         operation_id="v1_repairs_list",
-        parameters=filter_parameters(RepairFilter),
-        responses=paginated("RepairPage", RepairRowOutput),
+        parameters=[*filter_parameters(RepairFilter), FORMAT_PARAMETER],
+        responses=export_responses(paginated("RepairPage", RepairRowOutput)),
     )
     def get(self, request):
         qs = filter_or_400(RepairFilter, request=request, queryset=repairs_visible_to(user=request.user))
+        qs = qs.order_by("-filed_at", "-id")
+        if fmt := export_format(request):
+            rows = (
+                row
+                for batch in batched(qs)
+                for row in RepairRowOutput([case_summary(c) for c in batch], many=True).data
+            )
+            return export_response(rows=rows, columns=REPAIR_COLUMNS, filename=_("信用修复申请"), fmt=fmt)
         paginator = Pagination()
-        page = paginator.paginate_queryset(qs.order_by("-filed_at", "-id"), request, view=self)
+        page = paginator.paginate_queryset(qs, request, view=self)
         return paginator.get_paginated_response(RepairRowOutput([case_summary(case) for case in page], many=True).data)
 
     @extend_schema(

@@ -2,50 +2,11 @@
 rather than a page, under Chinese headers; a bad format is a 400 naming it; a user gets no file of a list they
 cannot read."""
 
-import csv
-import io
-
 import pytest
-from openpyxl import load_workbook
 
 from apps.casework.sla_policy import sla_sweep
 from tests.casework.test_sla_board import board  # noqa: F401  (the fixture)
-
-
-def read_csv(response) -> list[list[str]]:
-    assert response.status_code == 200
-    assert response["Content-Type"].startswith("text/csv")
-    assert response["Content-Disposition"].startswith("attachment; filename*=utf-8''")
-    body = b"".join(response.streaming_content).decode("utf-8")
-    assert body.startswith("\ufeff")
-    return list(csv.reader(io.StringIO(body[1:])))
-
-
-def read_xlsx(response) -> list[list]:
-    assert response.status_code == 200
-    assert response["Content-Disposition"].endswith(".xlsx")
-    book = load_workbook(io.BytesIO(b"".join(response.streaming_content)), read_only=True)
-    return [["" if value is None else value for value in row] for row in book.active.iter_rows(values_only=True)]
-
-
-def both(client, url: str) -> tuple[list[list], list[list]]:
-    joiner = "&" if "?" in url else "?"
-    return read_csv(client.get(f"{url}{joiner}format=csv")), read_xlsx(client.get(f"{url}{joiner}format=xlsx"))
-
-
-def json_rows(client, url: str) -> list[dict]:
-    response = client.get(url + ("&" if "?" in url else "?") + "page_size=200")
-    assert response.status_code == 200, response.json()
-    return response.json()["results"]
-
-
-def assert_same_rows(client, url: str, *, key: str, column: int, header: list[str]):
-    """The file's rows, in order, are the JSON list's (compared by `key` of the JSON row, `column` of the file)."""
-    expected = [str(row[key]) for row in json_rows(client, url)]
-    assert expected, url
-    for table in both(client, url):
-        assert table[0][: len(header)] == header
-        assert [str(line[column]) for line in table[1:]] == expected
+from tests.support.exports import assert_same_rows, both, json_rows, read_csv
 
 
 @pytest.mark.django_db
