@@ -2,7 +2,7 @@
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
-from django.http import FileResponse
+from django.http import FileResponse, StreamingHttpResponse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from drf_spectacular.types import OpenApiTypes
@@ -334,7 +334,7 @@ class DecisionsWithoutNoticeApi(ExportableList, APIView):
         parameters=[MonthParameter, OpenApiParameter("department", str, required=False), FORMAT_PARAMETER],
         responses=export_responses(paginated("DecisionMissingPage", DecisionMissingOutput)),
     )
-    def get(self, request) -> Response:
+    def get(self, request) -> Response | StreamingHttpResponse:
         decisions = delivered_without_notice(decisions=decisions_visible_to(user=request.user))
         department = (request.query_params.get("department") or "").strip()
         if department:

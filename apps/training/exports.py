@@ -2,7 +2,6 @@
 memory) and XLSX. Headers are Chinese; ratios are percentages, booleans 是/否; the figures come from the coverage
 selectors and nothing else."""
 
-import csv
 from collections.abc import Iterator
 from datetime import date
 from io import BytesIO
@@ -13,6 +12,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Font
 
 from apps.accounts.models import Department
+from apps.core.exports import csv_lines
 from apps.training.selectors import Coverage, coverage_by_department, coverage_by_month, training_coverage
 
 NOT_REACHED_BATCH = 2000
@@ -67,34 +67,28 @@ def _not_reached_rows(coverage: Coverage) -> Iterator[list[str]]:
         yield [subject.uscc, subject.name, subject.region_code]
 
 
-class _Echo:
-    def write(self, value: str) -> str:
-        return value
-
-
 def coverage_csv_lines(
     *, month: date, region_code: str = "", department: Department | None = None, table: str = "summary"
 ) -> Iterator[str]:
     """CSV lines (with a byte-order mark, so that spreadsheet programs read the Chinese right). `table`: summary
     (the month in total and by department) or not_reached (the subjects not reached, one a line)."""
-    writer = csv.writer(_Echo())
-    yield "\ufeff"
     if table == "not_reached":
         coverage = training_coverage(month=month, region_code=region_code, department=department)
-        yield writer.writerow(not_reached_header())
-        for row in _not_reached_rows(coverage):
-            yield writer.writerow(row)
+        yield from csv_lines(not_reached_header(), _not_reached_rows(coverage))
         return
-    yield writer.writerow(summary_header())
     rows = (
         [training_coverage(month=month, region_code=region_code, department=department)]
         if department is not None
         else coverage_by_department(month=month, region_code=region_code)
     )
-    for coverage in rows:
-        values = _summary_values(coverage, region_code)
-        values[5], values[6] = _percent(coverage.ratio), _percent(coverage.target)
-        yield writer.writerow(values)
+
+    def summary_lines() -> Iterator[list]:
+        for coverage in rows:
+            values = _summary_values(coverage, region_code)
+            values[5], values[6] = _percent(coverage.ratio), _percent(coverage.target)
+            yield values
+
+    yield from csv_lines(summary_header(), summary_lines())
 
 
 def coverage_xlsx(*, month: date, region_code: str = "", department: Department | None = None) -> bytes:
