@@ -5,6 +5,7 @@ from csp.decorators import csp_replace
 from django.core.exceptions import ObjectDoesNotExist, PermissionDenied
 from django.http import FileResponse, Http404
 from django.shortcuts import render
+from django.urls import reverse
 from django.views.decorators.clickjacking import xframe_options_sameorigin
 
 from apps.casework.cases import case_open_tasks
@@ -17,13 +18,18 @@ from apps.casework.selectors import (
     case_summary_rows,
     notices_visible_to,
 )
+from apps.core.exports import export_links
 
 
 def notices(request):
     """Due-soon notices and breach escalations the user may see (monitors: all departments)."""
     if not request.user.has_perm("casework.use_workbench"):
         raise PermissionDenied
-    return render(request, "casework/notices.html", {"notices": notices_visible_to(user=request.user)[:200]})
+    context = {
+        "notices": notices_visible_to(user=request.user)[:200],
+        "export_links": export_links(reverse("api-notices"), {}),
+    }
+    return render(request, "casework/notices.html", context)
 
 
 def breaches(request):
@@ -74,6 +80,9 @@ def breaches(request):
         ],
         "department": department,
         "officers": officers.order_by("department__code", "username"),
+        "export_links": export_links(
+            reverse("api-breaches"), {"state": state, "department": department.code if department else None}
+        ),
     }
     return render(request, "casework/breaches.html", context, status=status)
 

@@ -22,7 +22,7 @@ from itertools import islice
 from typing import Any, TypeVar
 
 from django.http import FileResponse, StreamingHttpResponse
-from django.utils.http import content_disposition_header
+from django.utils.http import content_disposition_header, urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from drf_spectacular.utils import OpenApiParameter
@@ -171,3 +171,12 @@ class ExportableList:
                 {"format": [_("不支持的导出格式“%(format)s”，应为 csv 或 xlsx。") % {"format": fmt[:20]}]}
             )
         return super().perform_content_negotiation(request, force=force)  # type: ignore[misc]  # an APIView's
+
+
+def export_links(api_url: str, params: Mapping[str, Any]) -> list[tuple[str, str]]:
+    """The download buttons of a page: (label, URL) of its list's API as CSV and as XLSX, with the page's filters."""
+    query = {key: value for key, value in params.items() if value not in (None, "") and key not in ("format", "page")}
+    return [
+        (_("下载 CSV"), f"{api_url}?{urlencode({**query, 'format': 'csv'})}"),
+        (_("下载 Excel"), f"{api_url}?{urlencode({**query, 'format': 'xlsx'})}"),
+    ]

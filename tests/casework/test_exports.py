@@ -2,6 +2,8 @@
 rather than a page, under Chinese headers; a bad format is a 400 naming it; a user gets no file of a list they
 cannot read."""
 
+import re
+
 import pytest
 
 from apps.casework.sla_policy import sla_sweep
@@ -57,3 +59,17 @@ def test_a_format_nobody_knows_is_a_400_naming_it(board, api, url):  # noqa: F81
     assert response.status_code == 400
     assert response.json()["fields"].keys() == {"format"}
     assert api(board["head"]).get(f"{url}?format=json").status_code == 200
+
+
+@pytest.mark.django_db
+def test_the_pages_link_to_their_list_as_files_with_the_page_filters(board, users, client):  # noqa: F811
+    client.force_login(board["head"])
+    html = client.get("/workbench/breaches/?state=paused").content.decode()
+    links = re.findall(r'href="(/api/v1/breaches\?[^"]+)"', html)
+    assert len(links) == 2 and all("state=paused" in link and "department=YC-SCJG" in link for link in links)
+    csv_link = next(link.replace("&amp;", "&") for link in links if "format=csv" in link)
+    references = [line[0] for line in read_csv(client.get(csv_link))[1:]]
+    assert references == [board["cases"][2].reference]
+    sla_sweep()
+    html = client.get("/workbench/notices/").content.decode()
+    assert 'href="/api/v1/notices?format=csv"' in html and 'href="/api/v1/notices?format=xlsx"' in html
