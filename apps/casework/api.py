@@ -326,7 +326,7 @@ NOTICE_COLUMNS = [
     Column("id", gettext_lazy("序号")),
     Column("kind_display", gettext_lazy("提醒类型")),
     Column("message", gettext_lazy("内容")),
-    Column("purpose", gettext_lazy("期限事项")),
+    Column("purpose_display", gettext_lazy("期限事项")),
     Column("due_date", gettext_lazy("到期日"), "day"),
     Column("department", gettext_lazy("承办部门")),
     Column("created_at", gettext_lazy("提醒时间"), "minute"),
@@ -346,7 +346,11 @@ class NoticeListApi(ExportableList, APIView):
     def get(self, request):
         qs = filter_or_400(NoticeFilter, request=request, queryset=notices_visible_to(user=request.user))
         if fmt := export_format(request):
-            rows = (row for batch in batched(qs) for row in NoticeOutputSerializer(batch, many=True).data)
+            rows = (
+                _notice_export_row(row)
+                for batch in batched(qs)
+                for row in NoticeOutputSerializer(batch, many=True).data
+            )
             return export_response(rows=rows, columns=NOTICE_COLUMNS, filename=_("时限提醒"), fmt=fmt)
         paginator = Pagination()
         page = paginator.paginate_queryset(qs, request, view=self)
@@ -401,7 +405,7 @@ class BreachRowOutput(serializers.Serializer):
 BREACH_COLUMNS = [
     Column("case.reference", gettext_lazy("案件编号")),
     Column("department.name", gettext_lazy("承办部门")),
-    Column("purpose", gettext_lazy("期限事项")),
+    Column("purpose_display", gettext_lazy("期限事项")),
     Column("due_date", gettext_lazy("到期日"), "day"),
     Column("late_working_days", gettext_lazy("超期工作日")),
     Column("remaining_working_days", gettext_lazy("剩余工作日")),
@@ -412,11 +416,23 @@ BREACH_COLUMNS = [
 ]
 
 
+def _step_name(case_type: str, purpose: str) -> str:
+    """The Chinese name of the step a deadline times (a file shows no internal code)."""
+    registered = case_type_for(case_type)
+    return registered.step_name(purpose) if registered else purpose
+
+
+def _notice_export_row(row: dict[str, Any]) -> dict[str, Any]:
+    return {**row, "purpose_display": _step_name(row["case_type"], row["purpose"])}
+
+
 def _breach_export_row(row: dict[str, Any]) -> dict[str, Any]:
-    """A breach row flattened for a spreadsheet: the last step (who holds the case now) and the days paused."""
+    """A breach row flattened for a spreadsheet: the step's name, the last step (who holds the case now) and the
+    days paused."""
     last = row["steps"][-1] if row["steps"] else {}
     return {
         **row,
+        "purpose_display": _step_name(row["case_type"], row["purpose"]),
         "step": last.get("title"),
         "holder": last.get("owner_name") or last.get("owner"),
         "held_working_days": last.get("held_working_days"),

@@ -23,7 +23,7 @@ def test_breaches_export_the_rows_of_the_list_with_its_filters(board, api, users
             assert table[0][:5] == header
             assert [line[0] for line in table[1:]] == expected
     csv_rows = read_csv(head.get("/api/v1/breaches?state=breached&format=csv"))
-    assert csv_rows[1][3] == "2026年5月13日"  # the office's date form, not ISO
+    assert csv_rows[1][2:4] == ["受理审查", "2026年5月13日"]  # the step's name, the office's date form
     # who may not read the list gets no file
     assert api(users["officer"]).get("/api/v1/breaches?format=csv").status_code == 403
     assert api(board["head_tax"]).get("/api/v1/breaches?department=YC-SCJG&format=xlsx").status_code == 404
@@ -48,6 +48,10 @@ def test_notices_export_by_kind_and_department(board, api, users):  # noqa: F811
     header = ["序号", "提醒类型", "内容", "期限事项", "到期日", "承办部门", "提醒时间", "确认时间"]
     assert_same_rows(api(users["officer"]), "/api/v1/notices", key="id", column=0, header=header)
     assert_same_rows(api(users["monitor"]), "/api/v1/notices?kind=breach", key="id", column=0, header=header)
+    assert {line[3] for line in read_csv(api(users["officer"]).get("/api/v1/notices?format=csv"))[1:]} <= {
+        "受理审查",
+        "认定部门作出决定",
+    }
     for table in both(api(users["officer_tax"]), "/api/v1/notices"):
         assert table == [header]
 
