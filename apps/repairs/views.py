@@ -10,6 +10,7 @@ from django.db.models import Q
 from django.http import FileResponse, Http404, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 from guardian.shortcuts import get_objects_for_user
@@ -23,6 +24,7 @@ from apps.commitments.selectors import text_versions_in_force
 from apps.core import clock
 from apps.core.context_processors import may_file_repairs
 from apps.core.errors import ApplicationError
+from apps.core.exports import export_links
 from apps.core.idempotency import idempotent_submit
 from apps.letters.selectors import letter_file
 from apps.repairs.api import RepairRowOutput, repair_output
@@ -71,7 +73,8 @@ def _case_or_404(request: AuthenticatedHttpRequest, case_id: int) -> RepairCase:
 def portal_index(request: AuthenticatedHttpRequest) -> HttpResponse:
     cases = repairs_visible_to(user=request.user).order_by("-filed_at", "-id")[:200]
     rows = RepairRowOutput([case_summary(case) for case in cases], many=True).data  # what the API list shows
-    return render(request, "repairs/portal_index.html", {"cases": rows, "today": clock.today()})
+    context = {"cases": rows, "today": clock.today(), "export_links": export_links(reverse("api-repairs"), {})}
+    return render(request, "repairs/portal_index.html", context)
 
 
 def _candidate_records(request: AuthenticatedHttpRequest, uscc: str):

@@ -25,3 +25,11 @@ def test_repairs_export_as_listed_and_only_what_the_reader_may_see(api, users, w
             assert table[0][: len(HEADER)] == HEADER and table[1:] == []
     bad = applicant.get("/api/v1/repairs?format=doc")
     assert bad.status_code == 400 and bad.json()["fields"].keys() == {"format"}
+
+
+def test_the_portal_list_links_to_the_file(api, users, world, client):
+    client.force_login(users["applicant"])
+    assert "/api/v1/repairs?format=csv" not in client.get("/portal/repairs/").content.decode()  # nothing to export
+    assert api(users["applicant"]).post("/api/v1/repairs", filing(world["record"]), format="json").status_code == 201
+    html = client.get("/portal/repairs/").content.decode()
+    assert 'href="/api/v1/repairs?format=csv"' in html and 'href="/api/v1/repairs?format=xlsx"' in html
