@@ -436,7 +436,7 @@ def _board_state_q(state: str, *, today: date, month: date | None = None) -> Q:
         q = Q(status=Deadline.Status.CLOSED)
         if month is not None:
             start = datetime.combine(month.replace(day=1), time(0, 0), tzinfo=BUSINESS_TZ)
-            end_month = (month.replace(day=28) + timedelta(days=4)).replace(day=1)
+            end_month = clock.first_of_next_month(month)
             end = datetime.combine(end_month, time(0, 0), tzinfo=BUSINESS_TZ)
             q &= Q(closed_at__gte=start, closed_at__lt=end)
         if state == "closed_on_time":

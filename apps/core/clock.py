@@ -1,7 +1,7 @@
 """Business time: the office's dates are calendar dates in settings.TIME_ZONE (Asia/Shanghai), whatever time zone a
 request may have activated. `today()` is the one "today" of the project; `business_date()` is the date of a moment."""
 
-from datetime import date, datetime, tzinfo
+from datetime import date, datetime, timedelta, tzinfo
 
 from django.utils import timezone
 
@@ -21,3 +21,8 @@ def business_date(moment: datetime) -> date:
 def today() -> date:
     """Today's business date."""
     return business_date(timezone.now())
+
+
+def first_of_next_month(day: date) -> date:
+    """The first day of the month after `day`'s month (month arithmetic in one place: reports, deadlines, rules)."""
+    return (day.replace(day=28) + timedelta(days=4)).replace(day=1)

@@ -2,12 +2,13 @@
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date
 from typing import Any
 
 from django.db.models import Q
 from django.utils.translation import gettext as _
 
+from apps.core import clock
 from apps.core.errors import ApplicationError
 from apps.rules.models import Rule, RuleCode
 
@@ -110,6 +111,6 @@ def monthly_reporting_day(*, month: date) -> date | None:
     """The day by which figures of `month` reach the credit office (the seeds' 23rd of the following month): the
     rule row report.monthly_due_day in force on the first of the following month; None when no row is in force.
     The monthly coverage report and the departments' joint-sanction case reports both read it here."""
-    following = (month.replace(day=28) + timedelta(days=4)).replace(day=1)
+    following = clock.first_of_next_month(month)
     rule = rule_in_force_or_none(code=RuleCode.REPORT_MONTHLY_DUE_DAY, on=following)
     return None if rule is None else following.replace(day=min(max(rule.value, 1), 28))

@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from apps.accounts.models import Department, User
+from apps.core import clock
 from apps.core.errors import ApplicationError
 from apps.rules.selectors import RULE_MISSING, monthly_reporting_day
 from apps.sanctions.models import (
@@ -196,7 +197,7 @@ def month_parse(raw: str) -> date:
 
 
 def month_after(month: date) -> date:
-    return (month.replace(day=28) + timedelta(days=4)).replace(day=1)
+    return clock.first_of_next_month(month)
 
 
 def case_report_reporting_day(month: date) -> date:

@@ -8,6 +8,7 @@ from django.db.models import Count, Exists, F, Model, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from apps.accounts.models import Department, User
+from apps.core import clock
 from apps.core.api import ID_MAX
 from apps.core.audience import Audience
 from apps.core.services import case_label
@@ -115,7 +116,7 @@ def enrollments_of_user(*, user: User) -> QuerySet[Enrollment]:
 
 def month_end(first: date) -> datetime:
     """The first moment after the month starting on `first` (Asia/Shanghai)."""
-    following = (first.replace(day=28) + timedelta(days=4)).replace(day=1)
+    following = clock.first_of_next_month(first)
     return timezone.make_aware(datetime.combine(following, time.min))
 
 
@@ -148,7 +149,7 @@ class Coverage:
 
 def coverage_target(*, month: date, region_code: str = "") -> float | None:
     """The training coverage target in force on the last day of `month` (the same rule row as the monthly report)."""
-    last_day = (month.replace(day=28) + timedelta(days=4)).replace(day=1) - timedelta(days=1)
+    last_day = clock.first_of_next_month(month) - timedelta(days=1)
     rule = rule_in_force_or_none(code=RuleCode.TARGET_REPAIR_TRAINING, on=last_day, region_code=region_code)
     return None if rule is None else rule.value / 100
 
