@@ -534,6 +534,7 @@ def breach_rows(deadlines: list[Any], *, today: Any = None) -> list[dict[str, An
                 "case": registered.describe(case) if registered and case is not None else None,
                 "department": {"code": department.code, "name": department.name} if department else None,
                 "purpose": deadline.purpose,
+                "purpose_display": registered.step_name(deadline.purpose) if registered else deadline.purpose,
                 "status": deadline.status,
                 "due_date": deadline.due_date,
                 "late_working_days": max(-remaining, 0),
