@@ -1,17 +1,33 @@
 """The joint-sanctions credit check over HTTP (信用核查): run one, read one, list the department's, feed back a
 measure. Other systems of the departments call the same endpoints with an API token."""
 
-from drf_spectacular.utils import extend_schema
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from drf_spectacular.utils import PolymorphicProxySerializer, extend_schema
 from rest_framework import serializers, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from apps.core.api import Pagination
+from apps.core.audience import Audience
+from apps.core.exports import (
+    FORMAT_PARAMETER,
+    Column,
+    ExportableList,
+    batched,
+    export_format,
+    export_response,
+    export_responses,
+)
+from apps.core.filters import filter_or_400, filter_parameters
 from apps.core.schema import ErrorOutput, paginated
+from apps.sanctions.filters import CreditCheckFilter
 from apps.sanctions.models import MatterType, MeasureRemoval
 from apps.sanctions.selectors import (
     access_credit_check_by_id,
     access_measure_removal_by_id,
+    credit_check_audience,
+    credit_check_row,
     credit_checks_visible_to,
     measure_removals_visible_to,
 )
@@ -97,7 +113,65 @@ class CheckDepartmentOutput(CheckSummaryOutput):
     feedback = FeedbackOutput(many=True, source="feedback.all")
 
 
-class CreditCheckListCreateApi(APIView):
+class CheckRowOfficeOutput(serializers.Serializer):
+    """A line of the list as the credit office reads it (every department's checks): what was checked, what the
+    answer held (counts) and how far the department fed back; no officer's name, and nothing of the records
+    themselves (no objection statement, evidence or contact ever reaches a list)."""
+
+    id = serializers.IntegerField()
+    uscc = serializers.CharField()
+    subject_name = serializers.CharField(allow_null=True)
+    matter_type = serializers.ChoiceField(choices=MatterType.choices)
+    matter_type_display = serializers.CharField()
+    matter_reference = serializers.CharField()
+    department = DepartmentOutput()
+    checked_at = serializers.DateTimeField()
+    on_serious_list = serializers.BooleanField()
+    records = serializers.IntegerField(help_text="公示失信信息（与事项相关）条数")
+    measures = serializers.IntegerField(help_text="应实施的惩戒措施项数")
+    applied = serializers.IntegerField(help_text="已反馈实施")
+    not_applied = serializers.IntegerField(help_text="已反馈未实施")
+    no_feedback = serializers.IntegerField(help_text="尚未反馈")
+
+
+class CheckRowDepartmentOutput(CheckRowOfficeOutput):
+    """A line of the list as the checking department reads its own checks: also who ran it."""
+
+    checked_by = serializers.CharField()
+
+
+_CHECK_COLUMNS_HEAD = [
+    Column("id", gettext_lazy("核查编号")),
+    Column("checked_at", gettext_lazy("核查时间"), "minute"),
+    Column("department.name", gettext_lazy("核查部门")),
+]
+_CHECK_COLUMNS_TAIL = [
+    Column("matter_type_display", gettext_lazy("事项类型")),
+    Column("matter_reference", gettext_lazy("事项编号")),
+    Column("uscc", gettext_lazy("统一社会信用代码")),
+    Column("subject_name", gettext_lazy("主体名称")),
+    Column("on_serious_list", gettext_lazy("列入严重失信主体名单"), "yes_no"),
+    Column("records", gettext_lazy("相关失信信息（条）")),
+    Column("measures", gettext_lazy("应实施的惩戒措施（项）")),
+    Column("applied", gettext_lazy("已实施（项）")),
+    Column("not_applied", gettext_lazy("未实施（项）")),
+    Column("no_feedback", gettext_lazy("未反馈（项）")),
+]
+CHECK_COLUMNS = {
+    Audience.OFFICE: [*_CHECK_COLUMNS_HEAD, *_CHECK_COLUMNS_TAIL],
+    Audience.STAFF: [*_CHECK_COLUMNS_HEAD, Column("checked_by", gettext_lazy("核查人")), *_CHECK_COLUMNS_TAIL],
+}
+CHECK_OUTPUTS: dict[Audience, type[CheckRowOfficeOutput]] = {
+    Audience.OFFICE: CheckRowOfficeOutput,
+    Audience.STAFF: CheckRowDepartmentOutput,
+}
+
+
+class CreditCheckListCreateApi(ExportableList, APIView):
+    """POST: run a check. GET: the checks (a department its own; the credit office and administrators all), newest
+    first, narrowed by `uscc`, `matter_type`, `department` (code) and the check date (`checked_from`,
+    `checked_to`, inclusive); `?format=csv|xlsx` gives every row as a file."""
+
     class InputSerializer(serializers.Serializer):
         uscc = UsccField()
         matter_type = serializers.ChoiceField(choices=MatterType.choices)
@@ -114,12 +188,27 @@ class CreditCheckListCreateApi(APIView):
         check = credit_check_run(acting_user=request.user, **data.validated_data)
         return Response(CheckDepartmentOutput(check).data, status=status.HTTP_201_CREATED)
 
-    @extend_schema(operation_id="v1_credit_checks_list", responses=paginated("CreditCheckPage", CheckSummaryOutput))
+    @extend_schema(
+        operation_id="v1_credit_checks_list",
+        parameters=[*filter_parameters(CreditCheckFilter), FORMAT_PARAMETER],
+        responses=export_responses(
+            paginated(
+                "CreditCheckPage",
+                PolymorphicProxySerializer("CreditCheckRow", [CheckRowDepartmentOutput, CheckRowOfficeOutput], None),
+            )
+        ),
+    )
     def get(self, request):
-        checks = credit_checks_visible_to(user=request.user).order_by("-created_at", "-id")
+        checks = filter_or_400(CreditCheckFilter, request=request, queryset=credit_checks_visible_to(user=request.user))
+        checks = checks.order_by("-created_at", "-id")
+        audience = credit_check_audience(user=request.user)
+        output = CHECK_OUTPUTS[audience]
+        if fmt := export_format(request):
+            rows = (row for batch in batched(checks) for row in output(map(credit_check_row, batch), many=True).data)
+            return export_response(rows=rows, columns=CHECK_COLUMNS[audience], filename=_("信用核查记录"), fmt=fmt)
         paginator = Pagination()
         page = paginator.paginate_queryset(checks, request, view=self)
-        return paginator.get_paginated_response(CheckSummaryOutput(page, many=True).data)
+        return paginator.get_paginated_response(output([credit_check_row(c) for c in page], many=True).data)
 
 
 class CreditCheckDetailApi(APIView):

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from apps.accounts.models import Department, User
 from apps.core import clock
+from apps.core.audience import Audience
 from apps.core.errors import ApplicationError
 from apps.rules.selectors import RULE_MISSING, monthly_reporting_day
 from apps.sanctions.models import (
@@ -77,6 +78,37 @@ def credit_checks_visible_to(*, user: User) -> QuerySet[CreditCheck]:
     if user.department_id is None or not user.has_perm("sanctions.run_credit_check"):
         return qs.none()
     return qs.filter(department_id=user.department_id)
+
+
+def credit_check_audience(*, user: User) -> Audience:
+    """Who reads the list of checks: the credit office (every department's, without the officers' names) or the
+    checking department's staff (their own, with who ran each)."""
+    return Audience.OFFICE if user.has_perm("sanctions.view_creditcheck") else Audience.STAFF
+
+
+def credit_check_row(check: CreditCheck) -> dict[str, Any]:
+    """A check as a line of the list: what it was about, what it found (counts of the shared records and offered
+    measures, as answered) and how far the department fed back. Reads the check's prefetched feedback."""
+    offered = {measure["id"] for measure in check.answer.get("measures", [])}
+    given = {f.measure_id: f.applied for f in check.feedback.all() if f.measure_id in offered}
+    applied = sum(1 for value in given.values() if value)
+    return {
+        "id": check.pk,
+        "uscc": check.uscc,
+        "subject_name": check.subject.name if check.subject else None,
+        "matter_type": check.matter_type,
+        "matter_type_display": str(check.get_matter_type_display()),
+        "matter_reference": check.matter_reference,
+        "department": {"code": check.department.code, "name": check.department.name},
+        "checked_at": check.created_at,
+        "checked_by": str(check.checked_by),
+        "on_serious_list": check.on_serious_list,
+        "records": len(check.answer.get("records", [])),
+        "measures": len(offered),
+        "applied": applied,
+        "not_applied": len(given) - applied,
+        "no_feedback": len(offered) - len(given),
+    }
 
 
 def access_credit_check_by_id(*, user: User, check_id: int, for_feedback: bool = False) -> CreditCheck:

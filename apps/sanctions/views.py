@@ -16,10 +16,12 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from apps.accounts.models import Department
 from apps.core.errors import ApplicationError
+from apps.core.exports import export_links
 from apps.core.models import normalise_data
 from apps.sanctions.exports import case_report_xlsx
+from apps.sanctions.filters import CreditCheckFilter
 from apps.sanctions.forms import CreditCheckForm, FeedbackForm
-from apps.sanctions.models import CreditCheck, MeasureRemoval
+from apps.sanctions.models import CreditCheck, MatterType, MeasureRemoval
 from apps.sanctions.selectors import (
     MonthInvalid,
     access_credit_check_by_id,
@@ -98,12 +100,25 @@ def credit_check_page(request):
         given = {f.measure_id for f in selected.feedback.all()}
         may_feed_back = can_run and selected.department_id == user.department_id
         pending = [m for m in selected.answer.get("measures", []) if m["id"] not in given] if may_feed_back else []
+    # The list below: the API list's filters (GET /api/v1/credit-checks), and its files with the same filters.
+    filters = CreditCheckFilter(request.GET, queryset=credit_checks_visible_to(user=user))
+    checks = list(filters.qs.order_by("-created_at", "-id")[:100]) if filters.is_valid() else []
+    params = {name: request.GET.get(name, "").strip() for name in CreditCheckFilter.base_filters}
+    office = user.has_perm("sanctions.view_creditcheck")
+    if filters.errors and status == 200:
+        status = 400
     context = {
         "form": form,
         "can_run": can_run,
         "selected": selected,
         "pending": pending,
-        "checks": credit_checks_visible_to(user=user).order_by("-created_at", "-id")[:100],
+        "checks": checks,
+        "filters": filters,
+        "params": params,
+        "filter_errors": filters.errors,
+        "matter_types": MatterType.choices,
+        "departments": Department.objects.filter(is_active=True).order_by("code") if office else [],
+        "export_links": export_links(reverse("api-credit-checks"), params) if checks else [],
     }
     return render(request, "sanctions/credit_check.html", context, status=status)
 
