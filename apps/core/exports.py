@@ -55,11 +55,12 @@ def export_responses(json_response: Any) -> dict[Any, Any]:
 @dataclass(frozen=True)
 class Column:
     """One column of an export: `key` a dotted path into the row, `header` the Chinese title, `kind` how the value
-    is written (text, day, minute, yes_no)."""
+    is written (text, day, minute, yes_no, percent: a ratio 0.333 as 33.3%), `empty` what stands for no value."""
 
     key: str
     header: Any
     kind: str = "text"
+    empty: str = ""
 
 
 def _yes_no(value: Any) -> str:
@@ -70,6 +71,7 @@ _FORMATTERS: dict[str, Callable[[Any], Any]] = {
     "day": lambda value: as_day(value, ""),
     "minute": lambda value: as_minute(value, ""),
     "yes_no": _yes_no,
+    "percent": lambda value: f"{float(value) * 100:.1f}%",
 }
 
 
@@ -82,10 +84,10 @@ def _lookup(row: Mapping[str, Any], key: str) -> Any:
     return value
 
 
-def cell(value: Any, kind: str = "text") -> Any:
-    """A value as a person reads it: None empty, booleans 是/否, dates in the office's form, lists joined by 、."""
+def cell(value: Any, kind: str = "text", empty: str = "") -> Any:
+    """A value as a person reads it: None `empty`, booleans 是/否, dates in the office's form, lists joined by 、."""
     if value is None or value == "":
-        return ""
+        return empty
     formatter = _FORMATTERS.get(kind)
     if formatter is not None:
         return formatter(value)
@@ -99,7 +101,7 @@ def cell(value: Any, kind: str = "text") -> Any:
 
 
 def row_values(row: Mapping[str, Any], columns: Iterable[Column]) -> list[Any]:
-    return [cell(_lookup(row, column.key), column.kind) for column in columns]
+    return [cell(_lookup(row, column.key), column.kind, column.empty) for column in columns]
 
 
 def batched(items: Iterable[T], size: int = BATCH) -> Iterator[list[T]]:

@@ -7,6 +7,7 @@ from urllib.parse import quote
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers, status
 from rest_framework.response import Response
@@ -15,10 +16,11 @@ from rest_framework.views import APIView
 from apps.core import clock
 from apps.core.api import Pagination
 from apps.core.errors import ApplicationError
+from apps.core.exports import FORMAT_PARAMETER, Column, ExportableList, export_format, export_response
 from apps.core.schema import paginated
 from apps.decisions.api import DecisionMissingOutput
 from apps.letters.api import LetterDetailOutput
-from apps.reports.exports import XLSX, monthly_xlsx
+from apps.reports.exports import XLSX, monthly_scopes, monthly_xlsx
 from apps.reports.monthly import MonthError, parse_month
 from apps.reports.selectors import (
     access_monthly_report_by_id,
@@ -140,21 +142,62 @@ class MonthlyStatsOutput(serializers.Serializer):
     notes = serializers.ListField(child=serializers.CharField())
 
 
-class MonthlyStatsApi(APIView):
+MONTHLY_COLUMNS = [
+    Column("scope", gettext_lazy("范围")),
+    Column("label", gettext_lazy("指标")),
+    Column("numerator", gettext_lazy("分子")),
+    Column("denominator", gettext_lazy("分母")),
+    Column("ratio", gettext_lazy("完成率"), "percent", empty="—"),
+    Column("target.label", gettext_lazy("目标")),
+    Column("met", gettext_lazy("是否达标"), "yes_no", empty="—"),
+    Column("definition", gettext_lazy("统计口径")),
+]
+
+_MONTHLY_PARAMETERS = [
+    OpenApiParameter("month", str, required=True, description="YYYY-MM"),
+    OpenApiParameter("department", str, required=False, description="department code"),
+]
+
+
+def _monthly_filename(month: date, department: Any) -> str:
+    return "-".join([_("月度统计"), f"{month:%Y-%m}", *([department.code] if department else [])])
+
+
+def _monthly_xlsx_response(month: date, department: Any) -> HttpResponse:
+    response = HttpResponse(monthly_xlsx(month=month, department=department), content_type=XLSX)
+    name = _monthly_filename(month, department) + ".xlsx"
+    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(name)}"
+    return response
+
+
+class MonthlyStatsApi(ExportableList, APIView):
     """The monthly coverage table (DESIGN.md §2 targets) with numerators, denominators, ratios, targets and the
     definition of each figure, computed now from the case data. `department` (a department code) narrows it to one
-    department's records and cases; officers and reviewers always get their own department's."""
+    department's records and cases; officers and reviewers always get their own department's.
+
+    As files: `?format=xlsx` is the workbook of GET /api/v1/stats/monthly.xlsx; `?format=csv` the same tables as
+    lines, the first column naming the scope (office-wide: the city, each department, each region; for a department,
+    its own), each line a row of this table for that scope."""
 
     @extend_schema(
-        parameters=[
-            OpenApiParameter("month", str, required=True, description="YYYY-MM"),
-            OpenApiParameter("department", str, required=False, description="department code"),
-        ],
-        responses=MonthlyStatsOutput,
+        parameters=[*_MONTHLY_PARAMETERS, FORMAT_PARAMETER],
+        responses={(200, "application/json"): MonthlyStatsOutput, (200, "text/csv"): bytes, (200, XLSX): bytes},
     )
-    def get(self, request) -> Response:
+    def get(self, request) -> Any:
         month = _month(request.query_params.get("month"))
         department = monthly_stats_department(user=request.user, department_code=request.query_params.get("department"))
+        fmt = export_format(request)
+        if fmt == "xlsx":
+            return _monthly_xlsx_response(month, department)
+        if fmt == "csv":
+            rows = [
+                {"scope": title, **row}
+                for title, stats in monthly_scopes(month=month, department=department)
+                for row in MonthlyStatsOutput(stats).data["rows"]
+            ]
+            return export_response(
+                rows=rows, columns=MONTHLY_COLUMNS, filename=_monthly_filename(month, department), fmt=fmt
+            )
         return Response(MonthlyStatsOutput(monthly_stats(month=month, department=department)).data)
 
 
@@ -163,20 +206,11 @@ class MonthlyStatsXlsxApi(APIView):
     one per department and one per region; for a department (`department`, or an officer's own), its sheet. The
     figures are those of GET /api/v1/stats/monthly for the same scope."""
 
-    @extend_schema(
-        parameters=[
-            OpenApiParameter("month", str, required=True, description="YYYY-MM"),
-            OpenApiParameter("department", str, required=False, description="department code"),
-        ],
-        responses={(200, XLSX): bytes},
-    )
+    @extend_schema(parameters=_MONTHLY_PARAMETERS, responses={(200, XLSX): bytes})
     def get(self, request) -> HttpResponse:
         month = _month(request.query_params.get("month"))
         department = monthly_stats_department(user=request.user, department_code=request.query_params.get("department"))
-        response = HttpResponse(monthly_xlsx(month=month, department=department), content_type=XLSX)
-        name = "-".join([_("月度统计"), f"{month:%Y-%m}", *([department.code] if department else [])]) + ".xlsx"
-        response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(name)}"
-        return response
+        return _monthly_xlsx_response(month, department)
 
 
 class MonthlyReportListApi(APIView):

@@ -97,20 +97,25 @@ def _write(ws: Worksheet, stats: dict[str, Any]) -> None:
         ws.column_dimensions[letter].width = width
 
 
+def monthly_scopes(*, month: date, department: Department | None = None) -> list[tuple[str, dict[str, Any]]]:
+    """The scopes of the month's files, each (title, monthly_stats of it). Office-wide (no department): the whole
+    city, then each department, then each region. For one department: that department only. The workbook has a
+    sheet per scope, the CSV a block of lines per scope (its first column the title)."""
+    if department is not None:
+        return [(department.name, monthly_stats(month=month, department=department))]
+    breakdown = monthly_breakdown(month=month)
+    scopes = [(_("全市"), breakdown["overall"])]
+    scopes += [(_("部门-%(name)s") % {"name": s["department"]["name"]}, s) for s in breakdown["departments"]]
+    scopes += [(_("地区-%(code)s") % {"code": s["region_code"]}, s) for s in breakdown["regions"]]
+    return scopes
+
+
 def monthly_xlsx(*, month: date, department: Department | None = None) -> bytes:
-    """The month's workbook. Office-wide (no department): the whole city, then each department, then each region.
-    For one department: that department's sheet only."""
+    """The month's workbook: a sheet per scope (monthly_scopes)."""
     book = Workbook()
     book.remove(book.active)
     taken: set[str] = set()
-    if department is not None:
-        scopes = [(department.name, monthly_stats(month=month, department=department))]
-    else:
-        breakdown = monthly_breakdown(month=month)
-        scopes = [(_("全市"), breakdown["overall"])]
-        scopes += [(_("部门-%(name)s") % {"name": s["department"]["name"]}, s) for s in breakdown["departments"]]
-        scopes += [(_("地区-%(code)s") % {"code": s["region_code"]}, s) for s in breakdown["regions"]]
-    for title, stats in scopes:
+    for title, stats in monthly_scopes(month=month, department=department):
         _write(book.create_sheet(_sheet_title(title, taken)), stats)
     buffer = BytesIO()
     book.save(buffer)

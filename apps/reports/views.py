@@ -64,6 +64,7 @@ def monthly_page(request):
     xlsx_query = urlencode({"month": raw_month, **({"department": department.code} if department else {})})
     context = {
         "xlsx_url": f"{reverse('api-stats-monthly-xlsx')}?{xlsx_query}",
+        "csv_url": f"{reverse('api-stats-monthly')}?{xlsx_query}&format=csv",
         "month": raw_month,
         "error": error,
         "stats": stats,

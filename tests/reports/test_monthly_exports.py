@@ -167,3 +167,66 @@ def test_a_new_rule_version_moves_the_reporting_day(users):
     )
     assert monthly_report_overdue_notify(today=date(2026, 11, 24)) == []
     assert len(monthly_report_overdue_notify(today=date(2026, 11, 25))) == 1
+
+
+# The CSV beside the XLSX -------------------------------------------------------------------------------------------
+
+
+def _csv(response) -> list[list[str]]:
+    from tests.support.exports import read_csv
+
+    return read_csv(response)
+
+
+def _json_rows(client, url) -> list[list[str]]:
+    """The JSON table's rows as the files write them: label, numerator, denominator, ratio, target, met."""
+    met = {None: "—", True: "是", False: "否"}
+    return [
+        [
+            r["label"],
+            str(r["numerator"]),
+            str(r["denominator"]),
+            _percent(r["ratio"]),
+            r["target"]["label"],
+            met[r["met"]],
+        ]
+        for r in client.get(url).json()["rows"]
+    ]
+
+
+def test_the_csv_is_the_json_table_for_the_city_each_department_and_region_as_the_xlsx(
+    october, client, api, users, departments
+):
+    Subject.objects.filter(pk=october["A"].pk).update(region_code="420502")
+    monitor = api(users["monitor"])
+    lines = _csv(monitor.get("/api/v1/stats/monthly?month=2026-10&format=csv"))
+    assert lines[0] == ["范围", "指标", "分子", "分母", "完成率", "目标", "是否达标", "统计口径"]
+    by_scope: dict[str, list[list[str]]] = {}
+    for line in lines[1:]:
+        by_scope.setdefault(line[0], []).append(line[1:7])
+    book = workbook(monitor.get("/api/v1/stats/monthly?month=2026-10&format=xlsx"))  # the workbook of monthly.xlsx
+    assert list(by_scope) == book.sheetnames
+    assert by_scope["全市"] == _json_rows(monitor, "/api/v1/stats/monthly?month=2026-10") and len(by_scope["全市"]) == 8
+    for scope, code in (("部门-宜昌市市场监督管理局", "YC-SCJG"), ("部门-国家税务总局宜昌市税务局", "YC-SW")):
+        assert by_scope[scope] == _json_rows(monitor, f"/api/v1/stats/monthly?month=2026-10&department={code}")
+    for scope, rows in by_scope.items():
+        assert rows == sheet_rows(book[scope]), scope
+    assert by_scope["地区-420502"] == stats_rows(monthly_stats(month=OCTOBER, region_code="420502"))
+    # the page offers both files, with its month and department
+    client.force_login(users["monitor"])
+    page = client.get(f"{MONTHLY}?month=2026-10&department=YC-SW").content.decode()
+    assert "/api/v1/stats/monthly?month=2026-10&amp;department=YC-SW&amp;format=csv" in page
+    assert "/api/v1/stats/monthly.xlsx?month=2026-10&amp;department=YC-SW" in page
+
+
+def test_a_department_gets_only_its_own_lines_and_bad_input_names_the_field(october, api, users):
+    officer = api(users["officer"])
+    lines = _csv(officer.get("/api/v1/stats/monthly?month=2026-10&format=csv"))
+    assert {line[0] for line in lines[1:]} == {"宜昌市市场监督管理局"}
+    assert [line[1:7] for line in lines[1:]] == _json_rows(officer, "/api/v1/stats/monthly?month=2026-10")
+    assert officer.get("/api/v1/stats/monthly?month=2026-10&department=YC-SW&format=csv").status_code == 404
+    assert api(users["applicant"]).get("/api/v1/stats/monthly?month=2026-10&format=csv").status_code == 403
+    bad = api(users["monitor"]).get("/api/v1/stats/monthly?month=2026-13&format=csv")
+    assert bad.status_code == 400 and "month" in bad.json()["fields"]
+    bad = api(users["monitor"]).get("/api/v1/stats/monthly?month=2026-10&format=ods")
+    assert bad.status_code == 400 and "format" in bad.json()["fields"]
