@@ -1,5 +1,6 @@
 """The inbox pages: /workbench/notifications/ for staff and /portal/notifications/ for applicants (the same list,
-each with its own navigation), mark one or all as read."""
+each with its own navigation), mark one or all as read; and each person's delivery preferences
+(…/notifications/preferences/), saved through the same service as the API."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -8,12 +9,19 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
 from apps.accounts.requests import AuthenticatedHttpRequest
-from apps.notifications.models import Notification
+from apps.core.errors import ApplicationError
+from apps.notifications.forms import PreferenceForm
+from apps.notifications.models import Kind, Notification
 from apps.notifications.selectors import access_notification_by_id, notifications_of, unread_count
-from apps.notifications.services import notification_mark_read, notifications_mark_all_read
+from apps.notifications.services import (
+    notification_mark_read,
+    notifications_mark_all_read,
+    preference_of,
+    preference_update,
+)
 
 STAFF, PORTAL = "workbench", "portal"
 
@@ -53,3 +61,39 @@ def mark_all_read(request: AuthenticatedHttpRequest, area: str) -> HttpResponse:
     marked = notifications_mark_all_read(user=request.user)
     messages.success(request, _("已将 %(n)s 条消息标为已读。") % {"n": marked})
     return redirect(f"notifications-{area}")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def preferences(request: AuthenticatedHttpRequest, area: str) -> HttpResponse:
+    """Which channels beyond the inbox (e-mail, SMS) and for which kinds of event. A refusal of the service (SMS
+    without a phone number) is shown on the field it concerns."""
+    _check_area(request, area)
+    status = 200
+    if request.method == "POST":
+        form = PreferenceForm(request.POST)
+        if form.is_valid():
+            try:
+                preference_update(user=request.user, **form.preference_values())
+            except ApplicationError as exc:
+                for field, reasons in (exc.fields or {None: [exc.detail]}).items():
+                    for reason in reasons:
+                        form.add_error(PreferenceForm.SERVICE_FIELDS.get(field or "", None), str(reason))
+            else:
+                messages.success(request, _("通知设置已保存。"))
+                return redirect(f"notifications-{area}-preferences")
+        status = 400
+    else:
+        form = PreferenceForm(initial=PreferenceForm.initial_of(preference_of(request.user)))
+    context = {
+        "form": form,
+        "area": area,
+        "kinds": [(value, label, value in _checked_kinds(form)) for value, label in Kind.choices],
+    }
+    return render(request, "notifications/preferences.html", context, status=status)
+
+
+def _checked_kinds(form: PreferenceForm) -> set[str]:
+    if form.is_bound:
+        return set(form.data.getlist("delivered_kinds"))
+    return set(form.initial.get("delivered_kinds", []))

@@ -20,3 +20,12 @@ urlpatterns += [
     path(f"{area}/notifications/read-all/", views.mark_all_read, {"area": area}, name=f"notifications-{area}-read-all")
     for area in (STAFF, PORTAL)
 ]
+urlpatterns += [
+    path(
+        f"{area}/notifications/preferences/",
+        views.preferences,
+        {"area": area},
+        name=f"notifications-{area}-preferences",
+    )
+    for area in (STAFF, PORTAL)
+]

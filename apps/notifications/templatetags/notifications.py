@@ -1,4 +1,4 @@
-"""The unread count in the header of every page."""
+"""The unread count in the header of every page, and the link to the person's notification settings."""
 
 from django import template
 
@@ -12,8 +12,10 @@ def notifications_link(context, material: bool = False) -> dict:
     request = context.get("request")
     user = getattr(request, "user", None)
     staff = bool(user and user.has_perm("casework.use_workbench"))
+    url = "/workbench/notifications/" if staff else "/portal/notifications/"
     return {
         "count": unread_count(user=user),
-        "url": "/workbench/notifications/" if staff else "/portal/notifications/",
+        "url": url,
+        "preferences_url": f"{url}preferences/" if user is not None and user.is_authenticated else "",
         "material": material,
     }
