@@ -76,24 +76,19 @@ def preferences(request: AuthenticatedHttpRequest, area: str) -> HttpResponse:
             try:
                 preference_update(user=request.user, **form.preference_values())
             except ApplicationError as exc:
-                for field, reasons in (exc.fields or {None: [exc.detail]}).items():
+                for field, reasons in (exc.fields or {"": [exc.detail]}).items():
                     for reason in reasons:
-                        form.add_error(PreferenceForm.SERVICE_FIELDS.get(field or "", None), str(reason))
+                        form.add_error(PreferenceForm.SERVICE_FIELDS.get(field), str(reason))
             else:
                 messages.success(request, _("通知设置已保存。"))
                 return redirect(f"notifications-{area}-preferences")
         status = 400
     else:
         form = PreferenceForm(initial=PreferenceForm.initial_of(preference_of(request.user)))
+    checked = set(form["delivered_kinds"].value() or [])
     context = {
         "form": form,
         "area": area,
-        "kinds": [(value, label, value in _checked_kinds(form)) for value, label in Kind.choices],
+        "kinds": [(value, label, value in checked) for value, label in Kind.choices],
     }
     return render(request, "notifications/preferences.html", context, status=status)
-
-
-def _checked_kinds(form: PreferenceForm) -> set[str]:
-    if form.is_bound:
-        return set(form.data.getlist("delivered_kinds"))
-    return set(form.initial.get("delivered_kinds", []))
