@@ -55,7 +55,11 @@ class CreditCheckFilter(FilterSet):
         return queryset.filter(department__code=value)
 
     def filter_checked_from(self, queryset: QuerySet[CreditCheck], name: str, value: date) -> QuerySet[CreditCheck]:
+        if value <= date.min + timedelta(days=1):  # 0001-01-01 in Asia/Shanghai is before the first UTC moment
+            return queryset
         return queryset.filter(created_at__gte=_start_of(value))
 
     def filter_checked_to(self, queryset: QuerySet[CreditCheck], name: str, value: date) -> QuerySet[CreditCheck]:
+        if value >= date.max - timedelta(days=1):  # 9999-12-31: no day after it, and no check either
+            return queryset
         return queryset.filter(created_at__lt=_start_of(value + timedelta(days=1)))

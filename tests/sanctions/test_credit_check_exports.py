@@ -65,6 +65,7 @@ def test_the_credit_office_exports_every_department_without_officer_names(users,
         ("checked_from=2026-03-11", ["market", "honours"]),
         ("uscc={uscc}", ["market", "honours", "march"]),
         ("uscc=91420500MA49ZZZZ0X", []),
+        ("checked_from=0001-01-01&checked_to=9999-12-31", ["market", "honours", "march"]),
     ],
 )
 def test_each_filter_gives_the_same_rows_in_the_list_and_the_files(users, api, checks, listed, query, expected):  # noqa: F811
