@@ -90,6 +90,7 @@ def add_deadlines(today: date) -> int:
                 "ELSE 'closed' END",
                 closed_at=f"CASE WHEN {running} THEN NULL ELSE now() - mod(c.id, 730) * interval '1 day' END",
                 closed_on_time=f"CASE WHEN {running} THEN NULL ELSE mod(c.id, 10) <> 0 END",
+                updated_at=f"CASE WHEN {running} THEN now() ELSE now() - mod(c.id, 730) * interval '1 day' END",
             )
     with connection.cursor() as cursor:
         cursor.execute("VACUUM ANALYZE sla_deadline")
