@@ -99,10 +99,10 @@ def insert_deadlines(
     updated_at: str = "now()",
 ) -> int:
     """Insert deadlines set-based, the columns given as SQL expressions: over g = first .. first + rows - 1 (a
-    generate_series), or over the rows of `source` (a FROM item, e.g. `repairs_repaircase c`). The clock started 20
-    working days (28 calendar days) before the due date; the windows are not recomputed against the calendar (the
-    benchmarks read due dates and states, they do not move them). `updated_at` defaults to now() (give a closed
-deadline its closing moment: it is never written again after it closes). Returns the number of rows inserted."""
+        generate_series), or over the rows of `source` (a FROM item, e.g. `repairs_repaircase c`). The clock started 20
+        working days (28 calendar days) before the due date; the windows are not recomputed against the calendar (the
+        benchmarks read due dates and states, they do not move them). `updated_at` defaults to now() (give a closed
+    deadline its closing moment: it is never written again after it closes). Returns the number of rows inserted."""
     from django.db import connection
 
     source = source or f"generate_series({int(first)}, {int(first) + int(rows) - 1}) g"
