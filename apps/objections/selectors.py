@@ -468,6 +468,10 @@ def objection_rows_for(*, user: User, objections: Iterable[Objection]) -> list[O
     )
     if user.has_perm(VIEW):
         staff_ids, subject_ids = set(ids), set()
+    elif head_department_id(user) is not None:
+        # A 科室负责人: the department's own cases (objection_audience, the same rule).
+        staff_ids = {pk for pk in ids if loaded[pk].department_id == head_department_id(user)}
+        subject_ids = set()
     else:
         staff_ids = set(
             get_objects_for_user(user, VIEW, klass=Objection, accept_global_perms=False, with_superuser=False)
