@@ -466,6 +466,8 @@ def objection_rows_for(*, user: User, objections: Iterable[Objection]) -> list[O
         .prefetch_related(_parties_prefetch(), Prefetch("deadline__pauses", queryset=DeadlinePause.objects.all()))
         .in_bulk()
     )
+    staff_ids: set[int]
+    subject_ids: set[int]
     if user.has_perm(VIEW):
         staff_ids, subject_ids = set(ids), set()
     elif head_department_id(user) is not None:
