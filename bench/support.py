@@ -96,11 +96,13 @@ def insert_deadlines(
     status: str = "'open'",
     closed_at: str = "NULL",
     closed_on_time: str = "NULL",
+    updated_at: str = "now()",
 ) -> int:
     """Insert deadlines set-based, the columns given as SQL expressions: over g = first .. first + rows - 1 (a
-    generate_series), or over the rows of `source` (a FROM item, e.g. `repairs_repaircase c`). The clock started 20
-    working days (28 calendar days) before the due date; the windows are not recomputed against the calendar (the
-    benchmarks read due dates and states, they do not move them). Returns the number of rows inserted."""
+        generate_series), or over the rows of `source` (a FROM item, e.g. `repairs_repaircase c`). The clock started 20
+        working days (28 calendar days) before the due date; the windows are not recomputed against the calendar (the
+        benchmarks read due dates and states, they do not move them). `updated_at` defaults to now() (give a closed
+    deadline its closing moment: it is never written again after it closes). Returns the number of rows inserted."""
     from django.db import connection
 
     source = source or f"generate_series({int(first)}, {int(first) + int(rows) - 1}) g"
@@ -110,11 +112,11 @@ def insert_deadlines(
             INSERT INTO sla_deadline (created_at, updated_at, owner_type, owner_id, purpose, started_at, counts_from,
                 received_on, working_days, extended_working_days, paused_working_days, due_date, provisional, status,
                 closed_at, closed_on_time)
-            SELECT now(), now(), ot, oid, pu, ((d - 28) + time '10:00') AT TIME ZONE 'Asia/Shanghai', d - 28, d - 27,
+            SELECT now(), ua, ot, oid, pu, ((d - 28) + time '10:00') AT TIME ZONE 'Asia/Shanghai', d - 28, d - 27,
                 20, 0, 0, d, false, st, ca, cot
             FROM (SELECT ({owner_type})::varchar AS ot, ({owner_id})::bigint AS oid, ({purpose})::varchar AS pu,
                     ({due_date})::date AS d, ({status})::varchar AS st, ({closed_at})::timestamptz AS ca,
-                    ({closed_on_time})::boolean AS cot
+                    ({closed_on_time})::boolean AS cot, ({updated_at})::timestamptz AS ua
                   FROM {source}) s
             """
         )

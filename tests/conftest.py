@@ -38,6 +38,16 @@ def row_locks_lock_only_their_row():
     assert not found, f"select_for_update() with a join locks the joined rows too; use of=('self',): {found[0]}"
 
 
+@pytest.fixture(autouse=True)
+def empty_cache():
+    """Each test starts with an empty cache: kept figures (the SLA board's closed months) and counters of one test's
+    database never answer for another's (their rows roll back, the local-memory cache does not)."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+
+
 @pytest.fixture
 def departments(db):
     return {

@@ -8,7 +8,7 @@ from django.db.models import QuerySet
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
-from apps.accounts.models import Department, User
+from apps.accounts.models import Department, Role, User
 from apps.core import clock
 
 
@@ -17,6 +17,15 @@ def access_department_by_id(*, user: User, department_id: int) -> Department:
     if not user.is_authenticated:
         raise Department.DoesNotExist
     return Department.objects.get(pk=department_id)
+
+
+def head_department_id(user: User) -> int | None:
+    """The department a 科室负责人 (role `head`) sees the cases of, by the case's own department column; None for
+    everyone else. The case apps' access functions and `*_visible_to` querysets read it, so the SLA board and every
+    list it links to scope a head alike (officers keep their department group's object permissions)."""
+    if not getattr(user, "is_authenticated", False) or getattr(user, "role", None) != Role.HEAD:
+        return None
+    return user.department_id
 
 
 def department_members(*, department: Department, role: str | None = None) -> QuerySet[User]:

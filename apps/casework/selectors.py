@@ -1,6 +1,8 @@
 """Reads of the shared case machinery and its access functions: tasks, documents, SLA notices."""
 
 from collections import defaultdict
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from functools import reduce
@@ -350,21 +352,37 @@ def _cases_of(case_type: CaseType, *, user: User, department: Any) -> QuerySet[m
     return None if _sees_every_case(cases) else cases
 
 
+def _probes_by_key(case_type: CaseType, *, user: User) -> bool:
+    """Whether the board checks each row's case by its key (EXISTS on the primary key) rather than hashing the set
+    of visible cases (IN): yes when that set is a plain column condition (the credit office, every case; a
+    科室负责人, the department column), no when it goes through guardian's per-object grants (their subqueries are
+    evaluated once and hashed; per row they would not)."""
+    from apps.accounts.selectors import head_department_id
+
+    assert case_type.visible is not None
+    return head_department_id(user) is not None or _sees_every_case(case_type.visible(user=user))
+
+
+def _case_key_q(case_type: CaseType, *, user: User, department: Any, key: str) -> Q | None:
+    """The condition that the case whose primary key is the column `key` is one `user` may see in `department`
+    (None: no condition beyond the case type)."""
+    cases = _cases_of(case_type, user=user, department=department)
+    if cases is None:
+        return None
+    if _probes_by_key(case_type, user=user):
+        # Open tasks and running deadlines are few and a department's cases many: probe each row's case by its key.
+        return Q(Exists(cases.order_by().filter(pk=OuterRef(key))))
+    return Q(**{f"{key}__in": cases.values("pk")})
+
+
 def _process_case_q(*, user: User, department: Any, prefix: str = "process__") -> Q:
     conditions = []
     for case_type in registered_case_types():
         if case_type.visible is None:
             continue
-        cases = _cases_of(case_type, user=user, department=department)
         q = Q(**{f"{prefix}artifact_content_type": ContentType.objects.get_for_model(case_type.model)})
-        if cases is not None and _sees_every_case(case_type.visible(user=user)):
-            # A global viewer's department: open tasks are few and cases many, so probe each task's case by its key
-            # (EXISTS) rather than hash the department's every case id (IN, as the planner does under the OR).
-            q &= Q(Exists(cases.filter(pk=OuterRef(f"{prefix}artifact_object_id"))))
-        elif cases is not None:
-            # Guardian's per-object grants: their subqueries are evaluated once and hashed (per task they would not).
-            q &= Q(**{f"{prefix}artifact_object_id__in": cases.values("pk")})
-        conditions.append(q)
+        scoped = _case_key_q(case_type, user=user, department=department, key=f"{prefix}artifact_object_id")
+        conditions.append(q if scoped is None else q & scoped)
     return reduce(or_, conditions) if conditions else Q(pk__in=[])
 
 
@@ -403,17 +421,88 @@ def board_open_tasks(
     return qs.select_related("process", "owner").order_by("created", "id")
 
 
+@contextmanager
+def _board_query() -> Iterator[None]:
+    """Around a board count on PostgreSQL: no JIT compilation for this transaction. The planner prices a probe of
+    each row's case (EXISTS by key) as if it read the case table, so the estimate passes jit_above_cost and the
+    compilation (0.2 s to several seconds) costs more than the few thousand rows the query reads."""
+    from django.db import connection, transaction
+
+    if connection.vendor != "postgresql":
+        yield
+        return
+    with transaction.atomic():
+        with connection.cursor() as cursor:
+            cursor.execute("SET LOCAL jit = off")
+        yield
+
+
+def board_open_task_counts(*, user: User, department: Any) -> list[dict[str, Any]]:
+    """The open tasks board_open_tasks(user=, department=) lists, counted in one grouped query: one row per (the
+    case's department id, step node, owner id, status) with its count `n`. Each figure of the board that sums these
+    rows equals the length of the list board_open_tasks gives with the same department, step, owner or unassigned
+    filter."""
+    from django.db.models import Count
+
+    whens = []
+    for case_type in registered_case_types():
+        if case_type.visible is None:
+            continue
+        of_case = case_type.model._default_manager.order_by().filter(pk=OuterRef("process__artifact_object_id"))
+        whens.append(
+            models.When(
+                process__artifact_content_type=ContentType.objects.get_for_model(case_type.model),
+                then=models.Subquery(of_case.values(f"{case_type.department_field}_id")[:1]),
+            )
+        )
+    tasks = board_open_tasks(user=user, department=department).select_related(None).order_by()
+    if department is not None:
+        # Every listed task's case is of `department` (board_open_tasks filters on it): no probe per task.
+        tasks = tasks.annotate(case_department=models.Value(department.pk, output_field=models.BigIntegerField()))
+    elif whens:
+        tasks = tasks.annotate(
+            case_department=models.Case(*whens, default=models.Value(None), output_field=models.BigIntegerField())
+        )
+    else:
+        tasks = tasks.annotate(case_department=models.Value(None, output_field=models.BigIntegerField()))
+    with _board_query():
+        rows = list(tasks.values("case_department", "flow_task", "owner_id", "status").annotate(n=Count("id")))
+    return [
+        {
+            "department_id": row["case_department"],
+            "node": row["flow_task"],
+            "owner_id": row["owner_id"],
+            "status": row["status"],
+            "n": row["n"],
+        }
+        for row in rows
+    ]
+
+
 def _deadline_case_q(*, user: User, department: Any) -> Q:
     conditions = []
     for case_type in registered_case_types():
         if case_type.visible is None:
             continue
-        cases = _cases_of(case_type, user=user, department=department)
         q = Q(owner_type=case_type.label)
-        if cases is not None:
-            q &= Q(owner_id__in=cases.values("pk"))
-        conditions.append(q)
+        scoped = _case_key_q(case_type, user=user, department=department, key="owner_id")
+        conditions.append(q if scoped is None else q & scoped)
     return reduce(or_, conditions) if conditions else Q(pk__in=[])
+
+
+def _board_scope_key(*, user: User, department: Any) -> str:
+    """A name of the set of cases `user` may see in `department`, the same for every user who sees the same set:
+    the SQL of each case type's scoped case queryset ("*" for every case of the type). The precomputed closed-month
+    figures are kept under it."""
+    import hashlib
+
+    parts = []
+    for case_type in registered_case_types():
+        if case_type.visible is None:
+            continue
+        cases = _cases_of(case_type, user=user, department=department)
+        parts.append(f"{case_type.label}={'*' if cases is None else str(cases.order_by().values('pk').query)}")
+    return hashlib.sha256("|".join(parts).encode()).hexdigest()[:32]
 
 
 def _board_state_q(state: str, *, today: date, month: date | None = None) -> Q:
@@ -459,21 +548,98 @@ def board_deadlines(
     return qs.prefetch_related("pauses").order_by("due_date", "id")
 
 
+# How long precomputed closed-month figures are kept (the check below then reads at most this long's closings), and
+# how far back the check looks before the moment they were computed (a deadline closed by a transaction still open
+# while they were counted is committed later with an earlier updated_at).
+CLOSED_MONTHS_KEPT = timedelta(hours=6)
+CLOSED_MONTHS_SLACK = timedelta(minutes=10)
+
+
 def board_deadline_counts(
     *, user: User, department: Any, figures: dict[str, tuple[str, date | None]], today: Any = None
 ) -> dict[str, int]:
-    """How many deadlines board_deadlines(state=..., month=...) lists for each figure {key: (state, month)}, in one
-    query: the cases `user` may see are selected once, and only the rows of some state are read (the states' own
-    conditions bound the scan, so the (status, due_date) and closed_at indexes serve it)."""
+    """How many deadlines board_deadlines(state=..., month=...) lists for each figure {key: (state, month)}.
+
+    The running states and this month's closings are counted in one query that reads only the partial indexes of
+    running and closed deadlines (sla_deadline_running_idx, sla_deadline_closed_at_idx): its cost follows the work in
+    hand and this month's closings. The closings of earlier months are counted once and kept (see
+    _closed_month_counts): a closed deadline never changes again, so those counts stay equal to their lists."""
     from django.db.models import Count
 
     if not figures:
         return {}
     today = today or clock.today()
-    conditions = {key: _board_state_q(state, today=today, month=month) for key, (state, month) in figures.items()}
-    qs = Deadline.objects.filter(_deadline_case_q(user=user, department=department))
-    qs = qs.filter(reduce(or_, conditions.values()))
-    return qs.aggregate(**{key: Count("pk", filter=q) for key, q in conditions.items()})
+    this_month = today.replace(day=1)
+    live = {key: value for key, value in figures.items() if not _is_past_closed_month(value, this_month)}
+    past = {key: value for key, value in figures.items() if key not in live}
+    counted: dict[str, int] = {}
+    if live:
+        conditions = {key: _board_state_q(state, today=today, month=month) for key, (state, month) in live.items()}
+        qs = Deadline.objects.filter(_deadline_case_q(user=user, department=department))
+        qs = qs.filter(reduce(or_, conditions.values()))
+        with _board_query():
+            counted |= qs.aggregate(**{key: Count("pk", filter=q) for key, q in conditions.items()})
+    if past:
+        months = sorted({month for _state, month in past.values() if month is not None})
+        by_month = _closed_month_counts(user=user, department=department, months=months, this_month=this_month)
+        for key, (state, month) in past.items():
+            assert month is not None
+            counted[key] = by_month[month.replace(day=1)][state]
+    return counted
+
+
+def _is_past_closed_month(figure: tuple[str, date | None], this_month: date) -> bool:
+    state, month = figure
+    return state in ("closed", "closed_on_time") and month is not None and month.replace(day=1) < this_month
+
+
+def _closed_month_counts(
+    *, user: User, department: Any, months: list[date], this_month: date
+) -> dict[date, dict[str, int]]:
+    """{first of month: {"closed": n, "closed_on_time": m}} for months before this one, as board_deadlines lists
+    them. Counted by ranges of the closed_at index and kept in the cache under the scope's key
+    (_board_scope_key). Kept counts are used only while no deadline was closed, since they were counted, with a
+    closing moment before this month (a closed deadline never changes again, and a case never changes department:
+    nothing else moves an earlier month's count); one such closing and every kept month is counted again."""
+    from django.core.cache import cache
+    from django.db.models import Count
+    from django.utils import timezone
+
+    months = [month.replace(day=1) for month in months]
+    key = f"casework:sla-board:closed-months:{_board_scope_key(user=user, department=department)}"
+    kept: dict[str, Any] = cache.get(key) or {}
+    month_start = datetime.combine(this_month, time(0, 0), tzinfo=BUSINESS_TZ)
+    if kept:
+        since = datetime.fromisoformat(kept["counted_at"]) - CLOSED_MONTHS_SLACK
+        moved = Deadline.objects.filter(
+            status=Deadline.Status.CLOSED, updated_at__gte=since, closed_at__lt=month_start
+        ).exists()
+        if moved:
+            kept = {}
+    counts: dict[str, dict[str, int]] = dict(kept.get("months", {}))
+    missing = [month for month in months if month.isoformat() not in counts]
+    if missing:
+        counted_at = timezone.now() if not kept else datetime.fromisoformat(kept["counted_at"])
+        qs = Deadline.objects.filter(_deadline_case_q(user=user, department=department))
+        conditions = {}
+        for month in missing:
+            for state in ("closed", "closed_on_time"):
+                conditions[f"{state}_{month:%Y_%m}"] = _board_state_q(state, today=this_month, month=month)
+        with _board_query():
+            found = qs.filter(reduce(or_, conditions.values())).aggregate(
+                **{name: Count("pk", filter=q) for name, q in conditions.items()}
+            )
+        for month in missing:
+            counts[month.isoformat()] = {
+                state: found[f"{state}_{month:%Y_%m}"] for state in ("closed", "closed_on_time")
+            }
+        # Kept under the moment of the first count: the check above then looks back from the oldest of them.
+        cache.set(
+            key,
+            {"counted_at": counted_at.isoformat(), "months": counts},
+            timeout=int(CLOSED_MONTHS_KEPT.total_seconds()),
+        )
+    return {month: counts[month.isoformat()] for month in months}
 
 
 def breach_rows(deadlines: list[Any], *, today: Any = None) -> list[dict[str, Any]]:

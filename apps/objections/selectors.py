@@ -21,7 +21,7 @@ from django.utils.translation import gettext_lazy
 from guardian.shortcuts import get_objects_for_user
 
 from apps.accounts.models import Role, User
-from apps.accounts.selectors import role_label
+from apps.accounts.selectors import head_department_id, role_label
 from apps.casework.cases import case_open_tasks
 from apps.casework.events import EVENT_LABELS as CASEWORK_EVENT_LABELS
 from apps.casework.models import CaseTask, Document
@@ -83,6 +83,11 @@ def objections_visible_to(*, user: User) -> QuerySet[Objection]:
         return Objection.objects.none()
     if user.has_perm(VIEW):
         return Objection.objects.all()
+    head_department = head_department_id(user)
+    if head_department is not None:
+        # A 科室负责人: by the case's department column (the department group holds a grant on exactly its own
+        # cases, so this is the same set, read by index instead of through guardian's per-object grants).
+        return Objection.objects.filter(department_id=head_department)
     by_department = get_objects_for_user(
         user, VIEW, klass=Objection, accept_global_perms=False, with_superuser=False
     ).values("pk")
@@ -112,7 +117,12 @@ def _acts_for_a_party(user: User, objection: Objection) -> bool:
 def objection_allows(*, user: User, objection: Objection, perm: str) -> bool:
     if not getattr(user, "is_authenticated", False) or not user.is_active:
         return False
-    if user.has_perm(perm) or user.has_perm(perm, objection):
+    if user.has_perm(perm):
+        return True
+    if perm == VIEW and head_department_id(user) is not None:
+        # A 科室负责人 sees exactly their department's cases (objections_visible_to reads the same rule).
+        return objection.department_id == head_department_id(user)
+    if user.has_perm(perm, objection):
         return True
     return perm in APPLICANT_PERMS and _acts_for_a_party(user, objection)
 
@@ -172,6 +182,8 @@ def objection_audience(*, user: User, objection: Objection) -> Audience:
     """Who `user`, who may see the case, is to it."""
     if user.has_perm(VIEW):
         return Audience.OFFICE
+    if head_department_id(user) is not None:
+        return Audience.STAFF if objection.department_id == head_department_id(user) else Audience.PARTY
     if user.has_perm(VIEW, objection):
         return Audience.STAFF
     return Audience.PARTY
@@ -454,8 +466,14 @@ def objection_rows_for(*, user: User, objections: Iterable[Objection]) -> list[O
         .prefetch_related(_parties_prefetch(), Prefetch("deadline__pauses", queryset=DeadlinePause.objects.all()))
         .in_bulk()
     )
+    staff_ids: set[int]
+    subject_ids: set[int]
     if user.has_perm(VIEW):
         staff_ids, subject_ids = set(ids), set()
+    elif head_department_id(user) is not None:
+        # A 科室负责人: the department's own cases (objection_audience, the same rule).
+        staff_ids = {pk for pk in ids if loaded[pk].department_id == head_department_id(user)}
+        subject_ids = set()
     else:
         staff_ids = set(
             get_objects_for_user(user, VIEW, klass=Objection, accept_global_perms=False, with_superuser=False)

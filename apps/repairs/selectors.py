@@ -17,7 +17,7 @@ from django.utils.translation import gettext_lazy
 from guardian.shortcuts import get_objects_for_user
 
 from apps.accounts.models import Role, User
-from apps.accounts.selectors import role_label
+from apps.accounts.selectors import head_department_id, role_label
 from apps.casework.cases import case_open_tasks
 from apps.casework.events import EVENT_LABELS as CASEWORK_EVENT_LABELS
 from apps.casework.models import Channel, Document, SlaNotice
@@ -65,7 +65,14 @@ def access_repaircase_by_id(*, user: User, case_id: int, perm: str = VIEW) -> Re
     case = _base().filter(pk=case_id).first()
     if case is None or not user.is_authenticated:
         raise RepairCase.DoesNotExist
-    if user.has_perm(perm) or user.has_perm(perm, case):
+    if user.has_perm(perm):
+        return case
+    if perm == VIEW and head_department_id(user) is not None:
+        # A 科室负责人 sees exactly their department's cases (repairs_visible_to reads the same rule).
+        if case.department_id == head_department_id(user):
+            return case
+        raise RepairCase.DoesNotExist
+    if user.has_perm(perm, case):
         return case
     if perm == VIEW and (case.filed_by_id == user.pk or user_may_act_for(user=user, subject=case.subject)):
         return case
@@ -81,6 +88,11 @@ def repairs_visible_to(*, user: User) -> QuerySet[RepairCase]:
         return RepairCase.objects.none()
     if user.has_perm(VIEW):
         return _base()
+    head_department = head_department_id(user)
+    if head_department is not None:
+        # By the case's department column (index repairs_case_dept_status_idx), not guardian's per-object grants:
+        # the department group holds a grant on exactly its own cases, so this is the same set, read by index.
+        return _base().filter(department_id=head_department)
     by_department = get_objects_for_user(user, VIEW, klass=RepairCase, accept_global_perms=False, with_superuser=False)
     own_subjects = get_objects_for_user(
         user, "subjects.act_for_subject", klass=Subject, accept_global_perms=False, with_superuser=False
@@ -294,6 +306,8 @@ def repair_audience(*, user: User, case: RepairCase) -> Audience:
     group's object permission) or a party (the subject's representative, the clerk who filed it)."""
     if user.has_perm(VIEW):
         return Audience.OFFICE
+    if head_department_id(user) is not None:
+        return Audience.STAFF if case.department_id == head_department_id(user) else Audience.PARTY
     if user.has_perm(VIEW, case):
         return Audience.STAFF
     return Audience.PARTY

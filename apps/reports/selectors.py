@@ -5,7 +5,7 @@ from datetime import date
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, Q, QuerySet
+from django.db.models import QuerySet
 
 from apps.accounts.models import Department, User
 from apps.decisions.selectors import two_documents_coverage as _two_documents_coverage
@@ -77,7 +77,7 @@ def sla_dashboard(*, user: User, department: Department | None, today: date, mon
     (open tasks, deadlines by state) and decisions' (two documents delivered without the notice)."""
     from urllib.parse import urlencode
 
-    from apps.casework.selectors import board_deadline_counts, board_open_tasks, step_key
+    from apps.casework.selectors import board_deadline_counts, board_open_task_counts, step_key
 
     scope = {"department": department.code} if department else {}
 
@@ -86,13 +86,16 @@ def sla_dashboard(*, user: User, department: Department | None, today: date, mon
         return f"/api/v1/{path}?{query}" if query else f"/api/v1/{path}"
 
     departments = [department] if department else list(Department.objects.filter(is_active=True).order_by("code"))
+    # Every open-task figure (by step and department, per officer, unassigned, total) from one grouped query over
+    # the open tasks board_open_tasks lists (casework counts them by the case's department, step, owner, status).
+    task_rows = board_open_task_counts(user=user, department=department)
     by_step = []
     for dept in departments:
-        open_tasks = board_open_tasks(user=user, department=dept)
         counts: dict[str, list[Any]] = {}
-        for task in open_tasks.select_related(None).only("id", "flow_task"):
-            key = step_key(task.flow_task)
-            counts.setdefault(key, [task.flow_task, 0])[1] += 1
+        for row in task_rows:
+            if row["department_id"] == dept.pk:
+                key = step_key(row["node"])
+                counts.setdefault(key, [row["node"], 0])[1] += row["n"]
         for key, (node, count) in sorted(counts.items()):
             by_step.append(
                 _figure(
@@ -141,11 +144,14 @@ def sla_dashboard(*, user: User, department: Department | None, today: date, mon
     officers = User.objects.filter(role__in=[Role.OFFICER, Role.REVIEWER], is_active=True)
     if department is not None:
         officers = officers.filter(department=department)
-    all_open = board_open_tasks(user=user, department=department)
-    # Each officer's count and the totals from two grouped queries over the same open tasks, not one per officer.
-    bare = all_open.select_related(None).order_by()
-    held = dict(bare.filter(status="ASSIGNED").values_list("owner").annotate(n=Count("id")).values_list("owner", "n"))
-    totals = bare.aggregate(total=Count("id"), unassigned=Count("id", filter=Q(owner__isnull=True)))
+    held: dict[int, int] = {}
+    for row in task_rows:
+        if row["status"] == "ASSIGNED" and row["owner_id"] is not None:
+            held[row["owner_id"]] = held.get(row["owner_id"], 0) + row["n"]
+    totals = {
+        "total": sum(row["n"] for row in task_rows),
+        "unassigned": sum(row["n"] for row in task_rows if row["owner_id"] is None),
+    }
     workload = [
         _figure(
             held.get(officer.pk, 0),

@@ -207,3 +207,114 @@ def test_the_pages(board, users, client):
     assert refused.status_code == 400 and "officer_tax" in refused.content.decode()
     client.force_login(users["officer"])
     assert client.get("/workbench/dashboard/").status_code == 403
+
+
+@pytest.fixture
+def two_departments(board, users, departments, world, clock, api):
+    """The board's three market cases, and one case of the tax department (filed on 14 May, left in intake)."""
+    record = a_record(
+        world["subject"],
+        departments["tax"],
+        kind=RecordKind.ADMINISTRATIVE_PENALTY,
+        severity=Severity.GENERAL,
+        decided=date(2025, 6, 2),
+        sanctions=[(departments["tax"], "限制申请财政性资金项目")],
+    )
+    response = api(users["applicant"]).post("/api/v1/repairs", filing(record), format="json")
+    assert response.status_code == 201, response.json()
+    tax_case = RepairCase.objects.get(pk=response.json()["id"])
+    assert tax_case.department_id == departments["tax"].pk
+    return {**board, "tax_case": tax_case}
+
+
+def test_a_head_sees_none_of_another_departments_cases_on_the_board_or_its_lists(two_departments, api):
+    market, tax = api(two_departments["head"]), api(two_departments["head_tax"])
+    tax_case, market_cases = two_departments["tax_case"], two_departments["cases"]
+    market_ids = {case.pk for case in market_cases}
+    for client, own, other in ((market, market_ids, {tax_case.pk}), (tax, {tax_case.pk}, market_ids)):
+        stats = client.get("/api/v1/stats/sla").json()
+        assert stats["open_total"]["count"] == len(own)
+        for figure in _figures(stats):
+            body = _rows(client, figure["list_url"])
+            assert body["count"] == figure["count"], figure
+            seen = {row["case"]["id"] for row in body["results"] if isinstance(row.get("case"), dict)}
+            seen |= {row["case_id"] for row in body["results"] if "case_id" in row}
+            assert not seen & other, (figure, seen)
+        listed = {row["id"] for row in _rows(client, "/api/v1/repairs")["results"]}
+        assert listed == own
+        for case_id in other:
+            assert client.get(f"/api/v1/repairs/{case_id}").status_code == 404
+        for case_id in own:
+            assert client.get(f"/api/v1/repairs/{case_id}").status_code == 200
+    # Officers and applicants see what they saw before: their department's cases, their own filings.
+    assert {r["id"] for r in _rows(api(two_departments["officer2"]), "/api/v1/repairs")["results"]} == market_ids
+
+
+def _closed_deadline(case, *, closed_at, on_time=True):
+    from apps.sla.models import Deadline
+
+    return Deadline.objects.create(
+        owner_type="repairs.repaircase",
+        owner_id=case.pk,
+        purpose="answer",
+        started_at=closed_at,
+        counts_from=closed_at.date(),
+        received_on=closed_at.date(),
+        working_days=20,
+        due_date=closed_at.date(),
+        status=Deadline.Status.CLOSED,
+        closed_at=closed_at,
+        closed_on_time=on_time,
+    )
+
+
+@pytest.mark.parametrize("who", ["head", "monitor"])
+def test_earlier_months_stay_equal_to_their_lists_after_a_late_closing(board, users, api, who):
+    """An earlier month's closings are counted once and kept; a deadline closed afterwards with a closing moment in
+    that month (entered late) is counted again, so the figure still equals its list."""
+    from apps.sla.models import Deadline
+    from apps.sla.services import deadline_close
+
+    client = api(board["head"] if who == "head" else users["monitor"])
+    _closed_deadline(board["cases"][0], closed_at=at(2026, 4, 8, 10))
+    _closed_deadline(board["cases"][1], closed_at=at(2026, 4, 9, 10), on_time=False)
+
+    def april():
+        stats = client.get("/api/v1/stats/sla").json()
+        month = next(m for m in stats["on_time_by_month"] if m["month"] == "2026-04")
+        for figure in (month["closed"], month["on_time"]):
+            assert _rows(client, figure["list_url"])["count"] == figure["count"], figure
+        return month["closed"]["count"], month["on_time"]["count"]
+
+    assert april() == (2, 1)
+    assert april() == (2, 1)  # the kept counts
+    late = Deadline.objects.get(pk=_closed_deadline(board["cases"][2], closed_at=at(2026, 4, 10, 10)).pk)
+    late.status, late.closed_at, late.closed_on_time = Deadline.Status.OPEN, None, None
+    late.save(update_fields=["status", "closed_at", "closed_on_time", "updated_at"])
+    deadline_close(deadline=late, acting_user=users["officer"], at=at(2026, 4, 30, 16))
+    assert april() == (3, 1)  # counted again (closed after its due date: late)
+
+
+@pytest.mark.django_db
+def test_every_figure_is_the_number_of_rows_of_its_list_on_demo_data(api):
+    from django.core.management import call_command
+
+    from apps.accounts.models import User
+
+    call_command("seed_demo", subjects=5)
+    for username in ("monitor1", "head1"):
+        user = User.objects.get(username=username)
+        client = api(user)
+        response = client.get("/api/v1/stats/sla")
+        assert response.status_code == 200, response.json()
+        stats = response.json()
+        checked = 0
+        for figure in _figures(stats):
+            body = _rows(client, figure["list_url"])
+            assert body["count"] == figure["count"], (username, figure)
+            checked += figure["count"]
+        assert checked > 0, username
+        if username == "head1":
+            assert {f["department"]["code"] for f in stats["open_by_step"]} <= {user.department.code}
+            departments = {row["department"] for row in _rows(client, "/api/v1/tasks?queue=open")["results"]}
+            assert departments <= {user.department.name}, departments
