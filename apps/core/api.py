@@ -11,8 +11,8 @@ from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
 from apps.core.errors import ApplicationError
-from apps.core.unavailable import is_database_unavailable, retry_after_seconds, unavailable_body
 from apps.core.inputs import ID_MAX  # noqa: F401  (the largest id a column holds; re-exported for max_value)
+from apps.core.unavailable import is_database_unavailable, retry_after_seconds, unavailable_body
 
 
 class Pagination(PageNumberPagination):
