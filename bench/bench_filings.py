@@ -37,6 +37,16 @@ from support import drop_database, fresh_django  # noqa: E402
 
 DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/credit_repair_bench_filings"
 LOCKED_TABLE = re.compile(r'FROM "(\w+)"')
+# A session waiting for a row holds or waits for a tuple lock on the row's table: that names the table even when
+# pg_stat_activity cuts the statement short (track_activity_query_size) before its FROM.
+WAITS = """
+SELECT a.wait_event_type,
+       (SELECT c.relname FROM pg_locks l JOIN pg_class c ON c.oid = l.relation
+         WHERE l.pid = a.pid AND l.locktype = 'tuple' LIMIT 1),
+       a.query
+  FROM pg_stat_activity a
+ WHERE a.datname = current_database() AND a.state = 'active' AND a.pid <> pg_backend_pid()
+"""
 
 
 def wide_record_lock(record_id: int):
@@ -133,15 +143,12 @@ class Sampler(threading.Thread):
 
         with psycopg.connect(self.url, autocommit=True) as conn:
             while not self.stop.is_set():
-                rows = conn.execute(
-                    "SELECT wait_event_type, query FROM pg_stat_activity WHERE datname = current_database() "
-                    "AND state = 'active' AND pid <> pg_backend_pid()"
-                ).fetchall()
-                for wait_type, query in rows:
+                rows = conn.execute(WAITS).fetchall()
+                for wait_type, table, query in rows:
                     self.active += 1
                     if wait_type == "Lock":
                         found = LOCKED_TABLE.search(query or "")
-                        self.waiting[found.group(1) if found else "?"] += 1
+                        self.waiting[table or (found.group(1) if found else "?")] += 1
                 time.sleep(self.interval)
 
     @property
