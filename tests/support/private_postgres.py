@@ -26,6 +26,13 @@ def postgres_bin() -> Path | None:
     return Path(initdb).parent if initdb else None
 
 
+def as_server_user(argv: list[str]) -> list[str]:
+    """initdb and pg_ctl refuse to run as root: as root, run them as the postgres user."""
+    if hasattr(os, "geteuid") and os.geteuid() == 0 and shutil.which("runuser"):
+        return ["runuser", "-u", "postgres", "--", *argv]
+    return argv
+
+
 def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
@@ -45,20 +52,9 @@ class Cluster:
 
     def pg_ctl(self, *args: str) -> None:
         options = f"-p {self.port} -k {self.sockets} -c listen_addresses=127.0.0.1 -c fsync=off"
-        subprocess.run(
-            [
-                str(self.bin / "pg_ctl"),
-                "-D",
-                str(self.data),
-                "-l",
-                str(self.log),
-                "-o",
-                options,
-                "-w",
-                "-t",
-                "60",
-                *args,
-            ],
+        argv = [str(self.bin / "pg_ctl"), "-D", str(self.data), "-l", str(self.log), "-o", options, "-w", "-t", "60"]
+        subprocess.run(  # noqa: S603
+            as_server_user([*argv, *args]),
             check=True,
             capture_output=True,
             timeout=120,
@@ -92,9 +88,14 @@ def private_postgres() -> Iterator[Cluster]:
             pytest.fail(f"{reason} (CI=true: a missing server is a failure, not a skip)")
         pytest.skip(f"{reason}; install postgresql to run this test")
     root = Path(tempfile.mkdtemp(prefix="pg-private-"))
+    if as_server_user(["x"]) != ["x"]:
+        shutil.chown(root, user="postgres")
     cluster = Cluster(bin=binaries, data=root / "data", sockets=root, port=free_port(), log=root / "server.log")
-    subprocess.run(
-        [str(binaries / "initdb"), "-D", str(cluster.data), "-A", "trust", "-U", "postgres", "-E", "UTF8", "--no-sync"],
+    subprocess.run(  # noqa: S603
+        as_server_user(
+            [str(binaries / "initdb"), "-D", str(cluster.data), "-A", "trust", "-U", "postgres", "-E", "UTF8"]
+            + ["--no-sync"]
+        ),
         check=True,
         capture_output=True,
         timeout=300,
@@ -104,8 +105,8 @@ def private_postgres() -> Iterator[Cluster]:
         cluster.start()
         yield cluster
     finally:
-        subprocess.run(
-            [str(binaries / "pg_ctl"), "-D", str(cluster.data), "stop", "-m", "immediate"],
+        subprocess.run(  # noqa: S603
+            as_server_user([str(binaries / "pg_ctl"), "-D", str(cluster.data), "stop", "-m", "immediate"]),
             check=False,
             capture_output=True,
             timeout=120,
