@@ -29,7 +29,7 @@ from apps.accounts.services import token_issue
 from apps.subjects.services import subject_representative_add
 from tests.subjects.factories import a_record, a_subject
 from tests.support.private_postgres import Cluster, free_port, private_postgres
-from tests.support.services import ensure_server, reachable
+from tests.support.services import ensure_server
 
 ROOT = Path(__file__).resolve().parents[2]
 DATABASE = "blink"
@@ -59,6 +59,18 @@ def _request(base: str, path: str, *, token: str = "", cookie: str = "", body: d
         return error.code, dict(error.headers), error.read().decode()
 
 
+def _serving(base: str, wait: float = 600) -> bool:
+    """Has the server loaded the application and answered /healthz? (A loaded machine takes a while.)"""
+    deadline = time.monotonic() + wait
+    while time.monotonic() < deadline:
+        try:
+            if _request(base, "/healthz")[0] == 200:
+                return True
+        except OSError:
+            time.sleep(1)
+    return False
+
+
 def _copy_test_database(cluster: Cluster) -> None:
     """The test database (migrated, with this test's committed rows) into the private cluster."""
     db = connection.settings_dict
@@ -81,7 +93,7 @@ def _gunicorn(cluster: Cluster, port: int, log: Path) -> subprocess.Popen:
         "DJANGO_DEBUG": "0",
     }
     return subprocess.Popen(  # noqa: S603
-        [sys.executable, "-m", "gunicorn", "config.wsgi:application", "--workers", "2", "--timeout", "120"]
+        [sys.executable, "-m", "gunicorn", "config.wsgi:application", "--workers", "2", "--timeout", "120", "--preload"]
         + ["--bind", f"127.0.0.1:{port}", "--chdir", str(ROOT)],
         env=env,
         stdout=log.open("w"),
@@ -128,7 +140,7 @@ def test_a_postgresql_restart_is_a_clean_503_and_the_application_recovers(users,
         base = f"http://127.0.0.1:{port}"
         server = _gunicorn(cluster, port, tmp_path / "gunicorn.log")
         try:
-            assert reachable(port, wait=120), (tmp_path / "gunicorn.log").read_text()
+            assert _serving(base), (tmp_path / "gunicorn.log").read_text()
             status, _headers, text = _request(
                 base, "/api/v1/objections", token=token, body={"record": records[0].pk, **BODY}
             )
