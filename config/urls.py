@@ -38,6 +38,9 @@ urlpatterns = [
     path("healthz", core_views.healthz, name="healthz"),
 ]
 
+# A lost database connection that surfaces outside a view is a 503 with Retry-After, not the 500 page.
+handler500 = "apps.core.views.server_error"
+
 if settings.DEBUG:
     from django.contrib.staticfiles.urls import staticfiles_urlpatterns
 

@@ -12,6 +12,7 @@ from rest_framework.views import exception_handler as drf_exception_handler
 
 from apps.core.errors import ApplicationError
 from apps.core.inputs import ID_MAX  # noqa: F401  (the largest id a column holds; re-exported for max_value)
+from apps.core.unavailable import is_database_unavailable, retry_after_seconds, unavailable_body
 
 
 class Pagination(PageNumberPagination):
@@ -33,7 +34,11 @@ def error_body(code: str, detail: str, fields: dict[str, Any] | None = None, **e
 
 
 def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
-    """Every error leaves as {"error", "detail", "fields"} with a 4xx status."""
+    """Every error leaves as {"error", "detail", "fields"} with a 4xx status; a lost database connection as a 503
+    with Retry-After (apps.core.unavailable)."""
+    if is_database_unavailable(exc):
+        headers = {"Retry-After": str(retry_after_seconds()), "Cache-Control": "no-store"}
+        return Response(unavailable_body(), status=status.HTTP_503_SERVICE_UNAVAILABLE, headers=headers)
     if isinstance(exc, ApplicationError):
         return Response(error_body(exc.code, exc.detail, exc.fields, **exc.extra), status=exc.status_code)
     if isinstance(exc, ObjectDoesNotExist | Http404):

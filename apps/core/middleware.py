@@ -11,6 +11,7 @@ JSON parser (apps.core.parsers) refuses the same for bodies too large for this s
 """
 
 import json
+import logging
 from typing import Any
 
 from django.http import JsonResponse
@@ -19,6 +20,9 @@ from django.utils.translation import gettext as _
 
 from apps.core.api import error_body
 from apps.core.errors import ApplicationError
+from apps.core.unavailable import is_database_unavailable, unavailable_response
+
+logger = logging.getLogger(__name__)
 
 NUL = "\x00"
 MAX_JSON_SCAN_BYTES = 10 * 1024 * 1024
@@ -112,3 +116,20 @@ class ApplicationErrorPageMiddleware:
             return None
         context = {"detail": exception.detail, "fields": exception.fields}
         return render(request, "400.html", context, status=exception.status_code)
+
+
+class DatabaseUnavailableMiddleware:
+    """A view that met a lost or refused database connection answers 503 with Retry-After, not a 500 traceback
+    (apps.core.unavailable says why and where else the same answer is given)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        if not is_database_unavailable(exception):
+            return None
+        logger.warning("database unavailable on %s %s: %s", request.method, request.path, exception)
+        return unavailable_response(request)

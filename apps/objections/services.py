@@ -100,6 +100,15 @@ def close_rule(*, objection: Objection, on: date) -> Rule:
 # -- filing -------------------------------------------------------------------------------------------------------
 
 
+def filing_record_lock(record_id: int) -> NegativeRecord:
+    """The record re-read under the lock that serialises filings on it: the open-case check and the mark must not
+    interleave. Its own row only (`of=("self",)`): the joined subject and department stay unlocked, so filings on
+    other records of the same subject or department never wait on this one (issue 15)."""
+    return (
+        NegativeRecord.objects.select_for_update(of=("self",)).select_related("department", "subject").get(pk=record_id)
+    )
+
+
 @transaction.atomic
 def objection_file(
     *,
@@ -138,10 +147,7 @@ def objection_file(
         raise _invalid("commitment_signer_name", _("请签署异议申诉信用承诺书（填写签署人）。"))
     if not can_file(user=acting_user, subject=subject, channel=channel):
         raise _invalid("subject", _("未找到该主体，或无权代表该主体提出异议。"))
-    # Serialise filings on one record: the open-case check and the mark must not interleave.
-    record = (
-        NegativeRecord.objects.select_for_update(of=("self",)).select_related("department", "subject").get(pk=record.pk)
-    )
+    record = filing_record_lock(record.pk)
     if record.publication_status == NegativeRecord.PublicationStatus.DELETED:
         raise _invalid("record", _("该信息已删除，无需提出异议。"))
     if record.subject_id != subject.pk and not record.is_public:

@@ -68,6 +68,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # A lost database connection in a view: 503 with Retry-After (apps.core.unavailable), not a 500 traceback.
+    "apps.core.middleware.DatabaseUnavailableMiddleware",
     "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -118,6 +120,9 @@ def _database_from_url(url: str) -> dict:
             "HOST": parsed.hostname or "127.0.0.1",
             "PORT": str(parsed.port or 5432),
             "CONN_MAX_AGE": env_int("DB_CONN_MAX_AGE", 60),
+            # A persistent connection is tested before the first query of a request: after a PostgreSQL restart
+            # the next request opens a fresh connection instead of failing on the broken one.
+            "CONN_HEALTH_CHECKS": env_bool("DB_CONN_HEALTH_CHECKS", True),
             "OPTIONS": options,
         }
     if parsed.scheme == "sqlite":
@@ -138,6 +143,8 @@ def _sqlite(path: str) -> dict:
 
 DATABASE_URL = env_str("DATABASE_URL", f"sqlite:///{VAR_DIR / 'db.sqlite3'}")
 DATABASES = {"default": _database_from_url(DATABASE_URL)}
+# Seconds a client is told to wait (Retry-After of the 503) when the database connection is lost or refused.
+DATABASE_UNAVAILABLE_RETRY_AFTER = env_int("DATABASE_UNAVAILABLE_RETRY_AFTER", 5)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # The verification rate limit counts in the cache: several processes (gunicorn workers) must share one, so
