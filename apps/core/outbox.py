@@ -160,15 +160,15 @@ def _is_broker_error(exc: BaseException) -> bool:
     return isinstance(exc, errors)
 
 
-def outbox_publish(*, message_id: int, respect_breaker: bool = True) -> str:
-    """One attempt at one row; never raises. Returns an Outcome."""
+def outbox_publish(*, message_id: int, respect_breaker: bool = True, now: datetime | None = None) -> str:
+    """One attempt at one row; never raises. Returns an Outcome. `now` is the relay's moment (a lease that expired
+    by then is free)."""
     global _broker_down_until
     eager = _eager()
     if respect_breaker and not eager and time.monotonic() < _broker_down_until:
         return Outcome.BROKER_DOWN
     try:
-        now = timezone.now()
-        message = _claim(message_id, now)
+        message = _claim(message_id, now or timezone.now())
         if message is None:
             return Outcome.SKIPPED
         if eager:
@@ -237,7 +237,7 @@ def outbox_relay(*, limit: int = 500, now: datetime | None = None) -> RelayResul
     counts = {Outcome.SENT: 0, Outcome.TASK_FAILED: 0, Outcome.SKIPPED: 0}
     broker_down = False
     for message_id in due:
-        outcome = outbox_publish(message_id=message_id, respect_breaker=False)
+        outcome = outbox_publish(message_id=message_id, respect_breaker=False, now=now)
         if outcome == Outcome.BROKER_DOWN:
             broker_down = True
             break
