@@ -154,7 +154,9 @@ def test_redis_down_for_30_seconds_loses_no_letter_and_no_notification(
             assert letters >= 1 and notifications >= 2, (letters, notifications)
             owed = OutboxMessage.objects.filter(sent_at__isnull=True)
             assert owed.count() == letters + notifications
-            assert all(row.attempts == 1 and row.last_error for row in owed)  # the immediate attempt failed, once
+            # each row was tried at most once: the first failed attempt opens the breaker, and the requests after it
+            # no longer try (the relay will)
+            assert all(row.attempts <= 1 for row in owed) and owed.exclude(last_error="").exists()
             assert filed_in < DOWNTIME, f"the requests took {filed_in:.0f} s: they did not all run while Redis was down"
 
             time.sleep(max(0.0, DOWNTIME - (time.monotonic() - down_at)))
