@@ -157,8 +157,7 @@ def test_redis_down_for_30_seconds_loses_no_letter_and_no_notification(
             # each row was tried at most once: the first failed attempt opens the breaker, and the requests after it
             # no longer try (the relay will)
             assert all(row.attempts <= 1 for row in owed) and owed.exclude(last_error="").exists()
-            assert filed_in < DOWNTIME, f"the requests took {filed_in:.0f} s: they did not all run while Redis was down"
-
+            # Redis stays down for 30 s, or for as long as the requests took on a busy machine
             time.sleep(max(0.0, DOWNTIME - (time.monotonic() - down_at)))
             assert worker.poll() is None, "the worker stopped while Redis was down"
             redis.start()  # the same port, empty
@@ -180,7 +179,10 @@ def test_redis_down_for_30_seconds_loses_no_letter_and_no_notification(
         f"{Letter.objects.exclude(status=Letter.Status.RENDERED).count()} letters not rendered, "
         f"{Notification.objects.filter(email_sent_at__isnull=True).count()} notifications not sent"
     )
-    print(f"requests while down: max {max(durations):.2f} s; all work done {recovered_in:.1f} s after Redis returned")
+    print(
+        f"requests while Redis was down: {len(durations)} in {filed_in:.1f} s (slowest {max(durations):.2f} s); "
+        f"all work done {recovered_in:.1f} s after Redis returned"
+    )
     # exactly once: one rendered event and one file per letter, one e-mail per notification
     rendered = CaseEvent.objects.filter(case_type="letters.letter", kind="letter_rendered")
     assert sorted(rendered.values_list("case_id", flat=True)) == sorted(Letter.objects.values_list("pk", flat=True))
