@@ -4,7 +4,7 @@ from rest_framework.test import APIClient
 
 from apps.accounts.models import Department, Role
 from apps.accounts.services import department_create, user_create
-from tests.support.celery_worker import celery_on_redis, real_celery  # noqa: F401  (fixtures for every test package)
+from tests.support.celery_worker import broker_down, celery_on_redis, real_celery  # noqa: F401  (fixtures for every test package)
 from tests.support.row_locks import wide_row_locks
 
 DEMO_PASSWORD = "test-pass-2026"

@@ -6,7 +6,6 @@ import hashlib
 import logging
 from collections.abc import Iterable
 from dataclasses import dataclass
-from functools import partial
 from pathlib import PurePosixPath
 from typing import Any
 
@@ -274,8 +273,8 @@ def _reassign_error(field: str, message: str, status_code: int = 400) -> Applica
 
 
 def task_reassigned_notify(*, task: Task, previous_owner: User, new_owner: User, acting_user: User) -> None:
-    """The one place a reassignment tells the new owner (issue 12, "reassigned (new owner)"): called after the
-    commit; the notice names the case and the step in plain words and links to the case."""
+    """The one place a reassignment tells the new owner (issue 12, "reassigned (new owner)"): called in the
+    reassignment's transaction; the notice names the case and the step in plain words and links to the case."""
     logger.info(
         "task %s reassigned from %s to %s by %s",
         task.pk,
@@ -373,14 +372,8 @@ def task_reassign(*, task_ids: list[int], owner_username: str, acting_user: User
             except FlowLockFailed as exc:
                 raise _lock_failed() from exc
             changed.append((task, previous))
+        # in the same transaction: the notices commit with the reassignment (never lost after it), and their
+        # delivery is owed in the outbox
         for task, previous in changed:
-            transaction.on_commit(
-                partial(
-                    task_reassigned_notify,
-                    task=task,
-                    previous_owner=previous,
-                    new_owner=new_owner,
-                    acting_user=acting_user,
-                )
-            )
+            task_reassigned_notify(task=task, previous_owner=previous, new_owner=new_owner, acting_user=acting_user)
     return [task for task, _previous in changed]

@@ -126,3 +126,41 @@ class IdempotencyKey(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user_id}:{self.key}"
+
+
+class OutboxMessage(models.Model):
+    """A piece of background work (a Celery task by its dotted name, with JSON keyword arguments) recorded in the
+    same transaction as the change that causes it, and published to the broker after the commit (apps.core.outbox).
+    A row without `sent_at` is work still owed: the relay publishes it, with backoff, once the broker answers."""
+
+    task = models.CharField(_("任务"), max_length=200)
+    kwargs = models.JSONField(_("参数"), default=dict)
+    dedup_key = models.CharField(_("去重键"), max_length=200, blank=True, default="")
+    created_at = models.DateTimeField(_("登记时间"), auto_now_add=True)
+    available_at = models.DateTimeField(_("下次发送不早于"))
+    locked_until = models.DateTimeField(_("发送锁定至"), null=True, blank=True)
+    attempts = models.PositiveIntegerField(_("发送次数"), default=0)
+    sent_at = models.DateTimeField(_("发送时间"), null=True, blank=True)
+    last_error = models.TextField(_("最近一次错误"), blank=True, default="")
+
+    class Meta:
+        verbose_name = _("待发后台任务")
+        verbose_name_plural = _("待发后台任务")
+        constraints = [
+            # the same work is owed once: a second request for it while the first is unsent adds nothing
+            models.UniqueConstraint(
+                fields=["dedup_key"],
+                condition=models.Q(sent_at__isnull=True) & ~models.Q(dedup_key=""),
+                name="core_outbox_one_pending_per_key",
+            )
+        ]
+        indexes = [
+            # the relay's scan: unsent rows by the moment they are due (a partial index stays as small as the backlog)
+            models.Index(
+                fields=["available_at"], condition=models.Q(sent_at__isnull=True), name="core_outbox_pending_due"
+            ),
+            models.Index(fields=["sent_at"], name="core_outbox_sent"),  # the clean-up of old sent rows
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.task} #{self.pk}"

@@ -22,6 +22,7 @@ from apps.core import clock
 from apps.core.errors import ApplicationError
 from apps.core.i18n import in_office_language
 from apps.core.models import normalise_data
+from apps.core.outbox import outbox_enqueue
 from apps.core.services import case_event_record
 from apps.letters import documents, pdf
 from apps.letters.models import (
@@ -194,7 +195,10 @@ def letter_create(
     if batch is None:
         from apps.letters import tasks
 
-        transaction.on_commit(lambda: tasks.letter_render.delay(letter.pk))
+        # owed in this transaction (the outbox): rendered once the commit is through, even if Redis is down now
+        outbox_enqueue(
+            task=tasks.letter_render.name, kwargs={"letter_id": letter.pk}, dedup_key=f"letters.render:{letter.pk}"
+        )
     return letter
 
 
@@ -469,7 +473,9 @@ def letter_batch_start(*, batch: LetterBatch, acting_user: User | None = None) -
     case_event_record(case=batch, kind="letter_batch_started", acting_user=acting_user, data={"total": batch.total})
     from apps.letters import tasks
 
-    transaction.on_commit(lambda: tasks.letter_batch_run.delay(batch.pk))
+    outbox_enqueue(
+        task=tasks.letter_batch_run.name, kwargs={"batch_id": batch.pk}, dedup_key=f"letters.batch_run:{batch.pk}"
+    )
     return batch
 
 
@@ -561,7 +567,8 @@ def _queued_ranges(batch: LetterBatch) -> list[tuple[int, int]]:
 def letter_batch_dispatch(*, batch: LetterBatch) -> list[tuple[int, int]]:
     """The batch job with a broker: hand the queued letters to short shard tasks (after commit), each rendering at
     most LETTERS_BATCH_SHARD_SIZE letters, so that the pool's processes render the batch side by side and a shard
-    lost with its worker is redelivered soon (its task is short, well inside the visibility timeout). Returns the
+    lost with its worker is redelivered soon (its task is short, well inside the visibility timeout). The shards are
+    outbox rows of this transaction (sent after commit, or by the relay once Redis is back). Returns the
     (first pk, last pk) of each shard sent. Running it twice sends shards twice, which costs a query each: a shard
     renders only letters still queued."""
     now = timezone.now()
@@ -574,11 +581,12 @@ def letter_batch_dispatch(*, batch: LetterBatch) -> list[tuple[int, int]]:
         return []
     from apps.letters import tasks
 
-    def send() -> None:
-        for first, last in ranges:
-            tasks.letter_batch_shard.delay(batch.pk, first, last)
-
-    transaction.on_commit(send)
+    for first, last in ranges:
+        outbox_enqueue(
+            task=tasks.letter_batch_shard.name,
+            kwargs={"batch_id": batch.pk, "first_pk": first, "last_pk": last},
+            dedup_key=f"letters.batch_shard:{batch.pk}:{first}-{last}",
+        )
     return ranges
 
 

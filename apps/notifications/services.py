@@ -2,7 +2,8 @@
 mark as read, preferences.
 
 Owning apps call the `*_notify` functions from their services after the change, inside their transaction: the rows
-commit with the change and the delivery is queued on commit. Nothing here can fail the action that caused it: a row
+commit with the change, each with its delivery owed in the outbox (apps.core.outbox: sent after commit, or by the
+relay once the broker is back). Nothing here can fail the action that caused it: a row
 that cannot be written is logged and skipped (in its own savepoint), and delivery runs in a retried Celery task.
 """
 
@@ -17,6 +18,7 @@ from django.utils.translation import gettext as _
 from apps.accounts.models import Department, Role, User
 from apps.core.errors import ApplicationError
 from apps.core.i18n import in_office_language
+from apps.core.outbox import outbox_enqueue
 from apps.notifications.backends import email_send, sms_send
 from apps.notifications.models import Kind, Notification, Preference
 
@@ -57,40 +59,34 @@ def notify(
 ) -> list[Notification]:
     """Give each recipient one notification of the event `event_key` (a person already notified of it gets nothing
     new) and queue its e-mail and SMS after commit. Returns the notifications created now."""
+    from apps.notifications.tasks import DELIVER_TASK
+
     created = []
     for user in _people(recipients):
         try:
             with transaction.atomic():
-                created.append(
-                    Notification.objects.create(
-                        recipient=user,
-                        kind=kind,
-                        event_key=event_key[:200],
-                        title=title[:200],
-                        body=body[:1000],
-                        url=url[:300],
-                        case_type=case_type,
-                        case_id=case_id,
-                    )
+                notification = Notification.objects.create(
+                    recipient=user,
+                    kind=kind,
+                    event_key=event_key[:200],
+                    title=title[:200],
+                    body=body[:1000],
+                    url=url[:300],
+                    case_type=case_type,
+                    case_id=case_id,
                 )
+                # its delivery is owed with it (the outbox): sent after commit, or once Redis is back
+                outbox_enqueue(
+                    task=DELIVER_TASK,
+                    kwargs={"notification_id": notification.pk},
+                    dedup_key=f"notifications.deliver:{notification.pk}",
+                )
+            created.append(notification)
         except IntegrityError:
             continue  # notified of this event already
         except Exception:
             logger.exception("notification %s for user %s not recorded", event_key, user.pk)
-    if created:
-        ids = [n.pk for n in created]
-        transaction.on_commit(lambda: _enqueue(ids))
     return created
-
-
-def _enqueue(ids: list[int]) -> None:
-    from apps.notifications.tasks import notification_deliver
-
-    for notification_id in ids:
-        try:
-            notification_deliver.delay(notification_id)
-        except Exception:  # the broker is down, or (in-process mode) the last retry failed: the inbox has it
-            logger.exception("delivery of notification %s not queued", notification_id)
 
 
 # -- recipients ----------------------------------------------------------------------------------------------------

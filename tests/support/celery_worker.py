@@ -69,3 +69,21 @@ def real_celery():
     finally:
         app.conf.update(**saved)
         _forget_connections(app)
+
+
+@pytest.fixture
+def broker_down(settings):
+    """Celery pointed at a Redis that is not there (a port nobody listens on), eager mode off."""
+    from config.celery import app
+    from tests.support.services import free_port
+
+    keys = ("broker_url", "task_always_eager")
+    saved = {key: app.conf.get(key) for key in keys}
+    app.conf.update(broker_url=f"redis://127.0.0.1:{free_port()}/0", task_always_eager=False)
+    _forget_connections(app)
+    settings.CELERY_TASK_ALWAYS_EAGER = False
+    try:
+        yield app
+    finally:
+        app.conf.update(**saved)
+        _forget_connections(app)
