@@ -21,6 +21,7 @@ class ObjectionsConfig(AppConfig):
             objection_audience,
             objection_case_brief,
             objection_case_row,
+            objection_case_summary,
             objection_page_url,
             objection_party_sees,
             objection_proposals_of,
@@ -45,6 +46,7 @@ class ObjectionsConfig(AppConfig):
             deadline_steps=DEADLINE_STEPS,
             page_url=objection_page_url,
             row=objection_case_row,
+            summary=objection_case_summary,
             flow_class=ObjectionFlow,
             queue_fields=QueueFields(due_date="due_date"),
         )
