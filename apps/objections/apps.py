@@ -12,7 +12,7 @@ class ObjectionsConfig(AppConfig):
         from apps.core.registry import register_subject_case_provider, register_todo_provider
         from apps.sla.signals import deadline_due_changed
 
-        from . import handlers
+        from . import forms, handlers
         from .flows import ObjectionFlow
         from .models import Objection
         from .selectors import (
@@ -56,6 +56,7 @@ class ObjectionsConfig(AppConfig):
             node_name="verify",
             input_serializer=handlers.VerifyInput,
             handle=handlers.verify_handle,
+            form_class=forms.VerifyForm,
             help_text=str(
                 _("提出核查结果（更正、删除、维持、无法确认）并写明理由；或一次性要求申请人补充材料（计时暂停）。")
             ),
