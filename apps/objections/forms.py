@@ -9,6 +9,7 @@ from decimal import Decimal
 from typing import Any
 
 from django import forms
+from django.db import models
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
@@ -64,6 +65,7 @@ CORRECTION_PREFIX = "correct_"
 def _correction_field(name: str) -> forms.Field:
     """An optional form field for the corrected value of one record field, labelled 更正后的<field name>."""
     model_field = NegativeRecord._meta.get_field(name)
+    assert isinstance(model_field, models.Field)  # CORRECTABLE_FIELDS are the record's own columns
     label = gettext("更正后的%(field)s") % {"field": model_field.verbose_name}
     options: dict[str, Any] = {"required": False, "label": label}
     if name == "decision_date":
@@ -136,7 +138,7 @@ class VerifyForm(forms.Form):
             self.fields[CORRECTION_PREFIX + name] = field
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        data = super().clean() or {}
         correction_errors = any(CORRECTION_PREFIX + name in self.errors for name in CORRECTABLE_FIELDS)
         if data.get("outcome") == Outcome.CORRECTED and not self.corrections() and not correction_errors:
             self.add_error(

@@ -187,9 +187,10 @@ def operating_listed_subjects_at(
 def record_field_label(name: str) -> str:
     """The Chinese name of a record field (决定日期, not decision_date); an unknown name stays as it is."""
     try:
-        return str(NegativeRecord._meta.get_field(name).verbose_name)
+        field = NegativeRecord._meta.get_field(name)
     except FieldDoesNotExist:
         return name
+    return str(getattr(field, "verbose_name", name))
 
 
 def record_value_words(name: str, value: Any) -> str:
@@ -205,7 +206,7 @@ def record_value_words(name: str, value: Any) -> str:
         try:
             value = date.fromisoformat(value)
         except ValueError:
-            return value
+            return str(value)
     if isinstance(value, date):
         return _("%(y)d年%(m)d月%(d)d日") % {"y": value.year, "m": value.month, "d": value.day}
     if isinstance(value, dict):
