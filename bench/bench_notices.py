@@ -252,9 +252,14 @@ def worker(batch_id: int, shard: int, shards: int, chunk: int) -> None:
 
 def run_with_processes(args: argparse.Namespace, batch) -> tuple[float, list[int]]:
     """`workers` forked processes, each running the batch service on its shard (what each shard task does)."""
+    from django.db import connections
+
     from apps.letters.models import LetterBatch
 
     LetterBatch.objects.filter(pk=batch.pk).update(total=args.count)
+    # No connection may cross the fork: a child closing an inherited PostgreSQL connection on exit ends it for this
+    # process too ("server closed the connection unexpectedly" when the results are read).
+    connections.close_all()
     context = multiprocessing.get_context("fork")
     began = time.perf_counter()
     processes = [

@@ -109,6 +109,9 @@ class CaseFlowMixin:
 
     lock_impl = lock.select_for_update_lock
     task_class = CaseTask
+    # Viewflow's one-line summary of a process (page headers, process lists, bulk assign): the case reference and the
+    # enterprise, never the flow's description or "#process".
+    process_summary_template = "{% load casework_format %}{% case_title process %}"
 
     def has_view_permission(self, user: User, obj: Any = None) -> bool:
         if not user.is_authenticated:

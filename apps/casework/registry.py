@@ -133,6 +133,11 @@ class TaskHandler:
     case event) and sets the routing flags on activation.process. casework starts the activation before and
     executes it (creating the next tasks) after, in the same transaction under the flow lock: if the service raises,
     nothing changes.
+
+    The workbench page builds its form from `input_serializer` unless `form_class` is given: a Django form that
+    takes `case=` (the case of the task), gives the serializer's data with `payload()` and says with
+    `field_of(error_key)` which of its fields an error of the serializer or the service (such as
+    "corrections.fine_amount") belongs to.
     """
 
     flow_class: type
@@ -140,6 +145,7 @@ class TaskHandler:
     input_serializer: type
     handle: Callable[..., Any]
     help_text: str | Promise = ""
+    form_class: type | None = None
 
 
 @dataclass
@@ -242,6 +248,7 @@ def register_task_handler(
     input_serializer: type,
     handle: Callable[..., Any],
     help_text: str | Promise = "",
+    form_class: type | None = None,
 ) -> None:
     _handlers[(flow_class, node_name)] = TaskHandler(
         flow_class=flow_class,
@@ -249,6 +256,7 @@ def register_task_handler(
         input_serializer=input_serializer,
         handle=handle,
         help_text=help_text,
+        form_class=form_class,
     )
 
 

@@ -90,7 +90,24 @@ class CaseTaskView(TaskSuccessUrlMixin, generic.FormView):
         handler = self.handler
         if handler is None:
             return forms.Form
+        if handler.form_class is not None:
+            return handler.form_class
         return serializer_form_class(handler.input_serializer)
+
+    def get_form_kwargs(self) -> dict[str, Any]:
+        kwargs = super().get_form_kwargs()
+        handler = self.handler
+        if handler is not None and handler.form_class is not None:
+            kwargs["case"] = self.request.activation.process.artifact
+        return kwargs
+
+    @staticmethod
+    def _field_of(form: forms.Form, key: str) -> str | None:
+        """The form field an error keyed `key` (by the serializer or the service) belongs to, None for the form."""
+        field_of = getattr(form, "field_of", None)
+        if field_of is not None:
+            return field_of(key)
+        return key if key in form.fields else None
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
@@ -107,13 +124,17 @@ class CaseTaskView(TaskSuccessUrlMixin, generic.FormView):
         if handler is None:
             form.add_error(None, _("该任务不能在此办理。"))
             return self.form_invalid(form)
-        values = {key: value for key, value in form.cleaned_data.items() if value not in (None, "")}
+        payload = getattr(form, "payload", None)
+        if payload is not None:
+            values = payload()
+        else:
+            values = {key: value for key, value in form.cleaned_data.items() if value not in (None, "")}
         data = handler.input_serializer(
             data=values, context={"request": self.request, "task": self.request.activation.task}
         )
         if not data.is_valid():
             for name, errors in data.errors.items():
-                form.add_error(name if name in form.fields else None, [str(e) for e in errors])
+                form.add_error(self._field_of(form, name), [str(e) for e in errors])
             return self.form_invalid(form)
         activation = self.request.activation
         try:
@@ -122,10 +143,14 @@ class CaseTaskView(TaskSuccessUrlMixin, generic.FormView):
             with transaction.atomic():
                 task_complete(task=activation.task, data=data.validated_data, acting_user=self.request.user)
         except ApplicationError as exc:
-            form.add_error(None, exc.detail)
+            placed = False
             for name, errors in exc.fields.items():
-                if name in form.fields:
-                    form.add_error(name, errors)
+                field = self._field_of(form, name)
+                if field is not None:
+                    form.add_error(field, errors)
+                    placed = True
+            if not placed:
+                form.add_error(None, exc.detail)
             return self.form_invalid(form)
         messages.success(self.request, _("已办理：%(title)s。") % {"title": activation.flow_task.task_title})
         return HttpResponseRedirect(self.get_success_url())

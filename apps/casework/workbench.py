@@ -113,6 +113,16 @@ class CaseRowColumns:
         return row.department if row else ""
 
 
+def _title_cards(tasks: list[Any]) -> None:
+    """Each kanban card says which case it is (reference, enterprise, the step's due date), not "#process/task": the
+    rows of the whole board are loaded together, one query per case type."""
+    rows = task_rows(tasks)
+    for task in tasks:
+        row = rows.get(task.pk)
+        task.case_row = row
+        task.case_due = due_cell(row)
+
+
 class ScopedDashboardView(flow_views.DashboardView):
     """The kanban of the flow: its columns hold only tasks of the person's cases."""
 
@@ -128,16 +138,17 @@ class ScopedDashboardView(flow_views.DashboardView):
             {
                 "node": node,
                 "node_ref": get_task_ref(node),
-                "tasks": tasks.filter(Q(finished__isnull=True) | Q(status=STATUS.ERROR), flow_task=node)[
-                    : self.MAX_ROWS
-                ],
+                "tasks": list(
+                    tasks.filter(Q(finished__isnull=True) | Q(status=STATUS.ERROR), flow_task=node)[: self.MAX_ROWS]
+                ),
             }
             for node in nodes
         ]
         start_nodes = [
             {"node": node, "can_execute": node.can_execute(user)} for node in self.flow_class.instance.get_start_nodes()
         ]
-        finished = tasks.filter(finished__isnull=False, flow_task__in=end_nodes)[: self.MAX_ROWS]
+        finished = list(tasks.filter(finished__isnull=False, flow_task__in=end_nodes)[: self.MAX_ROWS])
+        _title_cards([task for column in columns for task in column["tasks"]] + finished)
         # The context of the views after DashboardView (its own would list every department's tasks).
         return super(flow_views.DashboardView, self).get_context_data(
             columns=columns, start_nodes=start_nodes, end_nodes=end_nodes, finished=finished, **kwargs

@@ -16,6 +16,8 @@ from django.db import transaction
 from apps.accounts.models import Department, Role, User
 from apps.accounts.services import department_create, user_create
 from apps.core.errors import ApplicationError
+from apps.letters.models import Letterhead
+from apps.letters.services import letterhead_set
 from apps.subjects.models import NegativeRecord, RecordKind, Severity, Subject
 from apps.subjects.services import record_create, subject_create, subject_representative_add
 from apps.subjects.uscc import ALPHABET, make_uscc
@@ -25,13 +27,14 @@ DEMO_PASSWORD = "demo-pass-2026"
 DEMO_TODAY = date(2026, 11, 20)
 CITY = "420500"
 COUNTIES = ["420502", "420503", "420504", "420505", "420506", "420525", "420526", "420527", "420528", "420529"]
+# (code, name, sector, 机关代字: the abbreviation that starts the department's document numbers, 宜市监〔2026〕1号)
 DEPARTMENTS = [
-    ("YC-XYB", "宜昌市发展和改革委员会（市信用办）", Department.Sector.CREDIT_OFFICE),
-    ("YC-SCJG", "宜昌市市场监督管理局", Department.Sector.MARKET_REGULATION),
-    ("YC-SW", "国家税务总局宜昌市税务局", Department.Sector.TAX),
-    ("YC-STHJ", "宜昌市生态环境局", Department.Sector.ECOLOGY),
-    ("YC-ZJ", "宜昌市住房和城乡建设局", Department.Sector.HOUSING),
-    ("YC-RS", "宜昌市人力资源和社会保障局", Department.Sector.HUMAN_RESOURCES),
+    ("YC-XYB", "宜昌市发展和改革委员会（市信用办）", Department.Sector.CREDIT_OFFICE, "宜信用办"),
+    ("YC-SCJG", "宜昌市市场监督管理局", Department.Sector.MARKET_REGULATION, "宜市监"),
+    ("YC-SW", "国家税务总局宜昌市税务局", Department.Sector.TAX, "宜市税"),
+    ("YC-STHJ", "宜昌市生态环境局", Department.Sector.ECOLOGY, "宜市环"),
+    ("YC-ZJ", "宜昌市住房和城乡建设局", Department.Sector.HOUSING, "宜市建"),
+    ("YC-RS", "宜昌市人力资源和社会保障局", Department.Sector.HUMAN_RESOURCES, "宜人社"),
 ]
 USERS = [
     ("applicant1", Role.APPLICANT, None, "张敏"),
@@ -132,11 +135,14 @@ def demo_seed(*, subjects: int = 200, today: date | None = None) -> dict[str, in
     added = {"departments": 0, "users": 0, "subjects": 0, "records": 0}
 
     depts: dict[str, Department] = {}
-    for code, name, sector in DEPARTMENTS:
+    for code, name, sector, abbreviation in DEPARTMENTS:
         dept = Department.objects.filter(code=code).first()
         if dept is None:
             dept = department_create(code=code, name=name, region_code=CITY, sector=sector)
             added["departments"] += 1
+        if not Letterhead.objects.filter(department=dept).exists():
+            # Before any demo letter: its document number starts with the 机关代字, never the department code.
+            letterhead_set(department=dept, abbreviation=abbreviation)
         depts[code] = dept
 
     for username, role, dept_code, display in USERS:

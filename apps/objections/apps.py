@@ -12,7 +12,7 @@ class ObjectionsConfig(AppConfig):
         from apps.core.registry import register_subject_case_provider, register_todo_provider
         from apps.sla.signals import deadline_due_changed
 
-        from . import handlers
+        from . import forms, handlers
         from .flows import ObjectionFlow
         from .models import Objection
         from .selectors import (
@@ -21,6 +21,7 @@ class ObjectionsConfig(AppConfig):
             objection_audience,
             objection_case_brief,
             objection_case_row,
+            objection_case_summary,
             objection_page_url,
             objection_party_sees,
             objection_proposals_of,
@@ -45,6 +46,7 @@ class ObjectionsConfig(AppConfig):
             deadline_steps=DEADLINE_STEPS,
             page_url=objection_page_url,
             row=objection_case_row,
+            summary=objection_case_summary,
             flow_class=ObjectionFlow,
             queue_fields=QueueFields(due_date="due_date"),
         )
@@ -54,6 +56,7 @@ class ObjectionsConfig(AppConfig):
             node_name="verify",
             input_serializer=handlers.VerifyInput,
             handle=handlers.verify_handle,
+            form_class=forms.VerifyForm,
             help_text=str(
                 _("提出核查结果（更正、删除、维持、无法确认）并写明理由；或一次性要求申请人补充材料（计时暂停）。")
             ),

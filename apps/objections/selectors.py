@@ -34,11 +34,13 @@ from apps.core.models import CaseEvent
 from apps.core.services import case_label
 from apps.letters.models import Letter
 from apps.letters.selectors import letters_for_owner
+from apps.rules.models import RuleCode
+from apps.rules.selectors import rule_described
 from apps.sla.events import EVENT_LABELS as SLA_EVENT_LABELS
 from apps.sla.models import DeadlinePause
 from apps.sla.selectors import deadline_explain
 from apps.subjects.models import NegativeRecord, Subject
-from apps.subjects.selectors import access_record_by_id, published_record_by_id
+from apps.subjects.selectors import access_record_by_id, published_record_by_id, record_changes_described
 
 from .models import Objection, ObjectionParty
 
@@ -580,6 +582,65 @@ def objection_case_row(objection: Objection) -> CaseRow:
         department=objection.department.name,
         step_due_date=objection.due_date,
     )
+
+
+def _person(user: User | None) -> str:
+    return (user.display_name or user.username) if user is not None else ""
+
+
+def objection_case_summary(objection: Objection) -> list[tuple[str, Any]]:
+    """An objection as staff read it on the workbench (process page, task card): (label, value) pairs whose values
+    are strings, dates, booleans, lists or None; corrections and claimed contents by the record field's name."""
+    record = objection.record
+    due: Any = objection.due_date
+    if due is not None and objection.due_provisional:
+        due = _("%(y)d年%(m)d月%(d)d日（暂定）") % {"y": due.year, "m": due.month, "d": due.day}
+    filers = [
+        f"{party.subject.name}（{party.subject.uscc}）"
+        for party in objection.parties.select_related("subject").order_by("joined_at", "pk")
+    ]
+    rows: list[tuple[str, Any]] = [
+        (_("案件编号"), objection.reference),
+        (_("异议人"), filers or [f"{objection.subject.name}（{objection.subject.uscc}）"]),
+        (_("承办部门"), objection.department.name),
+        (
+            _("异议的信息"),
+            _("%(no)s（%(kind)s，%(severity)s）")
+            % {"no": record.decision_no, "kind": record.get_kind_display(), "severity": record.get_severity_display()},
+        ),
+        (_("异议理由"), f"{objection.get_ground_display()} · {objection.get_channel_display()}"),
+        (_("异议陈述"), objection.statement),
+        (_("申请人主张的正确内容"), record_changes_described(objection.claimed) if objection.claimed else None),
+        (_("提交时间"), objection.filed_at),
+        (_("案件状态"), objection.get_status_display()),
+        (_("办结期限"), due),
+    ]
+    if objection.material_requested_at:
+        rows += [
+            (_("补充材料要求"), objection.material_request),
+            (_("补充说明"), objection.material_answer),
+            (_("补充材料时间"), objection.material_answered_at),
+        ]
+    if objection.outcome:
+        rows += [
+            (_("核查结果"), objection.get_outcome_display()),
+            (_("理由"), objection.reasons),
+        ]
+        if objection.corrections:
+            rows.append((_("更正内容"), record_changes_described(objection.corrections)))
+        if objection.finding:
+            rows.append((_("无法确认的核查情况"), objection.finding))
+        rows.append((_("提出人"), _person(objection.proposed_by)))
+    if objection.reviewed_at:
+        rows += [(_("审核意见"), objection.review_comment), (_("审核人"), _person(objection.reviewed_by))]
+    if objection.closed_at:
+        rows += [(_("办结时间"), objection.closed_at), (_("按期办结"), objection.closed_on_time)]
+    if objection.limit_working_days:
+        rule = rule_described(
+            code=RuleCode.OBJECTION_CLOSE, value=objection.limit_working_days, source=objection.limit_rule_source
+        )
+        rows.append((_("适用规则"), [rule]))
+    return rows
 
 
 def objection_case_brief(objection: Objection) -> dict[str, Any]:

@@ -21,6 +21,7 @@ class RepairsConfig(AppConfig):
             case_summary,
             repair_audience,
             repair_case_row,
+            repair_case_summary,
             repair_page_url,
             repair_party_sees,
             repair_proposals_of,
@@ -44,6 +45,7 @@ class RepairsConfig(AppConfig):
             deadline_steps=DEADLINE_PURPOSES,
             page_url=repair_page_url,
             row=repair_case_row,
+            summary=repair_case_summary,
             flow_class=RepairFlow,
             # The current step's due date, the case's own when no step counts (as repair_case_row).
             queue_fields=QueueFields(due_date=Coalesce("step_due_date", "due_date")),

@@ -29,6 +29,7 @@ from apps.core.audience import Audience, OutwardEvent, OutwardKind, StaffEvent
 from apps.core.models import CaseEvent
 from apps.core.selectors import case_events
 from apps.repairs.models import RepairCase, SanctionLift
+from apps.rules.selectors import rules_described
 from apps.sla.events import EVENT_LABELS as SLA_EVENT_LABELS
 from apps.sla.models import Deadline
 from apps.sla.selectors import deadlines_for_owner
@@ -195,6 +196,69 @@ def repair_case_row(case: RepairCase) -> CaseRow:
         department=case.department.name,
         step_due_date=case.step_due_date or case.due_date,
     )
+
+
+def _person(user: User | None) -> str:
+    return (user.display_name or user.username) if user is not None else ""
+
+
+def record_line(record: NegativeRecord) -> str:
+    """A negative record in one line: its decision number, kind, severity and decision date."""
+    return _("%(no)s（%(kind)s，%(severity)s，%(y)d年%(m)d月%(d)d日决定）") % {
+        "no": record.decision_no,
+        "kind": record.get_kind_display(),
+        "severity": record.get_severity_display(),
+        "y": record.decision_date.year,
+        "m": record.decision_date.month,
+        "d": record.decision_date.day,
+    }
+
+
+def repair_case_summary(case: RepairCase) -> list[tuple[str, Any]]:
+    """A repair case as staff read it on the workbench (process page, task card): (label, value) pairs whose values
+    are strings, dates, booleans, lists or None; the page writes them in Chinese form. Steps not yet reached are
+    left out."""
+    due: Any = case.due_date
+    if due is not None and case.due_provisional:
+        due = _("%(y)d年%(m)d月%(d)d日（暂定）") % {"y": due.year, "m": due.month, "d": due.day}
+    rows: list[tuple[str, Any]] = [
+        (_("案件编号"), case.reference),
+        (_("申请主体"), f"{case.subject.name}（{case.subject.uscc}）"),
+        (_("承办部门"), case.department.name),
+        (_("修复类型"), f"{case.get_kind_display()} · {case.get_channel_display()}"),
+        (_("申请修复的信息"), [record_line(record) for record in case.records.all()]),
+        (_("申请时间"), case.filed_at),
+        (_("案件状态"), case.get_status_display()),
+        (_("当前环节期限"), case.step_due_date),
+        (_("办结期限"), due),
+        (_("须提交培训证明"), case.requires_training),
+        (_("须提交信用报告"), case.requires_credit_report),
+    ]
+    if case.supplement_requested_at:
+        rows += [
+            (_("补正事项"), list(case.supplement_items)),
+            (_("补正告知时间"), case.supplement_requested_at),
+            (_("补正提交时间"), case.supplement_answered_at),
+        ]
+    if case.verified_at:
+        rows += [
+            (_("已履行法定义务"), case.obligations_fulfilled),
+            (_("信用承诺有效"), case.commitment_valid),
+            (_("核查意见"), case.verification_note),
+        ]
+    if case.proposed_outcome:
+        rows += [
+            (_("拟办意见"), f"{case.get_proposed_outcome_display()}：{case.proposal_reasons}"),
+            (_("拟办人"), _person(case.proposed_by)),
+        ]
+    if case.reviewed_at:
+        rows += [(_("审核意见"), case.review_note), (_("审核人"), _person(case.reviewed_by))]
+    if case.outcome:
+        rows.append((_("结果"), case.get_outcome_display()))
+        if case.refusal_reasons:
+            rows.append((_("不予修复理由"), [str(reason) for reason in case.refusal_reasons]))
+    rows.append((_("适用规则"), rules_described(case.rules)))
+    return rows
 
 
 def subject_repair_cases(user: User, subject: Subject) -> list[dict[str, Any]]:

@@ -114,3 +114,76 @@ def monthly_reporting_day(*, month: date) -> date | None:
     following = clock.first_of_next_month(month)
     rule = rule_in_force_or_none(code=RuleCode.REPORT_MONTHLY_DUE_DAY, on=following)
     return None if rule is None else following.replace(day=min(max(rule.value, 1), 28))
+
+
+# How a rule's value reads in words, by code (a code missing here reads as its bare number).
+_WORKING_DAYS = "working_days"
+_UNITS: dict[str, str] = {
+    RuleCode.PUBLICATION_MIN_MONTHS: "months",
+    RuleCode.PUBLICATION_MAX_MONTHS: "months",
+    RuleCode.REPAIR_PORTAL_ANSWER: _WORKING_DAYS,
+    RuleCode.REPAIR_INTAKE: _WORKING_DAYS,
+    RuleCode.REPAIR_SUPPLEMENT_ANSWER: _WORKING_DAYS,
+    RuleCode.REPAIR_DEPARTMENT_DECISION: _WORKING_DAYS,
+    RuleCode.REPAIR_EXECUTION: _WORKING_DAYS,
+    RuleCode.REPAIR_MIN_INTERVAL_MONTHS: "months",
+    RuleCode.REPAIR_MAX_IN_WINDOW: "times",
+    RuleCode.REPAIR_WINDOW_YEARS: "years",
+    RuleCode.REPAIR_NOT_REPAIRABLE: "switch",
+    RuleCode.REPAIR_REQUIRES_TRAINING: "switch",
+    RuleCode.REPAIR_REQUIRES_CREDIT_REPORT: "switch",
+    RuleCode.OBJECTION_MARK: _WORKING_DAYS,
+    RuleCode.OBJECTION_CLOSE: _WORKING_DAYS,
+    RuleCode.DUE_SOON_WORKING_DAYS: _WORKING_DAYS,
+    RuleCode.DISCLOSURE_DOUBLE: _WORKING_DAYS,
+    RuleCode.REPORT_MONTHLY_DUE_DAY: "day_of_month",
+}
+
+
+def rule_name(code: str) -> str:
+    """The rule's name in plain words, without the unit its label carries: 受理审查时限, not 受理审查时限（工作日）."""
+    try:
+        label = str(RuleCode(code).label)
+    except ValueError:
+        return code
+    return label if str(code).startswith("target.") else label.split("（", 1)[0]
+
+
+def rule_value_words(code: str, value: int) -> str:
+    """A rule's value with its unit: 2 个工作日, 12 个月, 是/否 for a switch, 15% for a target."""
+    unit = _UNITS.get(code)
+    if unit == _WORKING_DAYS:
+        return _("%(n)d 个工作日") % {"n": value}
+    if unit == "months":
+        return _("%(n)d 个月") % {"n": value}
+    if unit == "years":
+        return _("%(n)d 年") % {"n": value}
+    if unit == "times":
+        return _("%(n)d 次") % {"n": value}
+    if unit == "switch":
+        return _("是") if value else _("否")
+    if unit == "day_of_month":
+        return _("每月 %(n)d 日前") % {"n": value}
+    if str(code).startswith("target."):
+        return f"{value}%"
+    return str(value)
+
+
+def rule_described(*, code: str, value: int, source: str) -> str:
+    """One rule as staff read it: its name, its value with the unit and its legal source, such as
+    受理审查时限：2 个工作日（依据：宜昌市社会信用体系建设工作要点）."""
+    line = _("%(name)s：%(value)s") % {"name": rule_name(code), "value": rule_value_words(code, value)}
+    if source:
+        line += _("（依据：%(source)s）") % {"source": source}
+    return line
+
+
+def rules_described(snapshot: dict[str, dict[str, Any]]) -> list[str]:
+    """The rules a case was decided under, as kept on the case when it was filed ({code: {"value", "source"}}),
+    one line each in the order of RuleCode. Rows changed since then do not alter what the case was filed under."""
+    order = {code: position for position, code in enumerate(RuleCode.values)}
+    return [
+        rule_described(code=code, value=int(item.get("value", 0)), source=str(item.get("source", "")))
+        for code, item in sorted(snapshot.items(), key=lambda pair: (order.get(pair[0], len(order)), pair[0]))
+        if isinstance(item, dict)
+    ]

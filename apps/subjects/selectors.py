@@ -1,15 +1,17 @@
 """Reads of the subjects app and the access functions: the only way an interface obtains a subject or a record."""
 
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
+from django.core.exceptions import FieldDoesNotExist
 from django.db.models import Count, Q, QuerySet
 from django.db.models.functions import Coalesce
+from django.utils.translation import gettext as _
 from guardian.shortcuts import get_objects_for_user
 
 from apps.accounts.models import Department, User
 from apps.core import clock
-from apps.subjects.models import NegativeRecord, RecordKind, Subject
+from apps.subjects.models import NegativeRecord, RecordKind, Severity, Subject
 
 
 def subjects_visible_to(*, user: User) -> QuerySet[Subject]:
@@ -180,3 +182,40 @@ def operating_listed_subjects_at(
         pk__in=serious_list_records_at(moment=moment, department=department).values("subject_id"),
     )
     return subjects.filter(region_code__startswith=region_code) if region_code else subjects
+
+
+def record_field_label(name: str) -> str:
+    """The Chinese name of a record field (决定日期, not decision_date); an unknown name stays as it is."""
+    try:
+        field = NegativeRecord._meta.get_field(name)
+    except FieldDoesNotExist:
+        return name
+    return str(getattr(field, "verbose_name", name))
+
+
+def record_value_words(name: str, value: Any) -> str:
+    """A record field's value as stored in JSON (a correction, a claimed content) in plain words: dates in Chinese
+    form, the severity by its name, lists joined with 、, nothing as —."""
+    if value in (None, "", [], {}):
+        return "—"
+    if name == "severity" and value in Severity.values:
+        return str(Severity(value).label)
+    if isinstance(value, list):
+        return "、".join(str(item) for item in value)
+    if name == "decision_date" and isinstance(value, str):
+        try:
+            value = date.fromisoformat(value)
+        except ValueError:
+            return str(value)
+    if isinstance(value, date):
+        return _("%(y)d年%(m)d月%(d)d日") % {"y": value.year, "m": value.month, "d": value.day}
+    if isinstance(value, dict):
+        return "；".join(f"{key}：{item}" for key, item in value.items())
+    return str(value)
+
+
+def record_changes_described(changes: dict[str, Any]) -> list[str]:
+    """Corrections or claimed contents of a record ({field: value}), one line each: 罚没金额（元）：5000.00."""
+    if not isinstance(changes, dict):
+        return [str(changes)]
+    return [f"{record_field_label(name)}：{record_value_words(name, value)}" for name, value in changes.items()]

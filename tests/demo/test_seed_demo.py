@@ -64,7 +64,7 @@ def test_the_readme_lists_every_demo_user_with_role_and_department():
         assert line, f"README.md does not list {username}"
         assert str(Role(role).label) in line, (username, line)
         if department:
-            assert dict((code, name) for code, name, _sector in DEPARTMENTS)[department] in line, (username, line)
+            assert dict((code, name) for code, name, *_rest in DEPARTMENTS)[department] in line, (username, line)
 
 
 @override_settings(DEMO_MODE=False)
@@ -87,3 +87,20 @@ def test_demo_decisions_are_registered_once_with_their_notices():
     assert decisions.count() == len(PLAN) and all(d.notice_id for d in decisions)
     assert decisions.filter(delivered_on__isnull=True).count() == 1
     assert list(audit_chain_breaks()) == []
+
+
+def test_demo_documents_are_numbered_with_each_departments_abbreviation():
+    """宜市监〔2026〕1号, never the department code YC-SCJG〔2026〕1号."""
+    from apps.letters.models import Letter, Letterhead
+
+    call_command("seed_demo", subjects=5)
+    abbreviations = {code: abbreviation for code, _name, _sector, abbreviation in DEPARTMENTS}
+    assert {
+        letterhead.department.code: letterhead.abbreviation
+        for letterhead in Letterhead.objects.select_related("department")
+    } == abbreviations
+    numbered = list(Letter.objects.exclude(doc_no="").select_related("department"))
+    assert numbered
+    for letter in numbered:
+        assert letter.doc_no.startswith(abbreviations[letter.department.code] + "〔"), letter.doc_no
+    assert any(letter.doc_no.startswith("宜市监〔") for letter in numbered)

@@ -77,3 +77,11 @@ def test_another_department_and_the_applicant_do_not_get_the_case_page(world, cl
     assert tax.get(f"/workbench/documents/{document.pk}/inline").status_code == 404
     assert browser(world["applicant"]).get(case_page_url(objection)).status_code == 403
     assert browser(world["officer"]).get("/workbench/cases/nothing.here/1/").status_code == 404
+
+
+def test_kanban_cards_are_titled_by_case_reference_and_enterprise(world, claimed):
+    objection, task = claimed
+    html = browser(world["officer"]).get("/workflow/objection/").content.decode()
+    assert objection.reference in html and "宜昌三峡鑫源商贸有限公司" in html
+    assert f"#{task.process_id}/{task.pk}" not in html
+    assert "2026年10月19日" in html  # the step's due date on the card

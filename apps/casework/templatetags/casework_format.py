@@ -46,3 +46,16 @@ def process_case(process) -> dict:
         "rows": case_summary_rows(case=case),
         "url": staff_case_url(case_type=registered.label, case_id=case.pk),
     }
+
+
+@register.simple_tag
+def case_title(process) -> str:
+    """A workbench process in one line: its case's reference and enterprise (XF2026000001 · 宜昌…有限公司)."""
+    from apps.casework.registry import case_type_for
+
+    case = process.artifact
+    registered = case_type_for(case._meta.label_lower) if case is not None else None
+    if registered is None or registered.row is None:
+        return str(process.flow_class.process_title) if process.flow_class else ""
+    row = registered.row(case)
+    return f"{row.reference} · {row.enterprise}"

@@ -8,6 +8,7 @@ Chinese strings of the apps. Run it again after adding a template that uses a ch
 """
 
 import logging
+import os
 from pathlib import Path
 
 from django.conf import settings
@@ -98,6 +99,28 @@ def rename(font: TTFont) -> None:
             top.FamilyName = fonts.FAMILY_NAME
 
 
+def identity_cids(font: TTFont) -> None:
+    """Number the CIDs of a CID-keyed CFF font as its glyph ids (glyph 17 is CID 17).
+
+    WeasyPrint writes glyph ids as the CIDs of the PDF text (Identity-H) and keeps the subset's charset, which maps
+    each glyph to its CID. With the CIDs Noto gives them (scattered up to 65535), the charset of every letter's
+    subset is a 2-byte entry per retained glyph that does not compress (about 15 KB a letter), and a viewer that
+    looks glyphs up by CID, as the PDF specification says for CIDFontType0, finds the wrong glyph. With CID = GID
+    the charset is a single range and both readings agree. Only the CFF table changes: the other tables refer to
+    glyphs by id, and the ids stay as they are."""
+    cff = font["CFF "].cff
+    top = cff.topDictIndex[0]
+    if not hasattr(top, "ROS"):
+        return  # a name-keyed font has no CIDs
+    order = font.getGlyphOrder()
+    renamed = [".notdef", *(f"cid{gid:05d}" for gid in range(1, len(order)))]
+    charstrings = top.CharStrings
+    index = charstrings.charStrings  # glyph name -> position in the CharStrings INDEX
+    charstrings.charStrings = {renamed[gid]: index[name] for gid, name in enumerate(order)}
+    top.charset = renamed
+    font.setGlyphOrder(renamed)
+
+
 class Command(BaseCommand):
     help = "Subset Noto Serif CJK SC into static/fonts for the letters (GB 2312 + template characters)."
 
@@ -126,6 +149,14 @@ class Command(BaseCommand):
         rename(font)
         Path(output).parent.mkdir(parents=True, exist_ok=True)
         font.save(output)
+        # Renumbered on the saved file, read lazily: only the CFF table is decompiled and written again (the other
+        # tables are copied as they are, so their glyph ids keep pointing at the same glyphs).
+        renumbered = Path(output).with_suffix(".renumbered.otf")
+        identity_cids(lazy := TTFont(output, lazy=True))
+        lazy.save(renumbered)
+        lazy.close()
+        os.replace(renumbered, output)
+        font = TTFont(output)
         covered = set(chr(cp) for cp in font.getBestCmap())
         missing = sorted(chars - covered)
         self.stdout.write(f"wrote {output}: {Path(output).stat().st_size} bytes, {len(covered)} characters")
