@@ -61,7 +61,13 @@ def end(record, status, day):
 def sign_repair_commitment(subject, signed_on):
     version = text_version_in_force(type=CommitmentType.CREDIT_REPAIR, on=signed_on)
     return commitment_sign(
-        subject=subject, text_version=version, signer_name="张三", signed_at=at(signed_on), acting_user=None
+        subject=subject,
+        text_version=version,
+        signer_name="张三",
+        signed_at=at(signed_on),
+        acting_user=None,
+        matter_type="credit_repair",
+        matter_reference=f"XF-{subject.pk}",
     )
 
 
