@@ -17,7 +17,7 @@ class StaffCommitmentForm(forms.Form):
     matter_type = forms.ChoiceField(label=_("承诺事项类型"), choices=MATTER_TYPE_CHOICES)
     matter_reference = forms.CharField(label=_("事项编号"), max_length=100)
     signer_name = forms.CharField(label=_("签署人"), max_length=100)
-    signer_capacity = forms.CharField(label=_("签署人身份"), max_length=50, initial="法定代表人")
+    signer_capacity = forms.CharField(label=_("签署人身份"), max_length=50, required=False, initial="法定代表人")
     signed_on = forms.DateField(
         label=_("签署日期"), required=False, widget=forms.DateInput(attrs={"type": "date"}), help_text=_("空=今天")
     )
@@ -34,7 +34,7 @@ class PortalCommitmentForm(forms.Form):
         label=_("承诺向其作出的部门"), queryset=Department.objects.none(), to_field_name="code"
     )
     signer_name = forms.CharField(label=_("签署人"), max_length=100)
-    signer_capacity = forms.CharField(label=_("签署人身份"), max_length=50, initial="法定代表人")
+    signer_capacity = forms.CharField(label=_("签署人身份"), max_length=50, required=False, initial="法定代表人")
     accepted = forms.BooleanField(label=_("已阅读并同意所选类型承诺书全文"))
 
     def __init__(self, *args, subjects=(), **kwargs):

@@ -155,11 +155,16 @@ def fulfilment_check_schedule(*, commitment: Commitment) -> FulfilmentCheck | No
     )
 
 
-def commitment_text_for(*, type: str, code: str, on: date) -> CommitmentTextVersion:
+def commitment_text_for(*, type: str, code: str, on: date, date_field: str = "signed_on") -> CommitmentTextVersion:
     """The text a commitment is signed on: the one named (it must be of the type and in force), else the newest in
-    force."""
+    force; none in force on the signing day is refused on `date_field` (the date that chose it)."""
     if not code:
-        return text_version_in_force(type=type, on=on)
+        try:
+            return text_version_in_force(type=type, on=on)
+        except ApplicationError as exc:
+            if exc.code != TEXT_NOT_IN_FORCE:
+                raise
+            raise _invalid(date_field, exc.detail) from None
     version = CommitmentTextVersion.objects.filter(code=code).first()
     if version is None or version.type != type:
         raise _invalid("text_version", _("承诺书文本不存在或不属于该承诺类型。"))
@@ -219,7 +224,12 @@ def commitment_record(
             raise _invalid("signed_on", _("签署日期不能晚于今天。"))
         signed_at = timezone.now() if day == today else timezone.make_aware(datetime.combine(day, time(9)))
         department, signer_user, channel = acting_user.department, None, Commitment.Channel.STAFF
-    version = commitment_text_for(type=type, code=text_version, on=business_date(signed_at))
+    version = commitment_text_for(
+        type=type,
+        code=text_version,
+        on=business_date(signed_at),
+        date_field="signed_on" if audience == "staff" else "type",
+    )
     return commitment_sign(
         subject=subject,
         text_version=version,
