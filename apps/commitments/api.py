@@ -136,7 +136,9 @@ class CommitmentListApi(APIView):
         signer_name = serializers.CharField(max_length=100)
         signer_capacity = serializers.CharField(max_length=50, required=False, default="法定代表人")
         text_version = serializers.CharField(max_length=32, required=False, allow_blank=True, default="")
-        signed_on = serializers.DateField(required=False, help_text="工作人员录入纸质承诺时的签署日期；在线签署为当前时间")
+        signed_on = serializers.DateField(
+            required=False, help_text="工作人员录入纸质承诺时的签署日期；在线签署为当前时间"
+        )
         department = serializers.SlugRelatedField(
             slug_field="code",
             queryset=Department.objects.filter(is_active=True),

@@ -6,7 +6,7 @@ from apps.commitments.models import MATTER_TYPE_CHOICES, SIX_TYPES, CommitmentTy
 
 
 def six_type_choices() -> list[tuple[str, str]]:
-    return [(value, label) for value, label in CommitmentType.choices if value in SIX_TYPES]
+    return [(value, str(label)) for value, label in CommitmentType.choices if value in SIX_TYPES]
 
 
 class StaffCommitmentForm(forms.Form):

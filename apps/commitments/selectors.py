@@ -65,7 +65,7 @@ def commitments_visible_to(*, user: User) -> QuerySet[Commitment]:
         return qs.none()
     if user.has_perm("commitments.view_commitment"):
         return qs
-    if _checks_for_department(user):
+    if _checks_for_department(user) and user.department_id is not None:
         return qs.filter(department_id=user.department_id)
     return qs.filter(subject__in=subjects_represented_by(user=user))
 
@@ -86,7 +86,7 @@ def fulfilment_checks_visible_to(*, user: User) -> QuerySet[FulfilmentCheck]:
         return qs.none()
     if user.has_perm("commitments.view_commitment"):
         return qs
-    if _checks_for_department(user):
+    if _checks_for_department(user) and user.department_id is not None:
         return qs.filter(department_id=user.department_id)
     return qs.none()
 

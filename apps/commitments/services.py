@@ -20,8 +20,7 @@ from apps.commitments.selectors import fulfilment_check_rule
 from apps.core.errors import ApplicationError, ConflictError
 from apps.core.i18n import office_language
 from apps.core.services import case_event_record, case_label
-from apps.sla.workdays import business_date
-from apps.sla.workdays import add_working_days
+from apps.sla.workdays import add_working_days, business_date
 from apps.subjects.models import RecordKind, Subject
 from apps.subjects.selectors import subject_find, subjects_represented_by
 from apps.subjects.services import record_create

@@ -28,9 +28,9 @@ from apps.letters.models import Letter
 from apps.objections.models import Objection
 from apps.repairs.models import RepairCase
 from apps.reports.models import CreditReportRequest
-from apps.sanctions.models import CreditCheck, MatterType
 from apps.rules.models import Rule, RuleCode
 from apps.rules.selectors import rule_in_force_or_none
+from apps.sanctions.models import CreditCheck, MatterType
 from apps.sla.workdays import add_working_days, is_provisional
 from apps.subjects.models import NegativeRecord, RecordKind, Subject
 from apps.subjects.selectors import operating_listed_subjects_at, serious_list_records_at

@@ -30,7 +30,10 @@ class RuleCode(models.TextChoices):
         "commitment.check.certification_notice",
         _("证明事项告知承诺核查期限（工作日）"),
     )
-    COMMITMENT_CHECK_TOLERANCE_ACCEPTANCE = "commitment.check.tolerance_acceptance", _("容缺受理型承诺核查期限（工作日）")
+    COMMITMENT_CHECK_TOLERANCE_ACCEPTANCE = (
+        "commitment.check.tolerance_acceptance",
+        _("容缺受理型承诺核查期限（工作日）"),
+    )
     COMMITMENT_CHECK_VOLUNTARY_PUBLIC = "commitment.check.voluntary_public", _("主动公示型承诺核查期限（工作日）")
     COMMITMENT_CHECK_INDUSTRY_SELF_DISCIPLINE = (
         "commitment.check.industry_self_discipline",
@@ -48,8 +51,14 @@ class RuleCode(models.TextChoices):
     TARGET_OBJECTION_ON_TIME = "target.objection_on_time", _("目标：异议按期办结（%，不低于）")
     TARGET_TWO_DOCUMENTS = "target.two_documents", _("目标：两书同达（%，不低于）")
     TARGET_VOLUNTARY_COMMITMENT = "target.voluntary_commitment", _("目标：在营市场主体作出主动型信用承诺（%，不低于）")
-    TARGET_INDUSTRY_COMMITMENT = "target.industry_commitment", _("目标：在营市场主体作出行业自律型信用承诺（%，不低于）")
-    TARGET_APPROVAL_COMMITMENT = "target.approval_commitment", _("目标：告知承诺制审批事项签署审批替代型承诺（%，不低于）")
+    TARGET_INDUSTRY_COMMITMENT = (
+        "target.industry_commitment",
+        _("目标：在营市场主体作出行业自律型信用承诺（%，不低于）"),
+    )
+    TARGET_APPROVAL_COMMITMENT = (
+        "target.approval_commitment",
+        _("目标：告知承诺制审批事项签署审批替代型承诺（%，不低于）"),
+    )
     TARGET_TOLERANCE_COMMITMENT = "target.tolerance_commitment", _("目标：行政审批事项签署容缺受理型承诺（%，不低于）")
 
 

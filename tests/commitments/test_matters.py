@@ -135,7 +135,9 @@ def test_fulfilment_check_recorded_once_and_a_broken_commitment_becomes_a_record
     officer = api(users["officer"])
     first = officer.post(API, staff_input(firms["mine"]), format="json").json()
     second = officer.post(
-        API, staff_input(firms["mine"], type="tolerance_acceptance", matter_type="administrative_approval"), format="json"
+        API,
+        staff_input(firms["mine"], type="tolerance_acceptance", matter_type="administrative_approval"),
+        format="json",
     ).json()
     due = officer.get(CHECKS).json()
     assert [row["commitment"] for row in due["results"]] == [second["id"], first["id"]]  # the nearer due date first
@@ -152,7 +154,9 @@ def test_fulfilment_check_recorded_once_and_a_broken_commitment_becomes_a_record
     bad = officer.post(f"{CHECKS}/{broken_id}", {"fulfilled": "maybe"}, format="json")
     assert bad.status_code == 400 and "fulfilled" in bad.json()["fields"]
 
-    broken = officer.post(f"{CHECKS}/{broken_id}", {"fulfilled": False, "note": "未在期限内补齐告知承诺材料"}, format="json")
+    broken = officer.post(
+        f"{CHECKS}/{broken_id}", {"fulfilled": False, "note": "未在期限内补齐告知承诺材料"}, format="json"
+    )
     assert broken.status_code == 200, broken.content
     assert broken.json()["status_display"] == "违反承诺"
     record = NegativeRecord.objects.get(pk=broken.json()["violation_record"])
@@ -171,11 +175,17 @@ def test_fulfilment_check_recorded_once_and_a_broken_commitment_becomes_a_record
 
 def test_a_type_without_a_rule_row_schedules_no_check(api, users, firms):
     Rule.objects.filter(code="commitment.check.voluntary_public").delete()
-    body = api(users["officer"]).post(
-        API,
-        staff_input(firms["mine"], type="voluntary_public", matter_type="public_pledge", matter_reference="2026年度"),
-        format="json",
-    ).json()
+    body = (
+        api(users["officer"])
+        .post(
+            API,
+            staff_input(
+                firms["mine"], type="voluntary_public", matter_type="public_pledge", matter_reference="2026年度"
+            ),
+            format="json",
+        )
+        .json()
+    )
     assert body["checks"] == [] and FulfilmentCheck.objects.count() == 0
 
 

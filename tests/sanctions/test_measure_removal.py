@@ -200,7 +200,9 @@ def test_the_removal_page_is_in_chinese_and_confirms(clock, api, users, more, wo
     assert CreditCheck.objects.count() == 5
 
 
-def test_a_removal_task_is_due_in_working_days_by_the_rule_row_and_shows_overdue(clock, api, users, more, world, checked):
+def test_a_removal_task_is_due_in_working_days_by_the_rule_row_and_shows_overdue(
+    clock, api, users, more, world, checked
+):
     # notified on Monday 11 May 2026; sanctions.removal is 5 working days: Tuesday 12 … Monday 18 May
     assert Rule.objects.get(code="sanctions.removal").value == 5
     records_expire_publication(today=after_both(world))
