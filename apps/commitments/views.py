@@ -11,6 +11,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from apps.accounts.models import Role
 from apps.commitments.forms import CheckOutcomeForm, PortalCommitmentForm, StaffCommitmentForm, six_type_choices
 from apps.commitments.models import SIX_TYPES, CommitmentType, FulfilmentCheck
 from apps.commitments.selectors import (
@@ -143,7 +144,7 @@ def check_record(request, check_id: int):
 def portal_commitments_page(request):
     """A representative: the commitments of the subjects it represents, and signing one against a matter."""
     subjects = list(subjects_represented_by(user=request.user))
-    if not subjects and getattr(request.user, "role", "") != "applicant":
+    if not subjects and getattr(request.user, "role", "") != Role.APPLICANT:
         raise PermissionDenied
     form, status = PortalCommitmentForm(subjects=subjects), 200
     if request.method == "POST":
