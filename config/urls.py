@@ -5,6 +5,7 @@ from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
+from apps.commitments import web_urls as commitment_urls
 from apps.core import views as core_views
 from apps.reports import views as reports_views
 from apps.training import web_urls as training_urls
@@ -31,6 +32,8 @@ urlpatterns = [
     path("portal/objections/", include("apps.objections.web_urls")),
     path("workbench/training/", include(training_urls.workbench_urlpatterns)),
     path("portal/training/", include(training_urls.portal_urlpatterns)),
+    path("workbench/commitments/", include(commitment_urls.workbench_urlpatterns)),
+    path("portal/commitments/", include(commitment_urls.portal_urlpatterns)),
     path("", include("apps.notifications.web_urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     # Split: the page's script is served from the same URL (?script), not inline, for the Content-Security-Policy.

@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from apps.accounts.models import Department
 from apps.core.models import TimeStampedModel
+from apps.sanctions.models import MatterType
 from apps.subjects.models import NegativeRecord, Severity, Subject
 
 
@@ -23,6 +24,50 @@ class CommitmentType(models.TextChoices):
     CREDIT_REPAIR = "credit_repair", _("信用修复型")
     CERTIFICATION_NOTICE = "certification_notice", _("证明事项告知承诺")
     OBJECTION_APPEAL = "objection_appeal", _("异议申诉型")
+
+
+# The six kinds of commitment a subject makes to an administration or the public (issue 14); the appeal commitment
+# of an objection is a party's statement inside a private procedure and is not one of them.
+SIX_TYPES = [
+    CommitmentType.APPROVAL_SUBSTITUTE,
+    CommitmentType.CERTIFICATION_NOTICE,
+    CommitmentType.TOLERANCE_ACCEPTANCE,
+    CommitmentType.VOLUNTARY_PUBLIC,
+    CommitmentType.INDUSTRY_SELF_DISCIPLINE,
+    CommitmentType.CREDIT_REPAIR,
+]
+
+
+class CommitmentMatter(models.TextChoices):
+    """Matters a commitment is made against that are not procedures a department checks credit in (those are
+    apps.sanctions' MatterType, used as they are)."""
+
+    CREDIT_REPAIR = "credit_repair", _("信用修复申请")
+    OBJECTION = "objection", _("异议申诉")
+    INDUSTRY_ASSOCIATION = "industry_association", _("行业协会自律公约")
+    PUBLIC_PLEDGE = "public_pledge", _("向社会公开承诺")
+
+
+MATTER_TYPE_CHOICES = [*MatterType.choices, *CommitmentMatter.choices]
+
+# Which matters each kind of commitment is made against; anything else is refused (a 400 naming matter_type).
+MATTERS_BY_TYPE: dict[str, list[str]] = {
+    CommitmentType.APPROVAL_SUBSTITUTE: [
+        MatterType.COMMITMENT_APPROVAL,
+        MatterType.ADMINISTRATIVE_APPROVAL,
+        MatterType.QUALIFICATION,
+    ],
+    CommitmentType.CERTIFICATION_NOTICE: [MatterType.CERTIFICATION],
+    CommitmentType.TOLERANCE_ACCEPTANCE: [
+        MatterType.ADMINISTRATIVE_APPROVAL,
+        MatterType.COMMITMENT_APPROVAL,
+        MatterType.QUALIFICATION,
+    ],
+    CommitmentType.VOLUNTARY_PUBLIC: [CommitmentMatter.PUBLIC_PLEDGE, *MatterType.values],
+    CommitmentType.INDUSTRY_SELF_DISCIPLINE: [CommitmentMatter.INDUSTRY_ASSOCIATION],
+    CommitmentType.CREDIT_REPAIR: [CommitmentMatter.CREDIT_REPAIR],
+    CommitmentType.OBJECTION_APPEAL: [CommitmentMatter.OBJECTION],
+}
 
 
 class CommitmentDomain(models.TextChoices):
@@ -83,6 +128,11 @@ class Commitment(TimeStampedModel):
         FULFILLED = "fulfilled", _("已履约")
         VIOLATED = "violated", _("违反承诺")
 
+    class Channel(models.TextChoices):
+        CASE = "case", _("案件中签署")
+        STAFF = "staff", _("工作人员录入")
+        PORTAL = "portal", _("主体在线签署")
+
     id = models.BigAutoField(primary_key=True)
     type = models.CharField(_("承诺类型"), max_length=32, choices=CommitmentType.choices, db_index=True)
     domain = models.CharField(_("领域分类"), max_length=32, choices=CommitmentDomain.choices)
@@ -105,6 +155,18 @@ class Commitment(TimeStampedModel):
         verbose_name=_("签署账号"),
     )
     signed_at = models.DateTimeField(_("签署时间"))
+    matter_type = models.CharField(_("承诺事项类型"), max_length=32, choices=MATTER_TYPE_CHOICES, blank=True)
+    matter_reference = models.CharField(_("事项编号"), max_length=100, blank=True)
+    department = models.ForeignKey(
+        Department,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="commitments",
+        verbose_name=_("受理部门"),
+        help_text=_("承诺向其作出、负责核查履约的部门"),
+    )
+    channel = models.CharField(_("签署方式"), max_length=16, choices=Channel.choices, default=Channel.CASE)
     owner_type = models.CharField(_("所属对象类型"), max_length=64, blank=True)
     owner_id = models.BigIntegerField(_("所属对象编号"), null=True, blank=True)
     fulfilment_status = models.CharField(
@@ -141,3 +203,51 @@ class Commitment(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.get_type_display()} #{self.pk} {self.subject_id}"
+
+    def clean(self) -> None:
+        if self.matter_type and self.matter_type not in MATTERS_BY_TYPE.get(self.type, []):
+            raise ValidationError({"matter_type": _("该类承诺不能针对此类事项作出。")})
+
+
+class FulfilmentCheck(TimeStampedModel):
+    """A scheduled check whether a commitment was kept (履约践诺核查): due a number of working days after signing
+    by its type's rule row, and its outcome once recorded."""
+
+    class Status(models.TextChoices):
+        DUE = "due", _("待核查")
+        FULFILLED = "fulfilled", _("已履约")
+        BROKEN = "broken", _("违反承诺")
+
+    id = models.BigAutoField(primary_key=True)
+    commitment = models.ForeignKey(
+        Commitment, on_delete=models.PROTECT, related_name="fulfilment_checks", verbose_name=_("信用承诺")
+    )
+    department = models.ForeignKey(
+        Department, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("核查部门")
+    )
+    due_date = models.DateField(_("核查期限"), db_index=True)
+    rule_source = models.CharField(_("期限依据"), max_length=300, blank=True)
+    status = models.CharField(_("核查结果"), max_length=16, choices=Status.choices, default=Status.DUE, db_index=True)
+    note = models.TextField(_("核查说明"), blank=True)
+    recorded_at = models.DateTimeField(_("记录时间"), null=True, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("核查人"),
+    )
+
+    class Meta:
+        verbose_name = _("履约践诺核查")
+        verbose_name_plural = _("履约践诺核查")
+        ordering = ["due_date", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["commitment"], condition=models.Q(status="due"), name="commitments_one_open_check"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.commitment_id} {self.due_date} {self.status}"

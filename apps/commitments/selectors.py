@@ -9,8 +9,11 @@ from django.utils import timezone
 
 from apps.accounts.models import User
 from apps.casework.selectors import case_item_access
-from apps.commitments.models import Commitment, CommitmentTextVersion, CommitmentType
+from apps.commitments.models import Commitment, CommitmentTextVersion, CommitmentType, FulfilmentCheck
+from apps.rules.models import Rule, RuleCode
+from apps.rules.selectors import rule_in_force_or_none
 from apps.subjects.models import Subject
+from apps.subjects.selectors import subjects_represented_by
 
 
 def access_commitment_by_id(*, user: User, commitment_id: int, perm: str = "commitments.view_commitment") -> Commitment:
@@ -25,6 +28,8 @@ def access_commitment_by_id(*, user: User, commitment_id: int, perm: str = "comm
         raise Commitment.DoesNotExist
     if user.has_perm(perm) or user.has_perm("subjects.act_for_subject", commitment.subject):
         return commitment
+    if _checks_for_department(user) and commitment.department_id == user.department_id:
+        return commitment
     if commitment.owner_type and commitment.owner_id:
         try:
             case_item_access(user=user, case_type=commitment.owner_type, case_id=commitment.owner_id, item=commitment)
@@ -32,6 +37,70 @@ def access_commitment_by_id(*, user: User, commitment_id: int, perm: str = "comm
             raise Commitment.DoesNotExist from exc
         return commitment
     raise Commitment.DoesNotExist
+
+
+def _checks_for_department(user: User) -> bool:
+    return bool(user.has_perm("commitments.check_commitment") and getattr(user, "department_id", None))
+
+
+def commitment_audience(*, user: User) -> str:
+    """Whose view of commitments a user gets: "staff" (global viewers, and a department's officers for the
+    commitments made to their department), "party" (a representative: its own subjects' commitments), or ""."""
+    if not getattr(user, "is_authenticated", False):
+        return ""
+    if user.has_perm("commitments.view_commitment") or _checks_for_department(user):
+        return "staff"
+    if subjects_represented_by(user=user).exists():
+        return "party"
+    return ""
+
+
+def commitments_visible_to(*, user: User) -> QuerySet[Commitment]:
+    """The commitments a list shows a user: every one for global viewers, those made to the officer's department,
+    a representative's own subjects' ones."""
+    qs = Commitment.objects.select_related("text_version", "subject", "department").prefetch_related(
+        "fulfilment_checks"
+    )
+    if not getattr(user, "is_authenticated", False):
+        return qs.none()
+    if user.has_perm("commitments.view_commitment"):
+        return qs
+    if _checks_for_department(user) and user.department_id is not None:
+        return qs.filter(department_id=user.department_id)
+    return qs.filter(subject__in=subjects_represented_by(user=user))
+
+
+def fulfilment_check_rule(*, type: str, on: date) -> Rule | None:
+    """The rule row that schedules a type's fulfilment check (commitment.check.<type>), if one is in force."""
+    code = f"commitment.check.{type}"
+    if code not in RuleCode.values:
+        return None
+    return rule_in_force_or_none(code=code, on=on)
+
+
+def fulfilment_checks_visible_to(*, user: User) -> QuerySet[FulfilmentCheck]:
+    """Checks a staff list shows: every one for global viewers, the department's own (and those without a
+    department, which the credit office's viewers take) for its officers."""
+    qs = FulfilmentCheck.objects.select_related("commitment__subject", "commitment__text_version", "department")
+    if not getattr(user, "is_authenticated", False):
+        return qs.none()
+    if user.has_perm("commitments.view_commitment"):
+        return qs
+    if _checks_for_department(user) and user.department_id is not None:
+        return qs.filter(department_id=user.department_id)
+    return qs.none()
+
+
+def fulfilment_checks_due(*, user: User) -> QuerySet[FulfilmentCheck]:
+    return fulfilment_checks_visible_to(user=user).filter(status=FulfilmentCheck.Status.DUE).order_by("due_date", "id")
+
+
+def access_fulfilment_check_by_id(*, user: User, check_id: int) -> FulfilmentCheck:
+    """The only way an interface obtains a fulfilment check. Missing and forbidden are indistinguishable."""
+    check = fulfilment_checks_visible_to(user=user).filter(pk=check_id).first()
+    if check is None:
+        raise FulfilmentCheck.DoesNotExist
+    return check
 
 
 def commitments_of_owner(*, owner_type: str, owner_id: int) -> QuerySet[Commitment]:

@@ -34,6 +34,7 @@ def nav_links(user) -> list[tuple[str, str]]:
             (_("我的异议"), "/portal/objections/"),
             (_("提交修复申请"), "/portal/repairs/new/"),
             (_("修复培训"), "/portal/training/"),
+            (_("我的信用承诺"), "/portal/commitments/"),
         ]
     if user.has_perm("subjects.file_on_behalf"):
         links += [
@@ -51,6 +52,11 @@ def nav_links(user) -> list[tuple[str, str]]:
         links.append((_("信用核查"), "/workbench/credit-check/"))
         links.append((_("核查措施解除"), "/workbench/credit-check/removals/"))
         links.append((_("联合奖惩案例月报"), "/workbench/credit-check/reports/"))
+    if user.has_perm("commitments.view_commitment") or (
+        user.has_perm("commitments.check_commitment") and getattr(user, "department_id", None)
+    ):
+        links.append((_("信用承诺"), "/workbench/commitments/"))
+        links.append((_("履约践诺核查"), "/workbench/commitments/checks/"))
     if user.has_perm("training.manage_training"):
         links.append((_("培训工作台"), "/workbench/training/"))
     # The credit office reads every department's monthly figures; a department head reads their own department's.

@@ -30,6 +30,7 @@ from apps.repairs.models import RepairCase
 from apps.reports.models import CreditReportRequest
 from apps.rules.models import Rule, RuleCode
 from apps.rules.selectors import rule_in_force_or_none
+from apps.sanctions.models import CreditCheck, MatterType
 from apps.sla.workdays import add_working_days, is_provisional
 from apps.subjects.models import NegativeRecord, RecordKind, Subject
 from apps.subjects.selectors import operating_listed_subjects_at, serious_list_records_at
@@ -103,6 +104,8 @@ class Target:
 
     @classmethod
     def of(cls, code: str, period: "Period", op: str = ">=") -> "Target":
+        if not code:  # an indicator no work plan sets a target for
+            return cls(op, None, "")
         rule = rule_in_force_or_none(code=code, on=period.last)
         return cls(op, None, "") if rule is None else cls(op, rule.value / 100, rule.source)
 
@@ -211,6 +214,130 @@ def _repair_commitments(scope: Scope) -> dict:
         scope.population_count,
         Target.of(RuleCode.TARGET_REPAIR_COMMITMENT, scope.period),
         _("分母：期末在严重失信主体名单内的在营主体数；分子：其中期末前签署过信用修复型信用承诺的主体数。"),
+    )
+
+
+# Market entities (市场主体): the subject types the market registration covers; social organisations, public
+# institutions and other organisations are not market entities.
+MARKET_ENTITY_TYPES = [
+    Subject.Type.ENTERPRISE,
+    Subject.Type.BRANCH,
+    Subject.Type.INDIVIDUAL_BUSINESS,
+    Subject.Type.COOPERATIVE,
+]
+
+
+def market_entities(scope: Scope) -> QuerySet[Subject]:
+    """Operating market entities registered by the last day counted (no registration date: counted)."""
+    return Subject.objects.filter(
+        scope.in_region(), type__in=MARKET_ENTITY_TYPES, operating_status=Subject.OperatingStatus.OPERATING
+    ).filter(Q(registered_on__isnull=True) | Q(registered_on__lte=scope.period.on))
+
+
+def _market_commitments(scope: Scope, *, key: str, type: str, label: str, target: str) -> dict:
+    signed = Commitment.objects.filter(subject=OuterRef("pk"), type=type, signed_at__lt=scope.period.end)
+    if scope.department is not None:
+        signed = signed.filter(department=scope.department)
+    entities = market_entities(scope)
+    return _row(
+        key,
+        label,
+        entities.filter(Exists(signed)).count(),
+        entities.count(),
+        Target.of(target, scope.period),
+        _(
+            "分母：期末前成立、现为在营状态的市场主体数（企业法人、分支机构、个体工商户、农民专业合作社）；"
+            "分子：其中期末前作出过%(type)s信用承诺的主体数（按部门统计时，仅计向该部门作出的承诺）。"
+        )
+        % {"type": CommitmentType(type).label},
+    )
+
+
+def _voluntary_commitments(scope: Scope) -> dict:
+    return _market_commitments(
+        scope,
+        key="voluntary_commitment",
+        type=CommitmentType.VOLUNTARY_PUBLIC,
+        label=_("在营市场主体作出主动公示型信用承诺"),
+        target=RuleCode.TARGET_VOLUNTARY_COMMITMENT,
+    )
+
+
+def _industry_commitments(scope: Scope) -> dict:
+    return _market_commitments(
+        scope,
+        key="industry_commitment",
+        type=CommitmentType.INDUSTRY_SELF_DISCIPLINE,
+        label=_("在营市场主体作出行业自律型信用承诺"),
+        target=RuleCode.TARGET_INDUSTRY_COMMITMENT,
+    )
+
+
+def _matter_commitments(scope: Scope, *, key: str, type: str, matter_type: str, label: str, target: str) -> dict:
+    """Matters of `matter_type` a department handled in the month, known by the credit check it ran in them (one
+    matter: one subject code and matter reference), and how many of them carry a commitment of `type` against the
+    same matter."""
+    period = scope.period
+    checks = CreditCheck.objects.filter(
+        scope.in_region("subject__"),
+        matter_type=matter_type,
+        created_at__gte=period.start,
+        created_at__lt=period.end,
+    )
+    if scope.department is not None:
+        checks = checks.filter(department=scope.department)
+    committed = Commitment.objects.filter(
+        type=type,
+        matter_type=matter_type,
+        matter_reference=OuterRef("matter_reference"),
+        subject__uscc=OuterRef("uscc"),
+        signed_at__lt=period.end,
+    )
+    matters = checks.values("uscc", "matter_reference").distinct()
+    return _row(
+        key,
+        label,
+        checks.filter(Exists(committed)).values("uscc", "matter_reference").distinct().count(),
+        matters.count(),
+        Target.of(target, period),
+        _(
+            "分母：本月各部门在“%(matter)s”事项中开展信用核查的事项数（同一主体、同一事项编号计一件）；"
+            "分子：其中该主体期末前针对同一事项作出%(type)s信用承诺的事项数。"
+        )
+        % {"matter": MatterType(matter_type).label, "type": CommitmentType(type).label},
+    )
+
+
+def _approval_commitments(scope: Scope) -> dict:
+    return _matter_commitments(
+        scope,
+        key="approval_commitment",
+        type=CommitmentType.APPROVAL_SUBSTITUTE,
+        matter_type=MatterType.COMMITMENT_APPROVAL,
+        label=_("告知承诺制审批事项签署审批替代型承诺"),
+        target=RuleCode.TARGET_APPROVAL_COMMITMENT,
+    )
+
+
+def _certification_commitments(scope: Scope) -> dict:
+    return _matter_commitments(
+        scope,
+        key="certification_commitment",
+        type=CommitmentType.CERTIFICATION_NOTICE,
+        matter_type=MatterType.CERTIFICATION,
+        label=_("证明事项签署告知承诺书"),
+        target="",
+    )
+
+
+def _tolerance_commitments(scope: Scope) -> dict:
+    return _matter_commitments(
+        scope,
+        key="tolerance_commitment",
+        type=CommitmentType.TOLERANCE_ACCEPTANCE,
+        matter_type=MatterType.ADMINISTRATIVE_APPROVAL,
+        label=_("行政审批事项签署容缺受理型承诺"),
+        target=RuleCode.TARGET_TOLERANCE_COMMITMENT,
     )
 
 
@@ -381,6 +508,11 @@ def _two_documents(scope: Scope) -> dict:
 
 ROWS: list[Callable[[Scope], dict]] = [
     _repair_commitments,
+    _voluntary_commitments,
+    _industry_commitments,
+    _approval_commitments,
+    _certification_commitments,
+    _tolerance_commitments,
     _repair_training,
     _credit_reports,
     _removed,
@@ -421,7 +553,7 @@ def monthly_stats(
             _("%(count)d 条行政处罚信息的决定日期没有生效的双公示时限规则，未计入双公示指标。") % {"count": unmeasured}
         )
     if any(row["target"]["value"] is None for row in rows):
-        notes.append(_("目标为“—”的指标在统计月份没有生效的目标规则。"))
+        notes.append(_("目标为“—”的指标在统计月份没有生效的目标规则，或工作要点未对其设定目标。"))
     return {
         "month": period.first.strftime("%Y-%m"),
         "period_start": period.first,

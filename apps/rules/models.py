@@ -24,6 +24,23 @@ class RuleCode(models.TextChoices):
     DUE_SOON_WORKING_DAYS = "sla.due_soon", _("临期提醒提前量（工作日）")
     DISCLOSURE_DOUBLE = "disclosure.double_publicity", _("双公示上网时限（工作日）")
     REPORT_MONTHLY_DUE_DAY = "report.monthly_due_day", _("月度报告报送日（每月几日前）")
+    # When a commitment's fulfilment is checked (履约践诺核查): working days after signing, one row per type.
+    COMMITMENT_CHECK_APPROVAL_SUBSTITUTE = "commitment.check.approval_substitute", _("审批替代型承诺核查期限（工作日）")
+    COMMITMENT_CHECK_CERTIFICATION_NOTICE = (
+        "commitment.check.certification_notice",
+        _("证明事项告知承诺核查期限（工作日）"),
+    )
+    COMMITMENT_CHECK_TOLERANCE_ACCEPTANCE = (
+        "commitment.check.tolerance_acceptance",
+        _("容缺受理型承诺核查期限（工作日）"),
+    )
+    COMMITMENT_CHECK_VOLUNTARY_PUBLIC = "commitment.check.voluntary_public", _("主动公示型承诺核查期限（工作日）")
+    COMMITMENT_CHECK_INDUSTRY_SELF_DISCIPLINE = (
+        "commitment.check.industry_self_discipline",
+        _("行业自律型承诺核查期限（工作日）"),
+    )
+    COMMITMENT_CHECK_CREDIT_REPAIR = "commitment.check.credit_repair", _("信用修复型承诺核查期限（工作日）")
+    SANCTIONS_REMOVAL = "sanctions.removal", _("核查部门解除惩戒措施时限（工作日）")
     # Monthly coverage targets, in percent of the row's denominator (DESIGN.md "Coverage targets").
     TARGET_REPAIR_COMMITMENT = "target.repair_commitment", _("目标：名单内在营主体签署信用修复承诺（%，不低于）")
     TARGET_REPAIR_TRAINING = "target.repair_training", _("目标：名单内在营主体参加信用修复培训（%，不低于）")
@@ -33,6 +50,16 @@ class RuleCode(models.TextChoices):
     TARGET_DOUBLE_PUBLICITY = "target.double_publicity", _("目标：双公示按时公示（%，不低于）")
     TARGET_OBJECTION_ON_TIME = "target.objection_on_time", _("目标：异议按期办结（%，不低于）")
     TARGET_TWO_DOCUMENTS = "target.two_documents", _("目标：两书同达（%，不低于）")
+    TARGET_VOLUNTARY_COMMITMENT = "target.voluntary_commitment", _("目标：在营市场主体作出主动型信用承诺（%，不低于）")
+    TARGET_INDUSTRY_COMMITMENT = (
+        "target.industry_commitment",
+        _("目标：在营市场主体作出行业自律型信用承诺（%，不低于）"),
+    )
+    TARGET_APPROVAL_COMMITMENT = (
+        "target.approval_commitment",
+        _("目标：告知承诺制审批事项签署审批替代型承诺（%，不低于）"),
+    )
+    TARGET_TOLERANCE_COMMITMENT = "target.tolerance_commitment", _("目标：行政审批事项签署容缺受理型承诺（%，不低于）")
 
 
 class Rule(models.Model):

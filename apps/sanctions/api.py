@@ -8,6 +8,7 @@ from rest_framework import serializers, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from apps.core import clock
 from apps.core.api import Pagination
 from apps.core.audience import Audience
 from apps.core.exports import (
@@ -272,8 +273,13 @@ class MeasureRemovalOutput(serializers.Serializer):
     status = serializers.CharField(help_text="pending | confirmed")
     status_display = serializers.CharField(source="get_status_display")
     requested_at = serializers.DateTimeField(source="created_at")
+    due_date = serializers.DateField(allow_null=True, help_text="解除期限（工作日，按规则 sanctions.removal）")
+    overdue = serializers.SerializerMethodField(help_text="pending after its due date")
     confirmed_at = serializers.DateTimeField(allow_null=True)
     note = serializers.CharField()
+
+    def get_overdue(self, removal: MeasureRemoval) -> bool:
+        return removal.overdue_on(clock.today())
 
 
 class MeasureRemovalListApi(APIView):

@@ -6,6 +6,8 @@ with the measures of those lists that the subject's public records trigger for t
 department, and feedback may name only those.
 """
 
+from datetime import date
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.serializers.json import DjangoJSONEncoder
@@ -28,6 +30,10 @@ class MatterType(models.TextChoices):
     PUBLIC_RESOURCE_TRADING = "public_resource_trading", _("公共资源交易")
     FISCAL_SUPPORT = "fiscal_support", _("财政资金支持与政策扶持")
     QUALIFICATION = "qualification", _("资质认定与市场准入")
+    # Matters handled under the notification-commitment system (国办发〔2020〕42号): the credit check comes first, as
+    # a subject with serious dishonesty or a false commitment may not use it; the commitment app counts them.
+    COMMITMENT_APPROVAL = "commitment_approval", _("告知承诺制审批")
+    CERTIFICATION = "certification", _("证明事项")
 
 
 class MeasureList(models.TextChoices):
@@ -186,6 +192,9 @@ class MeasureRemoval(TimeStampedModel):
         CheckFeedback, through="MeasureRemovalItem", related_name="+", verbose_name=_("已实施的措施")
     )
     status = models.CharField(_("状态"), max_length=16, choices=Status.choices, default=Status.PENDING, db_index=True)
+    due_date = models.DateField(
+        _("解除期限"), null=True, blank=True, help_text=_("按规则 sanctions.removal 计算的工作日期限；空=无生效规则")
+    )
     confirmed_at = models.DateTimeField(_("确认时间"), null=True, blank=True)
     confirmed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -205,6 +214,10 @@ class MeasureRemoval(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.department} / {self.subject}"
+
+    def overdue_on(self, today: date) -> bool:
+        """Still pending after its due date."""
+        return self.status == self.Status.PENDING and self.due_date is not None and today > self.due_date
 
 
 class MeasureRemovalItem(models.Model):

@@ -2,7 +2,7 @@
 removal of applied measures whose basis ended."""
 
 from collections import defaultdict
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from django.db import IntegrityError, transaction
@@ -20,6 +20,8 @@ from apps.core.services import case_event_record
 from apps.letters.models import TemplateCode
 from apps.letters.services import letter_create
 from apps.notifications import services as notifications
+from apps.rules.models import RuleCode
+from apps.rules.selectors import rule_in_force_or_none
 from apps.sanctions.models import (
     CaseReport,
     CheckFeedback,
@@ -39,6 +41,7 @@ from apps.sanctions.selectors import (
     measures_for_check,
     month_is_over,
 )
+from apps.sla.workdays import add_working_days
 from apps.subjects.models import NegativeRecord
 from apps.subjects.selectors import record_shared_view, subject_find, subject_on_serious_list, subject_public_records
 
@@ -144,6 +147,14 @@ def credit_check_feedback(
 # -- measures whose basis ended -------------------------------------------------------------------------------------
 
 
+def measure_removal_due_date(*, at: datetime) -> date | None:
+    """The day a removal task notified at `at` is due: the working days of the rule row sanctions.removal in force
+    that day, counted by the working-day calendar; None when no row is in force (no time limit, never overdue)."""
+    notified_on = clock.business_date(at)
+    rule = rule_in_force_or_none(code=RuleCode.SANCTIONS_REMOVAL, on=notified_on)
+    return None if rule is None else add_working_days(notified_on, rule.value)
+
+
 @transaction.atomic
 def measure_removals_open(
     *, record_ids: list[int], reason: str, acting_user: User | None = None
@@ -165,7 +176,9 @@ def measure_removals_open(
     ended = ended.select_related("subject").order_by("id")
     removals = []
     for (department, subject_id), items in sorted(by_department.items(), key=lambda kv: (kv[0][0].code, kv[0][1])):
-        removal = MeasureRemoval.objects.create(department=department, subject_id=subject_id, reason=reason)
+        removal = MeasureRemoval.objects.create(
+            department=department, subject_id=subject_id, reason=reason, due_date=measure_removal_due_date(at=at)
+        )
         records = [r for r in ended if r.subject_id == subject_id]
         removal.records.set(records)
         MeasureRemovalItem.objects.bulk_create(MeasureRemovalItem(removal=removal, feedback=f) for f in items)
@@ -176,6 +189,7 @@ def measure_removals_open(
             "records": [r.pk for r in records],
             "measures": [f.measure.code for f in items],
             "checks": sorted({f.credit_check_id for f in items}),
+            "due_date": removal.due_date,
         }
         case_event_record(case=removal, kind="measure_removal_requested", acting_user=acting_user, data=data)
         case_event_record(

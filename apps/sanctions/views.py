@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from apps.accounts.models import Department
+from apps.core import clock
 from apps.core.errors import ApplicationError
 from apps.core.exports import export_links
 from apps.core.models import normalise_data
@@ -130,7 +131,10 @@ def removals_page(request):
     user = request.user
     if not (user.has_perm("sanctions.run_credit_check") or user.has_perm("sanctions.view_creditcheck")):
         raise PermissionDenied
-    removals = measure_removals_visible_to(user=user).order_by("status", "-created_at", "-id")[:200]
+    removals = list(measure_removals_visible_to(user=user).order_by("status", "-created_at", "-id")[:200])
+    today = clock.today()
+    for removal in removals:
+        removal.overdue = removal.overdue_on(today)
     context = {"removals": removals, "pending": MeasureRemoval.Status.PENDING, "my_department": user.department_id}
     return render(request, "sanctions/removals.html", context)
 

@@ -38,6 +38,8 @@ def test_sign_records_text_hash_and_classification(users, subject):
         signed_at=datetime(2026, 5, 1, 10, tzinfo=SHANGHAI),
         acting_user=users["applicant"],
         signer_user=users["applicant"],
+        matter_type="objection",
+        matter_reference="YY-2026-0001",
     )
     assert commitment.type == CommitmentType.OBJECTION_APPEAL
     assert commitment.domain == "business" and commitment.scenario == "objection"
@@ -54,6 +56,8 @@ def test_signing_on_a_text_out_of_force_is_refused(users, subject):
             signer_name="张敏",
             signed_at=datetime(2026, 4, 2, 10, tzinfo=SHANGHAI),
             acting_user=users["applicant"],
+            matter_type="credit_repair",
+            matter_reference="XF-2026-0001",
         )
 
 
@@ -65,6 +69,8 @@ def test_a_violated_commitment_becomes_a_negative_record_of_the_checking_departm
         signer_name="张敏",
         signed_at=datetime(2026, 5, 1, 10, tzinfo=SHANGHAI),
         acting_user=users["applicant"],
+        matter_type="credit_repair",
+        matter_reference="XF-2026-0001",
     )
     # the applicant represents the subject: sees it, but may not check it
     assert api(users["applicant"]).get(f"/api/v1/commitments/{commitment.pk}").status_code == 200
@@ -97,6 +103,8 @@ def test_check_over_http_needs_a_department_and_a_finding_for_violations(users, 
         signer_name="张敏",
         signed_at=datetime(2026, 5, 1, 10, tzinfo=SHANGHAI),
         acting_user=users["applicant"],
+        matter_type="credit_repair",
+        matter_reference="XF-2026-0001",
     )
     officer = api(users["officer"])
     # officers see commitments of subjects (subjects.view_subject is not enough): owner-less -> 404 for them

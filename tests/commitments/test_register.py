@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from django.test import Client
 
-from apps.commitments.models import CommitmentType
+from apps.commitments.models import MATTERS_BY_TYPE, CommitmentType
 from apps.commitments.services import commitment_check_fulfilment, commitment_sign, text_version_in_force
 from apps.subjects.models import Subject
 from tests.subjects.factories import a_subject
@@ -24,6 +24,8 @@ def sign(subject, type, day, user):
         signer_name="张敏",
         signed_at=datetime(day.year, day.month, day.day, 10, tzinfo=SHANGHAI),
         acting_user=user,
+        matter_type=MATTERS_BY_TYPE[type][0],
+        matter_reference=f"SX-{day:%Y%m%d}",
     )
 
 

@@ -104,3 +104,21 @@ def test_demo_documents_are_numbered_with_each_departments_abbreviation():
     for letter in numbered:
         assert letter.doc_no.startswith(abbreviations[letter.department.code] + "〔"), letter.doc_no
     assert any(letter.doc_no.startswith("宜市监〔") for letter in numbered)
+
+
+def test_demo_commitments_of_every_kind_with_checks_due_and_one_broken():
+    from apps.commitments.models import SIX_TYPES, Commitment, FulfilmentCheck
+    from apps.demo.commitments_demo import demo_seed_commitments
+    from apps.demo.services import DEMO_TODAY
+
+    call_command("seed_demo", subjects=12)
+    assert set(Commitment.objects.values_list("type", flat=True)) >= set(SIX_TYPES)
+    assert not Commitment.objects.filter(type__in=SIX_TYPES, matter_reference="").exists()
+    due = FulfilmentCheck.objects.filter(status=FulfilmentCheck.Status.DUE)
+    assert due.count() >= 5 and due.filter(due_date__lt=DEMO_TODAY).exists()
+    broken = Commitment.objects.get(fulfilment_status=Commitment.Fulfilment.VIOLATED)
+    assert broken.violation_record.department.code == "YC-STHJ"
+    assert Commitment.objects.filter(channel=Commitment.Channel.PORTAL, signer_user__username="applicant1").count() == 2
+    again = demo_seed_commitments(today=DEMO_TODAY)
+    assert again == {"commitments": 0, "fulfilment_checks_recorded": 0, "commitment_credit_checks": 0}
+    assert list(audit_chain_breaks()) == []

@@ -61,7 +61,13 @@ def end(record, status, day):
 def sign_repair_commitment(subject, signed_on):
     version = text_version_in_force(type=CommitmentType.CREDIT_REPAIR, on=signed_on)
     return commitment_sign(
-        subject=subject, text_version=version, signer_name="张三", signed_at=at(signed_on), acting_user=None
+        subject=subject,
+        text_version=version,
+        signer_name="张三",
+        signed_at=at(signed_on),
+        acting_user=None,
+        matter_type="credit_repair",
+        matter_reference=f"XF-{subject.pk}",
     )
 
 
@@ -184,6 +190,13 @@ def test_every_figure_of_a_known_month(october):
         "double_publicity": (2, 3, 0.6667, False),
         "objection_on_time": (1, 2, 0.5, False),
         "two_documents": (1, 2, 0.5, False),
+        # no commitment of these kinds and no credit check in this month (tests/reports/test_commitment_coverage.py
+        # counts them); the market entities are the operating enterprises, E is deregistered
+        "voluntary_commitment": (0, operating, 0.0, False),
+        "industry_commitment": (0, operating, 0.0, False),
+        "approval_commitment": (0, 0, None, None),
+        "certification_commitment": (0, 0, None, None),
+        "tolerance_commitment": (0, 0, None, None),
     }
     rows = {row["key"]: row for row in stats["rows"]}
     assert [item["decision_no"] for item in rows["double_publicity"]["late"]] == ["宜市监处罚〔2026〕13号"]
@@ -375,8 +388,14 @@ def test_targets_and_the_publication_limit_are_rule_rows_with_their_source(octob
         "double_publicity": 1.0,
         "objection_on_time": 1.0,
         "two_documents": 1.0,
+        "voluntary_commitment": 0.9,
+        "industry_commitment": 0.9,
+        "approval_commitment": 1.0,
+        "certification_commitment": None,
+        "tolerance_commitment": 1.0,
     }
     assert "宜昌市2020年社会信用体系建设工作要点" in rows["repair_training"]["target_source"]
+    assert "第10条" in rows["tolerance_commitment"]["target_source"]
     assert "宣城市2021年" in rows["listed_share"]["target_source"]
     assert rows["double_publicity"]["limit_working_days"] == 7
     assert rows["double_publicity"]["label"] == "行政处罚信息7个工作日内公示（双公示）"

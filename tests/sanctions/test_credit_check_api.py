@@ -42,6 +42,8 @@ def listed(users, departments):
         signer_name="张敏",
         signed_at=datetime(2026, 5, 1, 10, tzinfo=SHANGHAI),
         acting_user=users["applicant"],
+        matter_type="credit_repair",
+        matter_reference="XF-2026-0001",
     )
     return {"subject": subject, "record": record, "commitment": commitment}
 

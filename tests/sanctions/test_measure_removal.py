@@ -12,7 +12,9 @@ from apps.core.models import CaseEvent
 from apps.core.selectors import audit_chain_breaks
 from apps.notifications.models import Notification
 from apps.repairs.models import RepairCase
+from apps.rules.models import Rule
 from apps.sanctions.models import CheckFeedback, CreditCheck, MeasureRemoval
+from apps.sanctions.services import measure_removal_due_date
 from apps.subjects.models import NegativeRecord, RecordKind, Severity
 from apps.subjects.services import records_expire_publication, subject_representative_add
 from tests.conftest import DEMO_PASSWORD
@@ -196,3 +198,26 @@ def test_the_removal_page_is_in_chinese_and_confirms(clock, api, users, more, wo
     applicant.force_login(users["applicant"])
     assert applicant.get("/workbench/credit-check/removals/").status_code == 403
     assert CreditCheck.objects.count() == 5
+
+
+def test_a_removal_task_is_due_in_working_days_by_the_rule_row_and_shows_overdue(
+    clock, api, users, more, world, checked
+):
+    # notified on Monday 11 May 2026; sanctions.removal is 5 working days: Tuesday 12 … Monday 18 May
+    assert Rule.objects.get(code="sanctions.removal").value == 5
+    records_expire_publication(today=after_both(world))
+    removal = MeasureRemoval.objects.get(department__code="YC-SW")
+    assert removal.due_date == date(2026, 5, 18)
+    tax = api(users["officer_tax"])
+    row = tax.get(REMOVALS).json()["results"][0]
+    assert (row["due_date"], row["overdue"]) == ("2026-05-18", False)
+    clock.set(at(2026, 5, 19))
+    assert tax.get(REMOVALS).json()["results"][0]["overdue"] is True
+    client = Client()
+    client.force_login(users["officer_tax"])
+    page = client.get("/workbench/credit-check/removals/").content.decode()
+    assert "2026年5月18日" in page and "已超期" in page
+    assert tax.post(f"{REMOVALS}/{removal.pk}/confirm", {}).json()["overdue"] is False
+    # a task notified when no row is in force has no time limit and is never overdue
+    Rule.objects.filter(code="sanctions.removal").delete()
+    assert measure_removal_due_date(at=at(2026, 5, 19)) is None

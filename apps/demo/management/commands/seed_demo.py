@@ -1,6 +1,7 @@
 from django.core.management.base import BaseCommand, CommandError
 
 from apps.core.errors import ApplicationError
+from apps.demo.commitments_demo import demo_seed_commitments
 from apps.demo.decisions_demo import demo_seed_decisions
 from apps.demo.objections_demo import demo_seed_objections
 from apps.demo.repairs_demo import demo_seed_repairs
@@ -24,6 +25,7 @@ class Command(BaseCommand):
             added.update(demo_seed_checks(today=DEMO_TODAY))
             added.update(demo_seed_removals(today=DEMO_TODAY))
             added.update(demo_seed_case_reports())
+            added.update(demo_seed_commitments(today=DEMO_TODAY))
             added.update(demo_seed_training())
         except ApplicationError as exc:
             raise CommandError(exc.detail) from exc
