@@ -80,7 +80,7 @@ def task_body(task: CaseTask, *, case: Any, actions: list[str], row: TaskRow | N
         "process_id": task.process_id,
         "flow": node.flow_class.instance.flow_label,
         "step": node.name,
-        "title": str(node.task_title),
+        "title": row.step if row else str(node.task_title),
         "status": task.status,
         "owner": task.owner.get_username() if task.owner_id else None,
         "created": task.created,
