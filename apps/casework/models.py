@@ -235,9 +235,7 @@ class CaseTaskQuerySet(TaskQuerySet["CaseTask"]):
                 # for each, computed once per query. Inside the OR below, a correlated EXISTS would be planned as a
                 # hash of every grant the group ever received (every closed case's too).
                 return Q(
-                    pk__in=Task.objects.filter(flow_task_type="HUMAN", status=STATUS.NEW)
-                    .filter(held)
-                    .values("pk")
+                    pk__in=Task.objects.filter(flow_task_type="HUMAN", status=STATUS.NEW).filter(held).values("pk")
                 )
 
             queryset = queryset.filter(

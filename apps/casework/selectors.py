@@ -148,7 +148,7 @@ def refine_tasks(tasks: QuerySet[CaseTask], query: QueueQuery) -> QuerySet[CaseT
     return tasks.order_by(*order)
 
 
-class TaskPaginator(Paginator):
+class TaskPaginator(Paginator):  # type: ignore[type-arg]  # Django's Paginator is generic to the stubs only
     """Pages of a task list whose filter is evaluated once per page: one query reads the ids of every matching task
     in list order (a queue holds open work: hundreds or thousands of ids, whatever the years of done tasks), which
     gives the exact count and the page's ids; a second loads the page's tasks by primary key. Django's paginator
@@ -157,24 +157,25 @@ class TaskPaginator(Paginator):
 
     @cached_property
     def ids(self) -> list[int]:
-        return list(self.object_list.values_list("pk", flat=True))
+        queryset: Any = self.object_list
+        return list(queryset.values_list("pk", flat=True))
 
     @cached_property
     def count(self) -> int:
         return len(self.ids)
 
-    def page(self, number: Any) -> Page:
+    def page(self, number: Any) -> "Page[CaseTask]":
         number = self.validate_number(number)
         bottom = (number - 1) * self.per_page
         top = bottom + self.per_page
         if top + self.orphans >= self.count:
             top = self.count
         ids = self.ids[bottom:top]
-        queryset = self.object_list
+        queryset: Any = self.object_list
         by_id = queryset.model._default_manager.all()
         by_id.query.select_related = queryset.query.select_related
         loaded = by_id.in_bulk(ids)
-        return self._get_page([loaded[pk] for pk in ids if pk in loaded], number, self)
+        return Page([loaded[pk] for pk in ids if pk in loaded], number, self)
 
 
 def _due_date_expression() -> models.Expression:
@@ -640,14 +641,14 @@ def task_rows(tasks: list[CaseTask], *, cases: dict[int, models.Model] | None = 
         rows[task.pk] = TaskRow(
             case_id=case.pk,
             case_type=registered.label,
-            case_type_name=type_names.get(registered.label) or type_names.setdefault(
-                registered.label, str(registered.model._meta.verbose_name)
-            ),
+            case_type_name=type_names.get(registered.label)
+            or type_names.setdefault(registered.label, str(registered.model._meta.verbose_name)),
             reference=row.reference,
             enterprise=row.enterprise,
             uscc=row.uscc,
             department=row.department,
-            step=step_titles.get(task.flow_task) or step_titles.setdefault(task.flow_task, str(task.flow_task.task_title)),
+            step=step_titles.get(task.flow_task)
+            or step_titles.setdefault(task.flow_task, str(task.flow_task.task_title)),
             due_date=row.step_due_date,
             working_days_left=days_left,
         )

@@ -223,8 +223,7 @@ class QueueQueryMixin:
             )
         return queue_tasks(user=self.request.user, queue=self.queue, query=query, flow_class=self.flow_class)
 
-
-    def paginate_queryset(self, queryset: Any, page_size: int) -> Any:
+    def paginate_queryset(self, queryset, page_size):
         paginated = super().paginate_queryset(queryset, page_size)
         query, _errors = queue_query_from_page(self.request.GET)
         if QueueQuery(sort=query.sort) == query:  # the whole queue, whatever its order: the menu's count
