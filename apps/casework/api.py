@@ -21,6 +21,7 @@ from apps.casework.registry import case_type_for, task_handler_for
 from apps.casework.selectors import (
     BOARD_STATES,
     QUEUES,
+    TaskPaginator,
     TaskRow,
     access_document_by_id,
     access_notice_by_id,
@@ -79,7 +80,7 @@ def task_body(task: CaseTask, *, case: Any, actions: list[str], row: TaskRow | N
         "process_id": task.process_id,
         "flow": node.flow_class.instance.flow_label,
         "step": node.name,
-        "title": str(node.task_title),
+        "title": row.step if row else str(node.task_title),
         "status": task.status,
         "owner": task.owner.get_username() if task.owner_id else None,
         "created": task.created,
@@ -159,6 +160,12 @@ TASK_COLUMNS = [
 ]
 
 
+class TaskPagination(Pagination):
+    """The task list's pages: the queue's filter is read once per page (TaskPaginator), the count stays exact."""
+
+    django_paginator_class = TaskPaginator
+
+
 class TaskListApi(ExportableList, APIView):
     """Tasks of the case flows. queue=mine (claimed by me), available (free tasks I may claim: my department's
     cases, my role), team (open tasks of my department's cases)."""
@@ -205,7 +212,7 @@ class TaskListApi(ExportableList, APIView):
         if fmt := export_format(request):
             rows = (row for batch in batched(tasks) for row in self.task_page(request, batch, queue))
             return export_response(rows=rows, columns=TASK_COLUMNS, filename=_("任务"), fmt=fmt)
-        paginator = Pagination()
+        paginator = TaskPagination()
         page = paginator.paginate_queryset(tasks, request, view=self)
         return paginator.get_paginated_response(self.task_page(request, page, queue))
 

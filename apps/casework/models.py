@@ -198,9 +198,9 @@ class CaseTaskQuerySet(TaskQuerySet["CaseTask"]):
         the number of object permissions, and it also drops the steps of a role the user lacks (a review step is
         not in an officer's queue even inside the department) and the reviews of the user's own proposals.
 
-        waiting_only: only tasks waiting to be claimed (status NEW), and the object permissions are then read only
-        for the objects of open tasks (the open-task partial index), so the query grows with the work in hand, not
-        with the years of closed cases whose permissions the department group still holds."""
+        waiting_only: only tasks waiting to be claimed (status NEW); the object permissions are then read only for
+        the objects of open tasks, so the query grows with the work in hand, not with the years of closed cases whose
+        permissions the department group still holds."""
         from guardian.models import GroupObjectPermission, UserObjectPermission
 
         from apps.casework.registry import nodes_without_capability
@@ -211,15 +211,6 @@ class CaseTaskQuerySet(TaskQuerySet["CaseTask"]):
         if flow_class is not None:
             queryset = queryset.filter(process__flow_class=flow_class)
         if not user.is_superuser:
-            waiting = (
-                Task.objects.filter(flow_task_type="HUMAN", status=STATUS.NEW)
-                .exclude(owner_permission_obj_pk__isnull=True)
-                .values_list("owner_permission_content_type_id", "owner_permission_obj_pk")
-                if waiting_only
-                else []
-            )
-            waiting_types = sorted({content_type for content_type, _pk in waiting})
-            waiting_objects = sorted({pk for _content_type, pk in waiting})
             perm_name = Concat(
                 "permission__content_type__app_label",
                 Value("."),
@@ -228,17 +219,24 @@ class CaseTaskQuerySet(TaskQuerySet["CaseTask"]):
             )
 
             def on_the_object(model, **owner):
-                held = model.objects.filter(
-                    content_type_id=OuterRef("owner_permission_content_type_id"),
-                    object_pk=OuterRef("owner_permission_obj_pk"),
-                    **owner,
+                held = Exists(
+                    model.objects.filter(
+                        content_type_id=OuterRef("owner_permission_content_type_id"),
+                        object_pk=OuterRef("owner_permission_obj_pk"),
+                        **owner,
+                    )
+                    .annotate(perm_name=perm_name)
+                    .filter(perm_name=OuterRef("owner_permission"))
                 )
-                if waiting_only:
-                    # The same rows for the task at hand (its object is one of these); PostgreSQL hashes this set
-                    # once per query, and without the restriction it holds every case the group ever handled. As a
-                    # list of values (one query on the open-task index) it is read by index, whatever the estimates.
-                    held = held.filter(content_type_id__in=waiting_types, object_pk__in=waiting_objects)
-                return Exists(held.annotate(perm_name=perm_name).filter(perm_name=OuterRef("owner_permission")))
+                if not waiting_only:
+                    return held
+                # The waiting tasks whose object the user holds the task's permission on, as a set of task ids:
+                # a semi-join that starts from the open-task index and probes the grants by (group or user, object)
+                # for each, computed once per query. Inside the OR below, a correlated EXISTS would be planned as a
+                # hash of every grant the group ever received (every closed case's too).
+                return Q(
+                    pk__in=Task.objects.filter(flow_task_type="HUMAN", status=STATUS.NEW).filter(held).values("pk")
+                )
 
             queryset = queryset.filter(
                 Q(owner_permission__isnull=True)

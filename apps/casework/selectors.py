@@ -5,12 +5,13 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
-from functools import reduce
+from functools import cached_property, reduce
 from operator import or_
 from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ObjectDoesNotExist
+from django.core.paginator import Page, Paginator
 from django.db import models
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils.translation import gettext as _
@@ -27,7 +28,7 @@ from apps.core.audience import Audience
 from apps.core.services import case_label
 from apps.sla.models import Deadline
 from apps.sla.selectors import working_days_left
-from apps.sla.workdays import BUSINESS_TZ, CalendarRangeError, business_date
+from apps.sla.workdays import BUSINESS_TZ, CalendarRangeError, business_date, current_calendar
 
 QUEUES = ("mine", "available", "team")
 OPEN_STATUSES = (STATUS.NEW, STATUS.ASSIGNED)
@@ -149,6 +150,36 @@ def refine_tasks(tasks: QuerySet[CaseTask], query: QueueQuery) -> QuerySet[CaseT
     return tasks.order_by(*order)
 
 
+class TaskPaginator(Paginator):  # type: ignore[type-arg]  # Django's Paginator is generic to the stubs only
+    """Pages of a task list whose filter is evaluated once per page: one query reads the ids of every matching task
+    in list order (a queue holds open work: hundreds or thousands of ids, whatever the years of done tasks), which
+    gives the exact count and the page's ids; a second loads the page's tasks by primary key. Django's paginator
+    would run the filter twice (COUNT, then the page), and a queue's filter is the costly part (object permissions,
+    due dates, search). A page costs these two queries whatever its number and length."""
+
+    @cached_property
+    def ids(self) -> list[int]:
+        queryset: Any = self.object_list
+        return list(queryset.values_list("pk", flat=True))
+
+    @cached_property
+    def count(self) -> int:
+        return len(self.ids)
+
+    def page(self, number: Any) -> "Page[CaseTask]":
+        number = self.validate_number(number)
+        bottom = (number - 1) * self.per_page
+        top = bottom + self.per_page
+        if top + self.orphans >= self.count:
+            top = self.count
+        ids = self.ids[bottom:top]
+        queryset: Any = self.object_list
+        by_id = queryset.model._default_manager.all()
+        by_id.query.select_related = queryset.query.select_related
+        loaded = by_id.in_bulk(ids)
+        return Page([loaded[pk] for pk in ids if pk in loaded], number, self)
+
+
 def _due_date_expression() -> models.Expression:
     """The due date of each task's current step, in SQL: the case type's QueueFields.due_date, read from its case."""
     whens = []
@@ -173,22 +204,24 @@ def _as_expression(field: Any) -> Any:
 
 
 def _case_search_q(text: str) -> Q:
-    """Tasks whose case's reference, enterprise name or unified social credit code contains `text`."""
+    """Tasks whose case's reference, enterprise name or unified social credit code contains `text`.
+
+    Asked of each listed task's own case (EXISTS on the case's primary key): a queue holds open work, so the search
+    reads a few hundred cases whatever the number of closed ones. On PostgreSQL the columns also have trigram
+    indexes (pg_trgm: the migrations of repairs, objections and subjects), so a plan that starts from the matching
+    cases instead reads only those."""
     conditions = []
     for registered in registered_case_types():
         fields = registered.queue_fields
         if fields is None:
             continue
-        matching = registered.model._default_manager.filter(
+        matching = registered.model._default_manager.filter(pk=OuterRef("process__artifact_object_id")).filter(
             Q(**{f"{fields.reference}__icontains": text})
             | Q(**{f"{fields.enterprise}__icontains": text})
             | Q(**{f"{fields.uscc}__icontains": text})
         )
         conditions.append(
-            Q(
-                process__artifact_content_type=ContentType.objects.get_for_model(registered.model),
-                process__artifact_object_id__in=matching.values("pk"),
-            )
+            Q(process__artifact_content_type=ContentType.objects.get_for_model(registered.model)) & Q(Exists(matching))
         )
     return reduce(or_, conditions) if conditions else Q(pk__in=[])
 
@@ -754,6 +787,10 @@ def task_rows(tasks: list[CaseTask], *, cases: dict[int, models.Model] | None = 
     (or taken from `cases`, by task id, when already loaded)."""
     cases = task_cases(tasks) if cases is None else cases
     today = clock.today()
+    # The calendar and each step's and case type's name once per page, not once per row.
+    calendar = current_calendar()
+    step_titles: dict[Any, str] = {}
+    type_names: dict[str, str] = {}
     rows: dict[int, TaskRow] = {}
     for task in tasks:
         case = cases.get(task.pk)
@@ -764,18 +801,20 @@ def task_rows(tasks: list[CaseTask], *, cases: dict[int, models.Model] | None = 
         days_left = None
         if row.step_due_date is not None:
             try:
-                days_left = working_days_left(due_date=row.step_due_date, on=today)
+                days_left = working_days_left(due_date=row.step_due_date, on=today, calendar=calendar)
             except CalendarRangeError:
                 days_left = None
         rows[task.pk] = TaskRow(
             case_id=case.pk,
             case_type=registered.label,
-            case_type_name=str(registered.model._meta.verbose_name),
+            case_type_name=type_names.get(registered.label)
+            or type_names.setdefault(registered.label, str(registered.model._meta.verbose_name)),
             reference=row.reference,
             enterprise=row.enterprise,
             uscc=row.uscc,
             department=row.department,
-            step=str(task.flow_task.task_title),
+            step=step_titles.get(task.flow_task)
+            or step_titles.setdefault(task.flow_task, str(task.flow_task.task_title)),
             due_date=row.step_due_date,
             working_days_left=days_left,
         )

@@ -31,6 +31,8 @@ from apps.casework.inputs import queue_query_from_page
 from apps.casework.models import CaseTask
 from apps.casework.registry import case_types, flow_classes
 from apps.casework.selectors import (
+    QueueQuery,
+    TaskPaginator,
     TaskRow,
     processes_visible_to,
     queue_tasks,
@@ -220,6 +222,7 @@ class QueueQueryMixin:
 
     queue = "available"
     filterset_class = QueueFilterPanel
+    paginator_class = TaskPaginator
 
     @viewprop
     def queryset(self):
@@ -230,6 +233,39 @@ class QueueQueryMixin:
                 self.request, gettext("已忽略筛选条件 %(field)s：%(reason)s") % {"field": field, "reason": reasons[0]}
             )
         return queue_tasks(user=self.request.user, queue=self.queue, query=query, flow_class=self.flow_class)
+
+    def paginate_queryset(self, queryset, page_size):
+        paginated = super().paginate_queryset(queryset, page_size)
+        query, _errors = queue_query_from_page(self.request.GET)
+        if QueueQuery(sort=query.sort) == query:  # the whole queue, whatever its order: the menu's count
+            remember_queue_count(self.request, self.queue, self.flow_class, paginated[0].count)
+        return paginated
+
+
+def _queue_counts(request: Any) -> dict[tuple[str, Any], int]:
+    counts = getattr(request, "_casework_queue_counts", None)
+    if counts is None:
+        counts = request._casework_queue_counts = {}
+    return counts
+
+
+def remember_queue_count(request: Any, queue: str, flow_class: Any, count: int) -> None:
+    _queue_counts(request)[(queue, flow_class)] = count
+
+
+class QueueCount:
+    """The menu's count of one of the person's queues in one flow (the inbox or the queue page's selector): read at
+    most once per request, and not at all on that queue's own page, whose paginator has just counted it."""
+
+    def __init__(self, request: Any, queue: str, flow_class: Any) -> None:
+        self.request, self.queue, self.flow_class = request, queue, flow_class
+
+    def count(self) -> int:
+        counts = _queue_counts(self.request)
+        key = (self.queue, self.flow_class)
+        if key not in counts:
+            counts[key] = queue_tasks(user=self.request.user, queue=self.queue, flow_class=self.flow_class).count()
+        return counts[key]
 
 
 class ScopedInboxView(QueueQueryMixin, CaseRowColumns, flow_views.FlowInboxListView):
@@ -325,8 +361,7 @@ class CaseFlowAppViewset(FlowAppViewset):
 
     def get_context_data(self, request):
         # The menu's counts are those of the inbox and queue pages (the same selector).
-        user, flow_class = request.user, self._flow_class
         return {
-            "user_inbox": queue_tasks(user=user, queue="mine", flow_class=flow_class),
-            "user_queue": queue_tasks(user=user, queue="available", flow_class=flow_class),
+            "user_inbox": QueueCount(request, "mine", self._flow_class),
+            "user_queue": QueueCount(request, "available", self._flow_class),
         }

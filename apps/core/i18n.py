@@ -5,7 +5,7 @@ shown back to the person (pages, API errors) follows their language. Wrap code t
 """
 
 from collections.abc import Callable
-from functools import wraps
+from functools import cache, wraps
 from typing import Any, TypeVar
 
 from django.conf import settings
@@ -25,3 +25,17 @@ def in_office_language(func: F) -> F:
             return func(*args, **kwargs)
 
     return wrapper  # type: ignore[return-value]
+
+
+def choice_label(instance: Any, field_name: str) -> str:
+    """What `instance.get_<field>_display()` gives, in the person's language, for lists of many rows: Django's
+    version hashes every choice's lazy label (one translation each) on every call; this translates one."""
+    field = instance._meta.get_field(field_name)
+    value = getattr(instance, field.attname)
+    labels = _choice_labels(field)
+    return str(labels[value]) if value in labels else str(value)
+
+
+@cache
+def _choice_labels(field: Any) -> dict[Any, Any]:
+    return dict(field.flatchoices)

@@ -30,6 +30,7 @@ from apps.casework.selectors import case_documents
 from apps.commitments.events import EVENT_LABELS as COMMITMENT_EVENT_LABELS
 from apps.commitments.models import Commitment
 from apps.core.audience import Audience, OutwardEvent, OutwardKind, StaffEvent
+from apps.core.i18n import choice_label
 from apps.core.models import CaseEvent
 from apps.core.services import case_label
 from apps.letters.models import Letter
@@ -651,7 +652,7 @@ def objection_case_brief(objection: Objection) -> dict[str, Any]:
         "reference": objection.reference,
         "title": f"{objection.subject.name} 对 {objection.record.decision_no} 的异议",
         "status": objection.status,
-        "status_display": objection.get_status_display(),
+        "status_display": choice_label(objection, "status"),
         "due_date": objection.due_date.isoformat() if objection.due_date else None,
         "provisional": objection.due_provisional,
         "department": objection.department.code,

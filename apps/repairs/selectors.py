@@ -26,6 +26,7 @@ from apps.casework.selectors import case_documents, case_notices
 from apps.commitments.events import EVENT_LABELS as COMMITMENT_EVENT_LABELS
 from apps.commitments.models import Commitment
 from apps.core.audience import Audience, OutwardEvent, OutwardKind, StaffEvent
+from apps.core.i18n import choice_label
 from apps.core.models import CaseEvent
 from apps.core.selectors import case_events
 from apps.repairs.models import RepairCase, SanctionLift
@@ -176,9 +177,9 @@ def case_summary(case: RepairCase) -> dict[str, Any]:
         "subject": case.subject.name,
         "uscc": case.subject.uscc,
         "department": case.department.name,
-        "kind": case.get_kind_display(),
+        "kind": choice_label(case, "kind"),
         "status": case.status,
-        "current_step": case.get_status_display(),
+        "current_step": choice_label(case, "status"),
         "due_date": case.due_date,
         "step_due_date": case.step_due_date,
         "provisional": case.due_provisional,

@@ -131,3 +131,39 @@ def test_sorted_and_filtered_pages_cost_the_same_queries_for_5_and_30_tasks(api,
     many = (_queries(page), _queries(listing))
     assert len(listing().json()["results"]) == 30
     assert few == many
+
+
+def test_later_pages_continue_the_list_with_an_exact_count_and_the_same_queries(api, world, spread):
+    """TaskPaginator reads the list's ids once: the count is exact, page 2 continues page 1 (in every order), a page
+    past the end is a 404 on the API, and page 1 and page 2 cost the same queries."""
+    from .test_workbench_queue import _queries
+
+    officer = world["officer"]
+    client = api(officer)
+    for sort in ("created", "due", "-due"):
+        whole = client.get("/api/v1/tasks", {"queue": "available", "sort": sort, "page_size": 50}).json()
+        first = client.get("/api/v1/tasks", {"queue": "available", "sort": sort, "page_size": 4}).json()
+        second = client.get("/api/v1/tasks", {"queue": "available", "sort": sort, "page_size": 4, "page": 2}).json()
+        assert first["count"] == second["count"] == whole["count"] == len(spread)
+        assert [r["id"] for r in first["results"] + second["results"]] == [r["id"] for r in whole["results"]]
+        assert first["next"] and second["previous"] and not second["next"]
+    assert client.get("/api/v1/tasks", {"queue": "available", "page_size": 4, "page": 3}).status_code == 404
+
+    def page(number):
+        return lambda: client.get("/api/v1/tasks", {"queue": "available", "page_size": 4, "page": number})
+
+    page(1)()  # warm caches (content types, calendar)
+    assert _queries(page(1)) == _queries(page(2))
+    html = browser(officer).get(QUEUE).content.decode()
+    assert re.search(rf"共 {len(spread)} 条", html), "the page's count is the whole queue's"
+
+
+def test_the_menu_counts_the_queue_its_page_lists(api, world, spread):
+    """The menu's queue count is the queue page's own count (taken from its paginator, not counted twice), and on a
+    filtered page it is still the whole queue's."""
+    officer = world["officer"]
+    for params in ({}, {"sort": "due"}, {"overdue": "on"}):
+        html = browser(officer).get(QUEUE, params).content.decode()
+        menu = re.search(r'href="[^"]*objection/queue/"[^>]*>.*?mdc-list-item__meta">\s*(\d+)\s*<', html, flags=re.S)
+        assert menu is not None, params
+        assert int(menu.group(1)) == len(spread), params

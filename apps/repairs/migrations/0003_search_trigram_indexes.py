@@ -1,0 +1,14 @@
+"""Trigram indexes (PostgreSQL's pg_trgm) for the task queues' search by case reference, enterprise name or code
+(issue 11): a substring search reads the matching rows from the index instead of every row. On SQLite nothing."""
+
+from django.db import migrations
+
+from apps.core.migration_operations import trigram_index
+
+
+class Migration(migrations.Migration):
+    dependencies = [("repairs", "0002_reference_review_supplement_deadline")]
+
+    operations = [
+        trigram_index(table="repairs_repaircase", column="reference", name="repairs_case_reference_trgm"),
+    ]
