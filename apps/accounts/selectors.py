@@ -116,6 +116,7 @@ def object_pks_with_perm(*, user: User, perm: str, model: type[Model]) -> QueryS
             user=user, permission__content_type=content_type, permission__codename=codename
         )
         .annotate(object_id=as_id)
+        .order_by()
         .values("object_id")
     )
     by_group = (
@@ -123,6 +124,7 @@ def object_pks_with_perm(*, user: User, perm: str, model: type[Model]) -> QueryS
             group__in=user.groups.values("pk"), permission__content_type=content_type, permission__codename=codename
         )
         .annotate(object_id=as_id)
+        .order_by()
         .values("object_id")
     )
     return direct.union(by_group)

@@ -23,10 +23,30 @@ def test_objection_reads_cost_the_same_queries_for_more_rows(api, world, clock):
     for _ in range(2):
         _file(api, world)
     small = _reads(readers, first)
+    import sys
+
+    print(
+        "SMALL LIST",
+        *query_log(readers["applicant"], "/api/v1/objections"),
+        "SMALL DETAIL",
+        *query_log(readers["applicant"], f"/api/v1/objections/{first}"),
+        sep="\n",
+        file=sys.stderr,
+    )
 
     for _ in range(27):
         last = _file(api, world)
     large = _reads(readers, last)
+    import sys
+
+    print(
+        "LARGE LIST",
+        *query_log(readers["applicant"], "/api/v1/objections"),
+        "LARGE DETAIL",
+        *query_log(readers["applicant"], f"/api/v1/objections/{last}"),
+        sep="\n",
+        file=sys.stderr,
+    )
     assert readers["applicant"].get("/api/v1/objections").json()["count"] == 30
     assert readers["officer"].get("/api/v1/objections").json()["count"] == 30
     differing = [key for key in small if small[key] != large[key]]
