@@ -11,6 +11,7 @@ data before the commit and stored the result under the first new token is not re
 cache is replaced by a new one, never by an old value, so an old entry cannot come back into use.
 """
 
+import logging
 import secrets
 from collections.abc import Callable, Hashable
 from typing import Any, TypeVar
@@ -25,10 +26,16 @@ QUIET_APPS = frozenset({"sessions", "admin", "authtoken", "notifications", "cont
 FIGURE_TIMEOUT = 24 * 3600
 
 T = TypeVar("T")
+logger = logging.getLogger(__name__)
 
 
 def _replace() -> None:
-    cache.set(GENERATION_KEY, secrets.token_hex(8), timeout=None)
+    # A write never fails because the cache is away (Redis stopped: filings must still succeed). The entries of the
+    # old generation then stay until their timeout if that cache comes back with them; the log says so.
+    try:
+        cache.set(GENERATION_KEY, secrets.token_hex(8), timeout=None)
+    except Exception:  # the cache backend's own connection errors
+        logger.warning("figures: the cache is unreachable; cached figures may lag until they expire", exc_info=True)
 
 
 def figures_changed() -> None:
@@ -50,12 +57,19 @@ def figures_generation() -> str:
 def cached_figure(name: str, parts: tuple[Hashable, ...], compute: Callable[[], T]) -> T:
     """compute(), cached under `name`, `parts` (everything the result depends on besides the data: month, scope,
     business date, language) and the data's generation."""
-    key = ":".join(["figures", name, figures_generation(), *(str(part) for part in parts)])
-    found: Any = cache.get(key)
+    try:
+        key = ":".join(["figures", name, figures_generation(), *(str(part) for part in parts)])
+        found: Any = cache.get(key)
+    except Exception:  # the cache is away: compute, as without a cache
+        logger.warning("figures: the cache is unreachable; computing %s", name, exc_info=True)
+        return compute()
     if found is not None:
         return found
     value = compute()
-    cache.set(key, value, timeout=FIGURE_TIMEOUT)
+    try:
+        cache.set(key, value, timeout=FIGURE_TIMEOUT)
+    except Exception:
+        logger.warning("figures: the cache is unreachable; %s not stored", name, exc_info=True)
     return value
 
 

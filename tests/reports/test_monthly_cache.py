@@ -54,3 +54,14 @@ def test_a_bulk_change_without_a_saved_row_says_so_itself():
     before = figures_generation()
     figures_changed()
     assert figures_generation() != before
+
+
+def test_the_cache_being_away_fails_neither_a_write_nor_a_read(db, monkeypatch):
+    from apps.core import figures
+
+    def down(*args, **kwargs):
+        raise ConnectionError("Redis is down")
+
+    monkeypatch.setattr(figures, "cache", type("Down", (), {"get": down, "set": down, "add": down})())
+    figures.figures_changed()  # a filing's save must not fail on it
+    assert figures.cached_figure("test", ("a",), lambda: {"figure": 42}) == {"figure": 42}
