@@ -100,7 +100,7 @@ def role_label(user: User | None, *, department: Department | None = None) -> st
     return str(role)
 
 
-def object_pks_with_perm(*, user: User, perm: str, model: type[Model]) -> QuerySet[Any, dict[str, Any]]:
+def object_pks_with_perm(*, user: User, perm: str, model: type[Model]) -> QuerySet[Any, Any]:
     """The primary keys (integers) of the `model` rows on which `user` holds the object permission `perm` directly
     or through one of their groups: what guardian's get_objects_for_user(..., accept_global_perms=False,
     with_superuser=False) grants, as a subquery a list can use with `pk__in`. Guardian's own filter compares each
