@@ -123,6 +123,8 @@ class SlaNotice(models.Model):
         indexes = [
             models.Index(fields=["case_type", "case_id"], name="casework_notice_case_idx"),
             models.Index(fields=["department", "kind", "created_at"], name="casework_notice_dept_idx"),
+            # The monitor's list (every notice, newest first): a page is the first rows of this index.
+            models.Index(fields=["-created_at", "-id"], name="casework_notice_created_idx"),
         ]
 
     def __str__(self) -> str:

@@ -160,7 +160,11 @@ class Objection(TimeStampedModel):
                 name="objections_reviewer_not_proposer",
             ),
         ]
-        indexes = [models.Index(fields=["department", "status", "due_date"], name="objections_dept_status_idx")]
+        indexes = [
+            models.Index(fields=["department", "status", "due_date"], name="objections_dept_status_idx"),
+            # The list's order (newest first): a page is the first rows of this index, not a sort of the table.
+            models.Index(fields=["-filed_at", "-id"], name="objections_filed_idx"),
+        ]
 
     def __str__(self) -> str:
         return self.reference or f"异议 #{self.pk}"

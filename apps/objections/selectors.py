@@ -8,20 +8,19 @@ filing, nor internal notes, proposals, review comments or usernames.
 """
 
 from collections import defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from datetime import datetime
 from functools import cached_property
 from typing import Any
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Prefetch, Q, QuerySet, prefetch_related_objects
 from django.urls import reverse
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from guardian.shortcuts import get_objects_for_user
 
 from apps.accounts.models import Role, User
-from apps.accounts.selectors import head_department_id, role_label
+from apps.accounts.selectors import head_department_id, object_pks_with_perm, role_label
 from apps.casework.cases import case_open_tasks
 from apps.casework.events import EVENT_LABELS as CASEWORK_EVENT_LABELS
 from apps.casework.models import CaseTask, Document
@@ -73,12 +72,6 @@ EVENT_LABELS = {
 }
 
 
-def _party_subject_ids(user: User) -> QuerySet[Subject, Mapping[str, object]]:
-    return get_objects_for_user(
-        user, "subjects.act_for_subject", klass=Subject, accept_global_perms=False, with_superuser=False
-    ).values("pk")
-
-
 def objections_visible_to(*, user: User) -> QuerySet[Objection]:
     """Global viewers (monitor, admin) see all; a department the cases routed to it; an applicant the cases of the
     subjects they act for; a clerk the cases they entered."""
@@ -91,11 +84,13 @@ def objections_visible_to(*, user: User) -> QuerySet[Objection]:
         # A 科室负责人: by the case's department column (the department group holds a grant on exactly its own
         # cases, so this is the same set, read by index instead of through guardian's per-object grants).
         return Objection.objects.filter(department_id=head_department)
-    by_department = get_objects_for_user(
-        user, VIEW, klass=Objection, accept_global_perms=False, with_superuser=False
-    ).values("pk")
-    by_party = ObjectionParty.objects.filter(subject__in=_party_subject_ids(user)).values("objection_id")
-    return Objection.objects.filter(Q(pk__in=by_department) | Q(pk__in=by_party) | Q(filed_by=user))
+    # One set of ids (a union, not an OR of three filters): the list reads its rows by primary key, however many
+    # objections there are (bench/bench_read_plans.py).
+    by_department = object_pks_with_perm(user=user, perm=VIEW, model=Objection)
+    own_subjects = object_pks_with_perm(user=user, perm="subjects.act_for_subject", model=Subject)
+    by_party = ObjectionParty.objects.filter(subject_id__in=own_subjects).order_by().values("objection_id")
+    filed = Objection.objects.filter(filed_by=user).order_by().values("pk")
+    return Objection.objects.filter(pk__in=by_department.union(by_party, filed))
 
 
 def objection_proposals_of(*, user: User) -> QuerySet[Objection]:
@@ -178,7 +173,7 @@ OUTWARD_EVENTS = {
 
 def acting_subject_ids(*, user: User) -> set[int]:
     """The subjects `user` represents (one query)."""
-    return set(_party_subject_ids(user).values_list("pk", flat=True))
+    return {row["object_id"] for row in object_pks_with_perm(user=user, perm="subjects.act_for_subject", model=Subject)}
 
 
 def objection_audience(*, user: User, objection: Objection) -> Audience:
@@ -463,12 +458,12 @@ def objection_rows_for(*, user: User, objections: Iterable[Objection]) -> list[O
     if not cases:
         return []
     ids = [case.pk for case in cases]
-    loaded = (
-        Objection.objects.filter(pk__in=ids)
-        .select_related("record", "subject", "department", "deadline")
-        .prefetch_related(_parties_prefetch(), Prefetch("deadline__pauses", queryset=DeadlinePause.objects.all()))
-        .in_bulk()
+    # The page's rows come from objection_list (record, subject, department and clock joined): their parties and
+    # pauses are added to them, the page is not read a second time.
+    prefetch_related_objects(
+        cases, _parties_prefetch(), Prefetch("deadline__pauses", queryset=DeadlinePause.objects.all())
     )
+    loaded = {case.pk: case for case in cases}
     staff_ids: set[int]
     subject_ids: set[int]
     if user.has_perm(VIEW):
@@ -479,8 +474,8 @@ def objection_rows_for(*, user: User, objections: Iterable[Objection]) -> list[O
         subject_ids = set()
     else:
         staff_ids = set(
-            get_objects_for_user(user, VIEW, klass=Objection, accept_global_perms=False, with_superuser=False)
-            .filter(pk__in=ids)
+            Objection.objects.filter(pk__in=ids)
+            .filter(pk__in=object_pks_with_perm(user=user, perm=VIEW, model=Objection))
             .values_list("pk", flat=True)
         )
         subject_ids = acting_subject_ids(user=user)

@@ -41,9 +41,9 @@ from apps.repairs.selectors import (
     access_sanctionlift_by_id,
     case_summary,
     lifts_visible_to,
+    repair_list,
     repair_view_for,
     repair_view_of,
-    repairs_visible_to,
 )
 from apps.repairs.services import (
     repair_revoke,
@@ -317,7 +317,7 @@ class RepairListApi(ExportableList, APIView):
         responses=export_responses(paginated("RepairPage", RepairRowOutput)),
     )
     def get(self, request):
-        qs = filter_or_400(RepairFilter, request=request, queryset=repairs_visible_to(user=request.user))
+        qs = filter_or_400(RepairFilter, request=request, queryset=repair_list(user=request.user))
         qs = qs.order_by("-filed_at", "-id")
         if fmt := export_format(request):
             rows = (

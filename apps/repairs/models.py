@@ -173,7 +173,11 @@ class RepairCase(TimeStampedModel):
             ("handle_repair", _("承办信用修复：受理、核查、拟办、执行")),
             ("review_repair", _("审核信用修复决定、撤销修复")),
         ]
-        indexes = [models.Index(fields=["department", "status"], name="repairs_case_dept_status_idx")]
+        indexes = [
+            models.Index(fields=["department", "status"], name="repairs_case_dept_status_idx"),
+            # The lists' order (newest first): a page is the first rows of this index, not a sort of the table.
+            models.Index(fields=["-filed_at", "-id"], name="repairs_case_filed_idx"),
+        ]
         constraints = [
             # Blank only between the insert and the reference derived from the id (services.repair_file).
             models.UniqueConstraint(fields=["reference"], condition=~Q(reference=""), name="repairs_reference_unique"),

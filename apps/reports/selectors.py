@@ -6,8 +6,11 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
+from django.utils.translation import get_language
 
 from apps.accounts.models import Department, User
+from apps.core import clock
+from apps.core.figures import cached_figure
 from apps.decisions.selectors import two_documents_coverage as _two_documents_coverage
 from apps.reports import monthly as _monthly
 from apps.reports.models import MonthlyReport
@@ -42,7 +45,14 @@ def monthly_stats_department(*, user: User, department_code: str | None) -> Depa
 
 
 def monthly_stats(*, month: date, department: Department | None = None) -> dict[str, Any]:
-    return _monthly.monthly_stats(month=month, department=department)
+    """The coverage table, computed once per state of the data (apps.core.figures): a save anywhere gives the next
+    read a fresh computation. Keyed also by the business date (figures of the month so far count "today") and the
+    language (labels and notes are translated)."""
+    return cached_figure(
+        "reports.monthly",
+        (month.isoformat(), department.pk if department else "all", clock.today().isoformat(), get_language()),
+        lambda: _monthly.monthly_stats(month=month, department=department),
+    )
 
 
 def monthly_reports_visible_to(*, user: User) -> QuerySet[MonthlyReport]:
