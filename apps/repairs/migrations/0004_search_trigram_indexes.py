@@ -7,8 +7,8 @@ from apps.core.migration_operations import trigram_index
 
 
 class Migration(migrations.Migration):
-    dependencies = [("objections", "0004_reference_unique_four_eyes")]
+    dependencies = [("repairs", "0003_list_order_indexes")]
 
     operations = [
-        trigram_index(table="objections_objection", column="reference", name="objections_reference_trgm"),
+        trigram_index(table="repairs_repaircase", column="reference", name="repairs_case_reference_trgm"),
     ]

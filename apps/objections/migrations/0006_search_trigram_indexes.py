@@ -7,8 +7,8 @@ from apps.core.migration_operations import trigram_index
 
 
 class Migration(migrations.Migration):
-    dependencies = [("repairs", "0002_reference_review_supplement_deadline")]
+    dependencies = [("objections", "0005_list_order_indexes")]
 
     operations = [
-        trigram_index(table="repairs_repaircase", column="reference", name="repairs_case_reference_trgm"),
+        trigram_index(table="objections_objection", column="reference", name="objections_reference_trgm"),
     ]
