@@ -281,6 +281,18 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     # No badge from validator.swagger.io: the page talks to our own server only.
     "SWAGGER_UI_SETTINGS": {"deepLinking": True, "validatorUrl": None},
+    # Choice sets that share a field name across apps get names of their own (no hashed "Status67eEnum").
+    "ENUM_NAME_OVERRIDES": {
+        "ChannelEnum": "apps.casework.models.Channel",
+        "StatusEnum": "apps.training.models.Enrollment.Status",
+        "CreditCheckMatterTypeEnum": "apps.sanctions.models.MatterType",
+        "CommitmentMatterTypeEnum": "apps.commitments.models.MATTER_TYPE_CHOICES",
+        "CommitmentTypeEnum": "apps.commitments.models.CommitmentType",
+        "SignableCommitmentTypeEnum": "apps.commitments.models.SIX_TYPES",
+        "CommitmentChannelEnum": "apps.commitments.models.Commitment.Channel",
+        "CommitmentFulfilmentEnum": "apps.commitments.models.Commitment.Fulfilment",
+        "FulfilmentCheckStatusEnum": "apps.commitments.models.FulfilmentCheck.Status",
+    },
 }
 
 # Celery: without a broker URL tasks run in-process (the embedded default); production and CI set Redis.

@@ -206,7 +206,9 @@ def test_the_csv_is_the_json_table_for_the_city_each_department_and_region_as_th
         by_scope.setdefault(line[0], []).append(line[1:7])
     book = workbook(monitor.get("/api/v1/stats/monthly?month=2026-10&format=xlsx"))  # the workbook of monthly.xlsx
     assert list(by_scope) == book.sheetnames
-    assert by_scope["全市"] == _json_rows(monitor, "/api/v1/stats/monthly?month=2026-10") and len(by_scope["全市"]) == 8
+    assert (
+        by_scope["全市"] == _json_rows(monitor, "/api/v1/stats/monthly?month=2026-10") and len(by_scope["全市"]) == 13
+    )
     for scope, code in (("部门-宜昌市市场监督管理局", "YC-SCJG"), ("部门-国家税务总局宜昌市税务局", "YC-SW")):
         assert by_scope[scope] == _json_rows(monitor, f"/api/v1/stats/monthly?month=2026-10&department={code}")
     for scope, rows in by_scope.items():

@@ -10,7 +10,7 @@ from django.db import migrations
 YICHANG_2020 = "宜信用办〔2020〕1号《宜昌市2020年社会信用体系建设工作要点》"
 GUOBAN_42 = "国办发〔2020〕42号《关于全面推行证明事项和涉企经营许可事项告知承诺制的指导意见》"
 
-# (code, value, effective_from, source, note)
+# (code, value, effective_from, source, note[, effective_to])
 ROWS = [
     ("target.voluntary_commitment", 90, date(2020, 1, 1), f"{YICHANG_2020}第10条", "主动承诺型信用承诺覆盖90%以上市场主体"),
     ("target.industry_commitment", 90, date(2020, 1, 1), f"{YICHANG_2020}第10条", "行业自律型信用承诺覆盖90%以上市场主体"),
@@ -55,7 +55,15 @@ ROWS = [
         "commitment.check.credit_repair",
         60,
         date(2023, 5, 1),
-        "国家发展改革委令第58号；国家发展改革委令第36号（修复后跟踪监管）",
+        "国家发展改革委令第58号《失信行为纠正后的信用信息修复管理办法（试行）》（修复后跟踪监管）",
+        "信用修复承诺签署后60个工作日内核查是否再次失信（本市配置值）",
+        date(2026, 3, 31),
+    ),
+    (
+        "commitment.check.credit_repair",
+        60,
+        date(2026, 4, 1),
+        "国家发展改革委令第36号《信用修复管理办法》（修复后跟踪监管）",
         "信用修复承诺签署后60个工作日内核查是否再次失信（本市配置值）",
     ),
     (
@@ -71,18 +79,18 @@ BLANK = {"record_kind": "", "severity": "", "sector": "", "region_code": ""}
 
 def add(apps, schema_editor):
     Rule = apps.get_model("rules", "Rule")
-    for code, value, effective_from, source, note in ROWS:
+    for code, value, effective_from, source, note, *until in ROWS:
         Rule.objects.update_or_create(
             code=code,
             effective_from=effective_from,
             **BLANK,
-            defaults={"value": value, "effective_to": None, "source": source, "note": note},
+            defaults={"value": value, "effective_to": until[0] if until else None, "source": source, "note": note},
         )
 
 
 def remove(apps, schema_editor):
     Rule = apps.get_model("rules", "Rule")
-    for code, _value, effective_from, _source, _note in ROWS:
+    for code, _value, effective_from, _source, _note, *_until in ROWS:
         Rule.objects.filter(code=code, effective_from=effective_from, **BLANK).delete()
 
 
